@@ -1,0 +1,55 @@
+/**
+ * The Tines REST client: one {@link TinesClient} per (tenant, key), with an API object per
+ * resource. Transport, errors, retries, rate limits, pagination and response schemas live beside
+ * this file, one concern each.
+ */
+import type { TinesConnectionSettings } from "./settings";
+import { TinesRolesApi } from "./roles";
+import { TinesTeamsApi } from "./teams";
+import { TinesTemplatesApi } from "./templates";
+import { TinesTransport, type TransportOptions } from "./transport";
+import { TinesUsersApi } from "./users";
+
+/** A client for one Tines tenant, authenticated with one API key. */
+export class TinesClient {
+  /** The transport every call goes through. */
+  readonly transport: TinesTransport;
+  /** `/admin/users`. */
+  readonly users: TinesUsersApi;
+  /** `/teams` and their members. */
+  readonly teams: TinesTeamsApi;
+  /** `/admin/templates`. */
+  readonly templates: TinesTemplatesApi;
+  /** `/admin/roles`. */
+  readonly roles: TinesRolesApi;
+
+  constructor(settings: TinesConnectionSettings, options: TransportOptions = {}) {
+    this.transport = new TinesTransport(settings, options);
+    this.users = new TinesUsersApi(this.transport);
+    this.teams = new TinesTeamsApi(this.transport);
+    this.templates = new TinesTemplatesApi(this.transport);
+    this.roles = new TinesRolesApi(this.transport);
+  }
+
+  /** The tenant's origin. */
+  get tenantUrl(): string {
+    return this.transport.tenantUrl;
+  }
+
+  /** Closes the connection pool. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
+
+export * from "./errors";
+export * from "./pagination";
+export * from "./rateLimiter";
+export * from "./retryPolicy";
+export * from "./schemas";
+export * from "./settings";
+export * from "./transport";
+export * from "./users";
+export * from "./teams";
+export * from "./templates";
+export * from "./roles";

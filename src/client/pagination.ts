@@ -1,0 +1,72 @@
+/**
+ * Walks Tines' page-numbered lists (tines-api.md, "Pagination"): `per_page` up to 500, items under
+ * a resource-named key, `meta.next_page_number` to follow, or `meta.pages` when an older page
+ * omits it. Stops on `null` or `0` as Tines' Go SDK does.
+ */
+import { z } from "zod";
+import { tinesPageMetaSchema } from "./schemas";
+import type { TinesTransport } from "./transport";
+
+/** The largest page Tines serves. */
+export const maxPageSize = 500;
+
+/** A list endpoint: its path, the key its items sit under, and the schema of one item. */
+export interface TinesListEndpoint<Item extends z.ZodType> {
+  /** Path below the tenant origin. */
+  path: string;
+  /** Key of the items array in the body, e.g. `"admin/users"`. */
+  itemsKey: string;
+  /** Schema of one item. */
+  itemSchema: Item;
+  /** Query parameters besides `page` and `per_page`. */
+  query?: Record<string, string | number | boolean | undefined>;
+}
+
+/** Yields every item of a list, page by page, requesting the next page only when needed. */
+export async function* paginate<Item extends z.ZodType>(
+  transport: TinesTransport,
+  endpoint: TinesListEndpoint<Item>,
+): AsyncGenerator<z.output<Item>> {
+  const pageSchema = z.looseObject({
+    [endpoint.itemsKey]: z.array(endpoint.itemSchema),
+    meta: tinesPageMetaSchema.optional(),
+  });
+  let page = 1;
+  for (;;) {
+    const body = await transport.requestJson(
+      { method: "GET", path: endpoint.path, query: { ...endpoint.query, page, per_page: maxPageSize } },
+      pageSchema,
+    );
+    const items = body[endpoint.itemsKey] as Array<z.output<Item>>;
+    yield* items;
+    const next = nextPageNumber(page, items.length, body.meta as z.output<typeof tinesPageMetaSchema> | undefined);
+    if (next === undefined) return;
+    page = next;
+  }
+}
+
+/** Collects every item of a list. */
+export async function collectAll<Item extends z.ZodType>(
+  transport: TinesTransport,
+  endpoint: TinesListEndpoint<Item>,
+): Promise<Array<z.output<Item>>> {
+  const items: Array<z.output<Item>> = [];
+  for await (const item of paginate(transport, endpoint)) items.push(item);
+  return items;
+}
+
+/** The page to fetch after `page`, or undefined at the end. */
+export function nextPageNumber(
+  page: number,
+  itemCount: number,
+  meta: z.output<typeof tinesPageMetaSchema> | undefined,
+): number | undefined {
+  if (meta && meta.next_page_number !== undefined) {
+    const next = meta.next_page_number;
+    // A next page that does not move forward would loop for ever: treat it as the end.
+    return next !== null && next > page ? next : undefined;
+  }
+  if (meta && typeof meta.pages === "number") return page < meta.pages ? page + 1 : undefined;
+  // No meta at all: a full page may have a successor, a short one cannot.
+  return itemCount >= maxPageSize ? page + 1 : undefined;
+}

@@ -1,0 +1,126 @@
+/**
+ * zod schemas of the Tines responses this package reads (tines-api.md). Strict on what the code
+ * relies on (ids, emails, flags), lenient where Tines' docs are vague: unknown fields are kept,
+ * timestamps and optional fields may be null or missing. Each is created lazily by the module that
+ * needs it; none is captured by a serialized provider.
+ */
+import { z } from "zod";
+
+const timestamp = z.string().nullable().optional();
+
+/** A tenant user, as `GET /admin/users/{id}` returns it. */
+export const tinesUserSchema = z.looseObject({
+  id: z.number().int(),
+  email: z.string(),
+  first_name: z.string().nullable().optional(),
+  last_name: z.string().nullable().optional(),
+  admin: z.boolean(),
+  tenant_permissions: z.array(z.string()).nullable().optional(),
+  is_active: z.boolean(),
+  scim_uid: z.string().nullable().optional(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  last_seen: timestamp,
+  /** Present with `include=team_memberships`. */
+  team_memberships: z
+    .array(z.looseObject({ team_id: z.number().int(), team_name: z.string().nullable().optional(), role: z.string() }))
+    .optional(),
+});
+/** A tenant user. */
+export type TinesUserObject = z.output<typeof tinesUserSchema>;
+
+/** A team, as `GET /teams/{id}` returns it. */
+export const tinesTeamSchema = z.looseObject({
+  id: z.number().int(),
+  name: z.string(),
+  groups: z.array(z.looseObject({ id: z.number().int(), name: z.string() })).nullable().optional(),
+});
+/** A team. */
+export type TinesTeamObject = z.output<typeof tinesTeamSchema>;
+
+/** A team member: `id` is the user's id and `is_admin` the tenant-owner flag. */
+export const tinesTeamMemberSchema = z.looseObject({
+  id: z.number().int(),
+  email: z.string(),
+  first_name: z.string().nullable().optional(),
+  last_name: z.string().nullable().optional(),
+  is_admin: z.boolean().nullable().optional(),
+  created_at: timestamp,
+  last_seen: timestamp,
+  invitation_accepted: z.boolean().nullable().optional(),
+  role: z.string(),
+});
+/** A team member. */
+export type TinesTeamMemberObject = z.output<typeof tinesTeamMemberSchema>;
+
+/** One input of a private template's action. */
+export const tinesActionInputSchema = z.looseObject({
+  name: z.string(),
+  type: z.string(),
+  required: z.boolean().nullable().optional(),
+  description: z.string().nullable().optional(),
+  default_value: z.unknown().optional(),
+  data: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+/** One input of a private template's action. */
+export type TinesActionInputObject = z.output<typeof tinesActionInputSchema>;
+
+/**
+ * A private template. Its id is a string in every documented sample while user and team ids are
+ * integers; a number is accepted too and turned into a string, since the docs leave it open.
+ */
+export const tinesTemplateSchema = z.looseObject({
+  id: z.union([z.string(), z.number().int()]).transform(String),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  vendor: z.string().nullable().optional(),
+  product: z.string().nullable().optional(),
+  agent_type: z.string(),
+  agent_options: z.record(z.string(), z.unknown()).nullable().optional(),
+  team_id: z.number().int().nullable().optional(),
+  folder_id: z.number().int().nullable().optional(),
+  read_access: z.string().nullable().optional(),
+  shared_team_slugs: z.array(z.string()).nullable().optional(),
+  action_inputs: z.array(tinesActionInputSchema).nullable().optional(),
+});
+/** A private template. */
+export type TinesTemplateObject = z.output<typeof tinesTemplateSchema>;
+
+/** A role from `GET /admin/roles`; ids of custom roles are strings in the documented sample. */
+export const tinesRoleSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String).optional(),
+  name: z.string(),
+  type: z.string().nullable().optional(),
+});
+/** A role. */
+export type TinesRoleObject = z.output<typeof tinesRoleSchema>;
+
+/** A sign-in activity of a user. */
+export const tinesSignInActivitySchema = z.looseObject({
+  id: z.number().int(),
+  user_id: z.number().int().nullable().optional(),
+  ip: z.string().nullable().optional(),
+  user_agent: z.string().nullable().optional(),
+  created_at: timestamp,
+});
+/** A sign-in activity of a user. */
+export type TinesSignInActivityObject = z.output<typeof tinesSignInActivitySchema>;
+
+/**
+ * The `meta` of a list answer. `next_page_number` is missing on older pages; then `pages` tells
+ * when to stop (tines-api.md, "Pagination").
+ */
+export const tinesPageMetaSchema = z.looseObject({
+  current_page: z.string().nullable().optional(),
+  previous_page: z.string().nullable().optional(),
+  next_page: z.string().nullable().optional(),
+  next_page_number: z.number().int().nullable().optional(),
+  per_page: z.number().int().nullable().optional(),
+  pages: z.number().int().nullable().optional(),
+  count: z.number().int().nullable().optional(),
+});
+/** The `meta` of a list answer. */
+export type TinesPageMeta = z.output<typeof tinesPageMetaSchema>;
+
+/** The answer of `POST /teams/{id}/remove_member`. */
+export const removedMemberSchema = z.looseObject({ deleted_id: z.number().int() });

@@ -1,0 +1,7 @@
+/**
+ * The local Tines simulator: a stand-in tenant for tests, the demo and trying the package out
+ * without a real tenant. See README.md beside this file for what it models.
+ */
+export * from "./faults";
+export * from "./server";
+export * from "./tenantState";

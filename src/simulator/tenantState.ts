@@ -1,0 +1,569 @@
+/**
+ * The simulated tenant: users, teams, memberships, templates, roles and the invitation outbox, with
+ * the rules Tines enforces (tines-api.md). Operations throw {@link SimulatorHttpError} with the
+ * status and body Tines would send; the server turns that into the answer.
+ */
+import { readFileSync, writeFileSync, renameSync } from "node:fs";
+
+/** An error answer: status and the JSON body to send. */
+export class SimulatorHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`${status} ${JSON.stringify(body)}`);
+  }
+}
+
+/** A stored user. */
+export interface SimulatedUser {
+  id: number;
+  scim_uid: string | null;
+  email: string;
+  first_name: string;
+  last_name: string;
+  admin: boolean;
+  tenant_permissions: string[];
+  is_active: boolean;
+  created_at: string;
+  updated_at: string;
+  last_seen: string | null;
+  invitation_accepted: boolean;
+  /** Set by a delete: the user is deactivated at once and removed at this time (ms since epoch). */
+  pending_deletion_at: number | null;
+}
+
+/** A stored team; its slug is what `shared_team_slugs` of a template names. */
+export interface SimulatedTeam {
+  id: number;
+  name: string;
+  personal: boolean;
+  groups: Array<{ id: number; name: string }>;
+}
+
+/** A user's place on a team. */
+export interface SimulatedMembership {
+  role: string;
+  invitation_accepted: boolean;
+}
+
+/** A stored private template. */
+export interface SimulatedTemplate {
+  id: string;
+  name: string;
+  description: string;
+  vendor: string;
+  product: string;
+  agent_type: string;
+  agent_options: Record<string, unknown>;
+  team_id: number | null;
+  folder_id: number | null;
+  read_access: string;
+  shared_team_slugs: string[];
+  action_inputs: Array<Record<string, unknown>>;
+}
+
+/** A role as `GET /admin/roles` lists it. */
+export interface SimulatedRole {
+  id: string;
+  name: string;
+  type: "default" | "custom";
+}
+
+/** An email the tenant would have sent. */
+export interface SimulatedInvitation {
+  to: string;
+  kind: "tenant" | "team";
+  team_id?: number;
+  at: string;
+}
+
+/** A sign-in activity. */
+export interface SimulatedSignIn {
+  id: number;
+  user_id: number;
+  ip: string;
+  user_agent: string;
+  created_at: string;
+}
+
+/** Everything the tenant holds, as persisted to the state file. */
+export interface TenantData {
+  nextUserId: number;
+  nextTeamId: number;
+  nextTemplateId: number;
+  nextSignInId: number;
+  users: SimulatedUser[];
+  teams: SimulatedTeam[];
+  /** team id → user id → membership. */
+  memberships: Record<string, Record<string, SimulatedMembership>>;
+  templates: SimulatedTemplate[];
+  customRoles: SimulatedRole[];
+  outbox: SimulatedInvitation[];
+  signIns: SimulatedSignIn[];
+}
+
+/** The roles every tenant has (documented payloads show these four). */
+export const defaultRoleNames = ["VIEWER", "EDITOR", "TEAM_ADMIN", "CASE_MANAGER"] as const;
+
+/** The documented `agent_type` values. */
+export const agentTypes = [
+  "Agents::EmailAgent",
+  "Agents::EventTransformationAgent",
+  "Agents::HTTPRequestAgent",
+  "Agents::IMAPAgent",
+  "Agents::LLMAgent",
+  "Agents::TriggerAgent",
+  "Agents::WebhookAgent",
+  "Agents::SendToStoryAgent",
+] as const;
+
+/** The documented action input types. */
+export const actionInputTypes = ["TEXT", "NUMBER", "BOOLEAN", "DATE", "OBJECT", "OPTION", "CODE", "CREDENTIAL"] as const;
+
+/** The documented `read_access` values. */
+export const readAccessValues = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
+
+/** A team's slug: its name in lower case with runs of other characters turned into `-`. */
+export function teamSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+function emptyData(): TenantData {
+  return {
+    nextUserId: 1,
+    nextTeamId: 1,
+    nextTemplateId: 472463921472463,
+    nextSignInId: 1,
+    users: [],
+    teams: [],
+    memberships: {},
+    templates: [],
+    customRoles: [],
+    outbox: [],
+    signIns: [],
+  };
+}
+
+/** Options of {@link TenantState}. */
+export interface TenantStateOptions {
+  /** JSON file to load at start and save after every change. */
+  statePath?: string;
+  /** How long a deleted user stays visible (deactivated) before disappearing, in ms. Default 1000. */
+  userDeletionDelayMs?: number;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+/** The simulated tenant's data and rules. */
+export class TenantState {
+  private data: TenantData;
+  private readonly statePath: string | undefined;
+  /** How long a deleted user stays visible, in ms. */
+  userDeletionDelayMs: number;
+  private readonly now: () => number;
+
+  constructor(options: TenantStateOptions = {}) {
+    this.statePath = options.statePath;
+    this.userDeletionDelayMs = options.userDeletionDelayMs ?? 1000;
+    this.now = options.now ?? Date.now;
+    this.data = emptyData();
+    if (this.statePath) {
+      try {
+        this.data = { ...emptyData(), ...(JSON.parse(readFileSync(this.statePath, "utf8")) as TenantData) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+    }
+  }
+
+  /** Forgets everything (the file too, when persisted). */
+  reset(): void {
+    this.data = emptyData();
+    this.save();
+  }
+
+  /** A deep copy of everything, for tests and the demo to inspect. */
+  snapshot(): TenantData {
+    this.purgeDeletedUsers();
+    return structuredClone(this.data);
+  }
+
+  private save(): void {
+    if (!this.statePath) return;
+    const temporary = `${this.statePath}.tmp`;
+    writeFileSync(temporary, JSON.stringify(this.data, null, 2));
+    renameSync(temporary, this.statePath);
+  }
+
+  private timestamp(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Removes users whose deletion delay has passed, and their memberships. */
+  private purgeDeletedUsers(): void {
+    const now = this.now();
+    const gone = this.data.users.filter((user) => user.pending_deletion_at !== null && user.pending_deletion_at <= now);
+    if (gone.length === 0) return;
+    const goneIds = new Set(gone.map((user) => user.id));
+    this.data.users = this.data.users.filter((user) => !goneIds.has(user.id));
+    for (const members of Object.values(this.data.memberships)) {
+      for (const id of goneIds) delete members[String(id)];
+    }
+    this.save();
+  }
+
+  // Users ----------------------------------------------------------------------------------------
+
+  /** Every user, in id order. */
+  listUsers(filter?: string): SimulatedUser[] {
+    this.purgeDeletedUsers();
+    return this.data.users.filter((user) => filter !== "TENANT_OWNER" || user.admin);
+  }
+
+  /** One user or a 404. */
+  getUser(id: number): SimulatedUser {
+    this.purgeDeletedUsers();
+    const user = this.data.users.find((candidate) => candidate.id === id);
+    if (!user) throw new SimulatorHttpError(404, { errors: [{ message: "User not found" }] });
+    return user;
+  }
+
+  /** The user with this email (case-insensitive), if any. */
+  findUserByEmail(email: string): SimulatedUser | undefined {
+    this.purgeDeletedUsers();
+    const wanted = email.toLowerCase();
+    return this.data.users.find((user) => user.email.toLowerCase() === wanted);
+  }
+
+  /** Team memberships of a user, as `include=team_memberships` shows them. */
+  teamMembershipsOf(userId: number): Array<{ team_id: number; team_name: string; role: string }> {
+    const result: Array<{ team_id: number; team_name: string; role: string }> = [];
+    for (const team of this.data.teams) {
+      const membership = this.data.memberships[String(team.id)]?.[String(userId)];
+      if (membership) result.push({ team_id: team.id, team_name: team.name, role: membership.role });
+    }
+    return result;
+  }
+
+  /** Creates a user and records the invitation email Tines sends. */
+  createUser(fields: {
+    email: string;
+    first_name?: string;
+    last_name?: string;
+    admin?: boolean;
+    tenant_permissions?: string[];
+    is_active?: boolean;
+  }): SimulatedUser {
+    if (this.findUserByEmail(fields.email)) {
+      throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
+    }
+    const at = this.timestamp();
+    const user: SimulatedUser = {
+      id: this.data.nextUserId++,
+      scim_uid: null,
+      email: fields.email,
+      first_name: fields.first_name ?? "",
+      last_name: fields.last_name ?? "",
+      admin: fields.admin ?? false,
+      tenant_permissions: fields.tenant_permissions ?? [],
+      is_active: fields.is_active ?? true,
+      created_at: at,
+      updated_at: at,
+      last_seen: null,
+      invitation_accepted: false,
+      pending_deletion_at: null,
+    };
+    this.data.users.push(user);
+    this.data.outbox.push({ to: user.email, kind: "tenant", at });
+    this.save();
+    return user;
+  }
+
+  /** Changes the fields given. */
+  updateUser(id: number, fields: Partial<Omit<SimulatedUser, "id">>): SimulatedUser {
+    const user = this.getUser(id);
+    if (fields.email !== undefined && fields.email.toLowerCase() !== user.email.toLowerCase() && this.findUserByEmail(fields.email)) {
+      throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
+    }
+    Object.assign(user, fields, { updated_at: this.timestamp() });
+    this.save();
+    return user;
+  }
+
+  /** Deactivates the user at once and queues the deletion, as Tines does. */
+  deleteUser(id: number): void {
+    const user = this.getUser(id);
+    user.is_active = false;
+    user.pending_deletion_at ??= this.now() + this.userDeletionDelayMs;
+    this.save();
+    this.purgeDeletedUsers();
+  }
+
+  /** Marks a user as having accepted their invitation and signed in (for tests and the demo). */
+  acceptInvitation(userId: number): void {
+    const user = this.getUser(userId);
+    user.invitation_accepted = true;
+    user.last_seen = this.timestamp();
+    for (const members of Object.values(this.data.memberships)) {
+      const membership = members[String(userId)];
+      if (membership) membership.invitation_accepted = true;
+    }
+    this.save();
+  }
+
+  /** Records a sign-in (for tests). */
+  recordSignIn(userId: number, ip = "203.0.113.7", userAgent = "Mozilla/5.0"): SimulatedSignIn {
+    this.getUser(userId);
+    const signIn = { id: this.data.nextSignInId++, user_id: userId, ip, user_agent: userAgent, created_at: this.timestamp() };
+    this.data.signIns.push(signIn);
+    this.save();
+    return signIn;
+  }
+
+  /** A user's sign-ins, newest first, within optional bounds. */
+  signInsOf(userId: number, before?: string, after?: string): SimulatedSignIn[] {
+    this.getUser(userId);
+    return this.data.signIns
+      .filter((signIn) => signIn.user_id === userId)
+      .filter((signIn) => (before ? signIn.created_at < before : true) && (after ? signIn.created_at > after : true))
+      .reverse();
+  }
+
+  /** Resends the tenant invitation; answers Tines' message when it was accepted already. */
+  resendUserInvitation(userId: number): string | undefined {
+    const user = this.getUser(userId);
+    if (user.invitation_accepted) return "User already accepted invitation.";
+    this.data.outbox.push({ to: user.email, kind: "tenant", at: this.timestamp() });
+    this.save();
+    return undefined;
+  }
+
+  // Teams ----------------------------------------------------------------------------------------
+
+  /** Teams by scope. */
+  listTeams(scope?: string): SimulatedTeam[] {
+    return this.data.teams.filter((team) =>
+      scope === "personal_only" ? team.personal : scope === "all" ? true : !team.personal,
+    );
+  }
+
+  /** One team or a 404. */
+  getTeam(id: number): SimulatedTeam {
+    const team = this.data.teams.find((candidate) => candidate.id === id);
+    if (!team) throw new SimulatorHttpError(404, { error: "Team not found" });
+    return team;
+  }
+
+  /** Creates a team. */
+  createTeam(name: string, personal = false): SimulatedTeam {
+    if (this.data.teams.some((team) => team.name === name && !team.personal)) {
+      throw new SimulatorHttpError(422, { error: "Name has already been taken" });
+    }
+    const team: SimulatedTeam = { id: this.data.nextTeamId++, name, personal, groups: [] };
+    this.data.teams.push(team);
+    this.data.memberships[String(team.id)] = {};
+    this.save();
+    return team;
+  }
+
+  /** Renames a team. */
+  renameTeam(id: number, name: string): SimulatedTeam {
+    const team = this.getTeam(id);
+    team.name = name;
+    this.save();
+    return team;
+  }
+
+  /** Deletes a team and its memberships. */
+  deleteTeam(id: number): void {
+    this.getTeam(id);
+    this.data.teams = this.data.teams.filter((team) => team.id !== id);
+    delete this.data.memberships[String(id)];
+    this.save();
+  }
+
+  /** A team's members as `GET /teams/{id}/members` shows them. */
+  membersOf(teamId: number): Array<Record<string, unknown>> {
+    this.getTeam(teamId);
+    this.purgeDeletedUsers();
+    const members = this.data.memberships[String(teamId)] ?? {};
+    return this.data.users
+      .filter((user) => members[String(user.id)] !== undefined)
+      .map((user) => this.memberView(user, members[String(user.id)]!));
+  }
+
+  private memberView(user: SimulatedUser, membership: SimulatedMembership): Record<string, unknown> {
+    return {
+      id: user.id,
+      email: user.email,
+      first_name: user.first_name,
+      last_name: user.last_name,
+      is_admin: user.admin,
+      created_at: user.created_at,
+      last_seen: user.last_seen,
+      invitation_accepted: membership.invitation_accepted,
+      role: membership.role,
+    };
+  }
+
+  /** Every role name the tenant knows. */
+  roleNames(): string[] {
+    return [...defaultRoleNames, ...this.data.customRoles.map((role) => role.name)];
+  }
+
+  /** Default and custom roles. */
+  listRoles(): SimulatedRole[] {
+    return [
+      ...defaultRoleNames.map((name, index) => ({ id: String(index + 1), name, type: "default" as const })),
+      ...this.data.customRoles,
+    ];
+  }
+
+  /** Adds a custom role (for tests and the demo). */
+  addCustomRole(name: string): SimulatedRole {
+    const role: SimulatedRole = { id: String(100 + this.data.customRoles.length), name, type: "custom" };
+    this.data.customRoles.push(role);
+    this.save();
+    return role;
+  }
+
+  /**
+   * Adds someone to a team. An unknown email creates the tenant user and emails an invitation;
+   * a role defaults to `VIEWER`; someone already on the team is refused.
+   */
+  inviteMember(teamId: number, invitee: { user_id?: number; email?: string }, role = "VIEWER"): Record<string, unknown> {
+    this.getTeam(teamId);
+    if (!this.roleNames().includes(role)) throw new SimulatorHttpError(422, { error: `Role ${role} does not exist` });
+    let user: SimulatedUser;
+    if (invitee.user_id !== undefined) {
+      user = this.getUser(invitee.user_id);
+    } else {
+      user = this.findUserByEmail(invitee.email!) ?? this.createUser({ email: invitee.email! });
+    }
+    if (user.pending_deletion_at !== null) throw new SimulatorHttpError(404, { error: "User not found" });
+    const members = (this.data.memberships[String(teamId)] ??= {});
+    if (members[String(user.id)]) throw new SimulatorHttpError(422, { error: "User is already a member of this team" });
+    members[String(user.id)] = { role, invitation_accepted: user.invitation_accepted };
+    this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
+    this.save();
+    return this.memberView(user, members[String(user.id)]!);
+  }
+
+  /** Removes someone from a team; the last member of a team cannot be removed. */
+  removeMember(teamId: number, userId: number): void {
+    this.getTeam(teamId);
+    const members = this.data.memberships[String(teamId)] ?? {};
+    if (!members[String(userId)]) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
+    if (Object.keys(members).length === 1) {
+      throw new SimulatorHttpError(422, { error: "Cannot remove the last member of a team" });
+    }
+    delete members[String(userId)];
+    this.save();
+  }
+
+  /** Resends a member's team invitation. */
+  resendTeamInvitation(teamId: number, userId: number): void {
+    this.getTeam(teamId);
+    const user = this.getUser(userId);
+    if (!this.data.memberships[String(teamId)]?.[String(userId)]) {
+      throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
+    }
+    this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
+    this.save();
+  }
+
+  /** Puts a user on a team directly, without an invitation (for seeding tests and the demo). */
+  seedMembership(teamId: number, userId: number, role = "VIEWER"): void {
+    (this.data.memberships[String(teamId)] ??= {})[String(userId)] = { role, invitation_accepted: true };
+    this.save();
+  }
+
+  // Templates ------------------------------------------------------------------------------------
+
+  /** Templates filtered by a name search and folder. */
+  listTemplates(search?: string, folderId?: number): SimulatedTemplate[] {
+    const term = search?.toLowerCase();
+    return this.data.templates.filter(
+      (template) =>
+        (term === undefined || template.name.toLowerCase().includes(term)) &&
+        (folderId === undefined || template.folder_id === folderId),
+    );
+  }
+
+  /** One template or a 404. */
+  getTemplate(id: string): SimulatedTemplate {
+    const template = this.data.templates.find((candidate) => candidate.id === id);
+    if (!template) throw new SimulatorHttpError(404, ["Template not found"]);
+    return template;
+  }
+
+  private checkSharedTeamSlugs(readAccess: string, slugs: string[]): void {
+    if (readAccess !== "SPECIFIC_TEAMS") return;
+    if (slugs.length === 0) throw new SimulatorHttpError(422, ["shared_team_slugs must be given for SPECIFIC_TEAMS access"]);
+    const known = new Set(this.data.teams.map((team) => teamSlug(team.name)));
+    const unknown = slugs.filter((slug) => !known.has(slug));
+    if (unknown.length > 0) throw new SimulatorHttpError(422, [`Unknown team slugs: ${unknown.join(", ")}`]);
+  }
+
+  /** Creates a template; `read_access` defaults to `TEAM` with a team and `GLOBAL` without. */
+  createTemplate(fields: Omit<SimulatedTemplate, "id" | "read_access" | "team_id" | "folder_id" | "shared_team_slugs" | "action_inputs"> & {
+    team_id?: number;
+    folder_id?: number | null;
+    read_access?: string;
+    shared_team_slugs?: string[];
+    action_inputs?: Array<Record<string, unknown>>;
+  }): SimulatedTemplate {
+    if (fields.team_id !== undefined) this.getTeam(fields.team_id);
+    const readAccess = fields.read_access ?? (fields.team_id !== undefined ? "TEAM" : "GLOBAL");
+    this.checkSharedTeamSlugs(readAccess, fields.shared_team_slugs ?? []);
+    const template: SimulatedTemplate = {
+      id: String(this.data.nextTemplateId++),
+      name: fields.name,
+      description: fields.description,
+      vendor: fields.vendor,
+      product: fields.product,
+      agent_type: fields.agent_type,
+      agent_options: fields.agent_options,
+      team_id: fields.team_id ?? null,
+      folder_id: fields.folder_id ?? null,
+      read_access: readAccess,
+      shared_team_slugs: readAccess === "SPECIFIC_TEAMS" ? (fields.shared_team_slugs ?? []) : [],
+      action_inputs: fields.action_inputs ?? [],
+    };
+    this.data.templates.push(template);
+    this.save();
+    return template;
+  }
+
+  /** Updates the fields given; `team_id` is not among them (a move is needed). */
+  updateTemplate(id: string, fields: Partial<Omit<SimulatedTemplate, "id" | "team_id">>): SimulatedTemplate {
+    const template = this.getTemplate(id);
+    const readAccess = fields.read_access ?? template.read_access;
+    const slugs = fields.shared_team_slugs ?? template.shared_team_slugs;
+    this.checkSharedTeamSlugs(readAccess, slugs);
+    Object.assign(template, fields);
+    if (readAccess !== "SPECIFIC_TEAMS") template.shared_team_slugs = [];
+    this.save();
+    return template;
+  }
+
+  /** Moves a template to another team; access resets to team-only. */
+  moveTemplate(id: string, teamId: number, folderId: number | null | undefined): SimulatedTemplate {
+    const template = this.getTemplate(id);
+    this.getTeam(teamId);
+    template.team_id = teamId;
+    template.folder_id = folderId ?? null;
+    template.read_access = "TEAM";
+    template.shared_team_slugs = [];
+    this.save();
+    return template;
+  }
+
+  /** Deletes a template. */
+  deleteTemplate(id: string): void {
+    this.getTemplate(id);
+    this.data.templates = this.data.templates.filter((template) => template.id !== id);
+    this.save();
+  }
+}
