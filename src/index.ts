@@ -1,1 +1,13 @@
-export {};
+/**
+ * pulumi-tines: Pulumi dynamic resources that manage a Tines tenant as code.
+ *
+ * Resources: {@link TinesUser}, {@link TinesTeamMembership}, {@link TinesPrivateTemplate}.
+ * The REST client and the local simulator are exported for programs and tests that need them.
+ */
+export * from "./resources/user";
+export * from "./resources/teamMembership";
+export * from "./resources/privateTemplate";
+export { TinesClient } from "./client";
+export * from "./client/errors";
+export type { TinesConnectionSettings } from "./client/settings";
+export type { TransportOptions } from "./client/transport";

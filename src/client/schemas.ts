@@ -6,6 +6,27 @@
  */
 import { z } from "zod";
 
+/** The roles every tenant has (the four that appear in documented payloads). */
+export const tinesDefaultRoles = ["VIEWER", "EDITOR", "TEAM_ADMIN", "CASE_MANAGER"] as const;
+
+/** The documented `agent_type` values of a template. */
+export const tinesAgentTypes = [
+  "Agents::EmailAgent",
+  "Agents::EventTransformationAgent",
+  "Agents::HTTPRequestAgent",
+  "Agents::IMAPAgent",
+  "Agents::LLMAgent",
+  "Agents::TriggerAgent",
+  "Agents::WebhookAgent",
+  "Agents::SendToStoryAgent",
+] as const;
+
+/** The documented types of a template's action input. */
+export const tinesActionInputTypes = ["TEXT", "NUMBER", "BOOLEAN", "DATE", "OBJECT", "OPTION", "CODE", "CREDENTIAL"] as const;
+
+/** The documented `read_access` values of a template. */
+export const tinesReadAccessValues = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
+
 const timestamp = z.string().nullable().optional();
 
 /** A tenant user, as `GET /admin/users/{id}` returns it. */

@@ -10,13 +10,11 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { FaultInjector, seededRandom, type SimulatorFaultAction, type SimulatorFaults } from "./faults";
 import {
-  SimulatorHttpError,
-  TenantState,
-  actionInputTypes,
-  agentTypes,
-  readAccessValues,
-  type SimulatedUser,
-} from "./tenantState";
+  tinesActionInputTypes as actionInputTypes,
+  tinesAgentTypes as agentTypes,
+  tinesReadAccessValues as readAccessValues,
+} from "../client/schemas";
+import { SimulatorHttpError, TenantState, type SimulatedUser } from "./tenantState";
 
 /** Rate limiting as the simulator applies it. */
 export interface SimulatorRateLimits {

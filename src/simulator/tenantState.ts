@@ -4,6 +4,7 @@
  * status and body Tines would send; the server turns that into the answer.
  */
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import { tinesDefaultRoles as defaultRoleNames } from "../client/schemas";
 
 /** An error answer: status and the JSON body to send. */
 export class SimulatorHttpError extends Error {
@@ -102,27 +103,6 @@ export interface TenantData {
   outbox: SimulatedInvitation[];
   signIns: SimulatedSignIn[];
 }
-
-/** The roles every tenant has (documented payloads show these four). */
-export const defaultRoleNames = ["VIEWER", "EDITOR", "TEAM_ADMIN", "CASE_MANAGER"] as const;
-
-/** The documented `agent_type` values. */
-export const agentTypes = [
-  "Agents::EmailAgent",
-  "Agents::EventTransformationAgent",
-  "Agents::HTTPRequestAgent",
-  "Agents::IMAPAgent",
-  "Agents::LLMAgent",
-  "Agents::TriggerAgent",
-  "Agents::WebhookAgent",
-  "Agents::SendToStoryAgent",
-] as const;
-
-/** The documented action input types. */
-export const actionInputTypes = ["TEXT", "NUMBER", "BOOLEAN", "DATE", "OBJECT", "OPTION", "CODE", "CREDENTIAL"] as const;
-
-/** The documented `read_access` values. */
-export const readAccessValues = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
 
 /** A team's slug: its name in lower case with runs of other characters turned into `-`. */
 export function teamSlug(name: string): string {

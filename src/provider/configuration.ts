@@ -1,0 +1,104 @@
+/**
+ * Where the provider finds its tenant and key: stack config (`tines:tenant`, secret
+ * `tines:apiKey`) as received by `configure`, then the environment (`TINES_TENANT`,
+ * `TINES_API_KEY`, the names Tines' own Terraform provider uses). Read when an operation first
+ * needs the API, never at load time and never serialized: the key lives only in this process.
+ */
+import { createHash } from "node:crypto";
+import { TinesClient, TinesConfigurationError, normalizeTenantUrl, type TransportOptions } from "../client";
+
+/** The config keys and environment variables the provider reads. */
+export const configurationSources = {
+  tenant: { config: "tines:tenant", environment: "TINES_TENANT" },
+  apiKey: { config: "tines:apiKey", environment: "TINES_API_KEY" },
+  requestTimeoutSeconds: { config: "tines:requestTimeoutSeconds", environment: "TINES_REQUEST_TIMEOUT_SECONDS" },
+  maxAttempts: { config: "tines:maxAttempts", environment: "TINES_MAX_ATTEMPTS" },
+} as const;
+
+/** What `configure` receives from the dynamic-provider host: the stack config, values as strings. */
+export interface ConfigureRequestLike {
+  config: { get(key: string): string | undefined };
+}
+
+/** The settings of one provider instance. */
+export class ProviderConfiguration {
+  private stackConfig: Record<string, string | undefined> = {};
+
+  /**
+   * Takes the stack config. Synchronous on purpose: the host caches the provider before it awaits
+   * `configure`, so calls that race the first one must already find the settings in place.
+   */
+  configure(request: ConfigureRequestLike): void {
+    const values: Record<string, string | undefined> = {};
+    for (const source of Object.values(configurationSources)) values[source.config] = request.config.get(source.config);
+    this.stackConfig = values;
+  }
+
+  private value(source: { config: string; environment: string }): string | undefined {
+    const fromConfig = this.stackConfig[source.config]?.trim();
+    if (fromConfig) return fromConfig;
+    const fromEnvironment = process.env[source.environment]?.trim();
+    return fromEnvironment || undefined;
+  }
+
+  /** The tenant origin if one is set (validated), else undefined. Makes no request. */
+  tenantUrlIfSet(): string | undefined {
+    const tenant = this.value(configurationSources.tenant);
+    return tenant === undefined ? undefined : normalizeTenantUrl(tenant);
+  }
+
+  /** The tenant origin; throws a message naming both ways to set it when missing. */
+  tenantUrl(): string {
+    const tenant = this.tenantUrlIfSet();
+    if (tenant === undefined) {
+      throw new TinesConfigurationError(
+        "The Tines tenant is not set: run `pulumi config set tines:tenant https://<your-tenant>.tines.com`, or set the TINES_TENANT environment variable.",
+      );
+    }
+    return tenant;
+  }
+
+  /** The client for the configured tenant and key, shared by every resource of this process. */
+  client(): TinesClient {
+    const tenantUrl = this.tenantUrl();
+    const apiKey = this.value(configurationSources.apiKey);
+    if (apiKey === undefined) {
+      throw new TinesConfigurationError(
+        "The Tines API key is not set: run `pulumi config set --secret tines:apiKey <key>`, or set the TINES_API_KEY environment variable.",
+      );
+    }
+    const options: TransportOptions = {};
+    const timeout = this.number(configurationSources.requestTimeoutSeconds);
+    if (timeout !== undefined) options.timeoutMs = timeout * 1000;
+    const attempts = this.number(configurationSources.maxAttempts);
+    if (attempts !== undefined) options.retry = { maxAttempts: Math.max(1, Math.floor(attempts)) };
+    return sharedTinesClient(tenantUrl, apiKey, options);
+  }
+
+  private number(source: { config: string; environment: string }): number | undefined {
+    const text = this.value(source);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new TinesConfigurationError(`${source.config} (or ${source.environment}) must be a positive number, got "${text}"`);
+    }
+    return value;
+  }
+}
+
+const sharedClients = new Map<string, TinesClient>();
+
+/**
+ * One client, so one connection pool and one rate limiter, per (tenant, key, options) in this
+ * process: every resource of a deployment shares them. The key is hashed for the map.
+ */
+export function sharedTinesClient(tenantUrl: string, apiKey: string, options: TransportOptions = {}): TinesClient {
+  const digest = createHash("sha256").update(apiKey).digest("hex");
+  const mapKey = `${tenantUrl} ${digest} ${JSON.stringify(options)}`;
+  let client = sharedClients.get(mapKey);
+  if (!client) {
+    client = new TinesClient({ tenantUrl, apiKey }, options);
+    sharedClients.set(mapKey, client);
+  }
+  return client;
+}

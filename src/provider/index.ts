@@ -1,0 +1,34 @@
+/**
+ * The entry point the stored `__provider` stub loads: `require("pulumi-tines/provider")
+ * .resourceProvider(kind)`. Kept stable across releases, because state written by one release is
+ * refreshed and deleted by later ones.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { TinesResourceKind } from "./registration";
+import { createResourceProvider, type ResourceImplementation } from "./runtime";
+
+/**
+ * A new provider instance for a resource kind. The host calls this once per distinct `__provider`
+ * text and caches the result; instances share the connection pool and rate limiter per tenant.
+ */
+export function resourceProvider(kind: TinesResourceKind): pulumi.dynamic.ResourceProvider {
+  return createResourceProvider(implementationOf(kind));
+}
+
+function implementationOf(kind: TinesResourceKind): ResourceImplementation {
+  // Loaded on demand so this module stays cheap and free of import cycles with the resources.
+  switch (kind) {
+    case "User":
+      return (require("../resources/user") as typeof import("../resources/user")).tinesUserImplementation;
+    case "TeamMembership":
+      return (require("../resources/teamMembership") as typeof import("../resources/teamMembership"))
+        .tinesTeamMembershipImplementation;
+    case "PrivateTemplate":
+      return (require("../resources/privateTemplate") as typeof import("../resources/privateTemplate"))
+        .tinesPrivateTemplateImplementation;
+    default:
+      throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
+  }
+}
+
+export { providerStubText, type TinesResourceKind } from "./registration";

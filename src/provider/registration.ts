@@ -1,0 +1,43 @@
+/**
+ * How a resource registers the provider that Pulumi stores in state as `__provider`.
+ *
+ * Pulumi's `dynamic.Resource` serializes the provider object it is given, by value, into every
+ * resource's inputs and outputs. A serialized seven-method provider costs 2 KB or more per copy and
+ * freezes the code of the release that created the resource. Instead, each resource stores this
+ * one-line stub, which the dynamic-provider host evaluates as `requireFromString(text).handler()`:
+ * it loads the provider from the installed package, so refresh and delete always run the installed
+ * code. The stub's text is a compatibility contract: later releases must keep
+ * `require("pulumi-tines/provider").resourceProvider(<kind>)` working.
+ */
+
+/** The resource kinds this package registers, as the last part of their type token. */
+export type TinesResourceKind = "User" | "TeamMembership" | "PrivateTemplate";
+
+/** The `__provider` text stored for a resource kind. */
+export function providerStubText(kind: TinesResourceKind): string {
+  return `exports.handler = function () { return require("pulumi-tines/provider").resourceProvider(${JSON.stringify(kind)}); };\n`;
+}
+
+/**
+ * What `dynamic.Resource` is handed as its provider object. Its serialization is computed by the
+ * SDK and then discarded by {@link withProviderStub}; it holds nothing.
+ */
+export const registrationPlaceholder = {} as never;
+
+/**
+ * Returns `props` with a `__provider` property that reads as the stub text once the dynamic
+ * resource constructor has assigned its own serialization (which is dropped). Reading it before
+ * that assignment gives `undefined`, as the constructor's "must not define __provider" check wants.
+ */
+export function withProviderStub<Props extends object>(kind: TinesResourceKind, props: Props): Props {
+  let assigned = false;
+  Object.defineProperty(props, "__provider", {
+    enumerable: true,
+    configurable: true,
+    get: () => (assigned ? providerStubText(kind) : undefined),
+    set: () => {
+      assigned = true;
+    },
+  });
+  return props;
+}

@@ -1,0 +1,127 @@
+/**
+ * Turns a resource's implementation into the `dynamic.ResourceProvider` the host calls: one
+ * {@link ProviderConfiguration} per provider instance, filled synchronously by `configure`, and the
+ * checks every method needs (the tenant a resource lives in, plain-JSON results, clean errors).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { TinesError, type TinesClient } from "../client";
+import { ProviderConfiguration } from "./configuration";
+import { plainJson, type CheckFailure } from "./inputs";
+
+/** What each method of a resource implementation is given besides the engine's arguments. */
+export interface ProviderContext {
+  /** The shared client for the configured tenant (throws a clear error when settings are missing). */
+  client(): TinesClient;
+  /** The configured tenant's origin (throws when missing). */
+  tenantUrl(): string;
+  /** The configured tenant's origin, or undefined when not set. Makes no request. */
+  tenantUrlIfSet(): string | undefined;
+}
+
+/** Outputs always carry the tenant the object lives in. */
+export interface TenantOutputs {
+  /** The origin of the tenant the object was created in. */
+  tenant: string;
+}
+
+/** A resource's behaviour, in the engine's terms, with plain records for inputs and outputs. */
+export interface ResourceImplementation {
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
+  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext): pulumi.dynamic.DiffResult;
+  create(inputs: Record<string, unknown>, context: ProviderContext): Promise<{ id: string; outs: Record<string, unknown> }>;
+  read(
+    id: string,
+    props: Record<string, unknown>,
+    context: ProviderContext,
+  ): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> } | undefined>;
+  update(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    context: ProviderContext,
+  ): Promise<Record<string, unknown>>;
+  delete(id: string, props: Record<string, unknown>, context: ProviderContext): Promise<void>;
+}
+
+/**
+ * The tenant recorded for an existing object must be the configured one: otherwise its id would be
+ * looked up, changed or deleted in the wrong tenant. (A change of tenant in `diff` replaces the
+ * resource; this guards refresh and delete, which run without a diff.)
+ */
+export function assertSameTenant(recorded: unknown, context: ProviderContext, what: string): void {
+  const configured = context.tenantUrl();
+  if (typeof recorded === "string" && recorded !== configured) {
+    throw new TinesError(
+      `${what} lives in the Tines tenant ${recorded}, but the stack is configured for ${configured}. ` +
+        `Point tines:tenant (and tines:apiKey) back at ${recorded} to manage it, or remove it from the stack's state with \`pulumi state delete\`.`,
+    );
+  }
+}
+
+/**
+ * Whether the tenant recorded in old outputs differs from the configured one, which replaces the
+ * resource. Unknown when no tenant is configured yet: then nothing is claimed.
+ */
+export function tenantChanged(olds: Record<string, unknown>, context: ProviderContext): boolean {
+  const configured = context.tenantUrlIfSet();
+  return configured !== undefined && typeof olds.tenant === "string" && olds.tenant !== configured;
+}
+
+/** Builds the provider object the host caches for one `__provider` text. */
+export function createResourceProvider(implementation: ResourceImplementation): pulumi.dynamic.ResourceProvider {
+  const configuration = new ProviderConfiguration();
+  const context: ProviderContext = {
+    client: () => configuration.client(),
+    tenantUrl: () => configuration.tenantUrl(),
+    tenantUrlIfSet: () => configuration.tenantUrlIfSet(),
+  };
+  return {
+    async configure(request) {
+      configuration.configure(request);
+    },
+    async check(olds, news) {
+      return implementation.check(olds ?? {}, news ?? {});
+    },
+    async diff(id, olds, news) {
+      return implementation.diff(id, olds ?? {}, news ?? {}, context);
+    },
+    async create(inputs) {
+      const { id, outs } = await implementation.create(inputs, context);
+      return { id, outs: plainJson(outs) };
+    },
+    async read(id, props) {
+      const result = await implementation.read(id, props ?? {}, context);
+      // An empty id tells the engine the object is gone, so refresh drops it from the stack.
+      if (result === undefined) return { id: "", props: {} };
+      return { id: result.id, props: plainJson(result.props), inputs: plainJson(result.inputs) } as pulumi.dynamic.ReadResult;
+    },
+    async update(id, olds, news) {
+      return { outs: plainJson(await implementation.update(id, olds ?? {}, news ?? {}, context)) };
+    },
+    async delete(id, props) {
+      await implementation.delete(id, props ?? {}, context);
+    },
+  };
+}
+
+/**
+ * An error for a create that made an object in Tines but could not finish: the host records the
+ * object in state under `id` with these outputs (pulumi's ErrorResourceInitFailed), so it is
+ * neither lost nor made twice by the next `pulumi up`.
+ */
+export class PartialCreateError extends TinesError {
+  override name = "PartialCreateError";
+  /** Read by the dynamic-provider host. */
+  readonly id: string;
+  /** Read by the dynamic-provider host. */
+  readonly properties: Record<string, unknown>;
+  /** Read by the dynamic-provider host. */
+  readonly reasons: string[];
+
+  constructor(id: string, properties: object, cause: Error) {
+    super(`${cause.message} (the object was created in Tines with id ${id} and is recorded in the stack)`, { cause });
+    this.id = id;
+    this.properties = plainJson(properties) as Record<string, unknown>;
+    this.reasons = [cause.message];
+  }
+}

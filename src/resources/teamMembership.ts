@@ -1,0 +1,325 @@
+/**
+ * `TinesTeamMembership`: one user on one team with one role. Tines has no membership resource:
+ * membership is read from the user's `team_memberships` (or the team's member list) and changed
+ * with the team's `invite_member` and `remove_member` actions. No endpoint changes a role, so a
+ * role change replaces the membership (remove, then invite). Needs a tenant-owner key, or a Team
+ * key with team-admin rights on that team.
+ *
+ * Reads top to bottom: inputs, outputs, check, diff, create, read, update, delete, the class.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { TinesApiError, TinesError, type TinesClient } from "../client";
+import { changedProperties, checkInputs, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
+import { createReconciled } from "../provider/reconcile";
+import { registrationPlaceholder, withProviderStub } from "../provider/registration";
+import {
+  assertSameTenant,
+  tenantChanged,
+  type ProviderContext,
+  type ResourceImplementation,
+  type TenantOutputs,
+} from "../provider/runtime";
+
+// Inputs -------------------------------------------------------------------------------------------
+
+/** The inputs of a {@link TinesTeamMembership}: give exactly one of `userId` and `email`. */
+export interface TinesTeamMembershipArgs {
+  /** The team's id (a number or a numeric string). */
+  teamId: pulumi.Input<number | string>;
+  /** The user's id: a number or numeric string, so both `user.id` and `user.userId` work. */
+  userId?: pulumi.Input<number | string>;
+  /** The user's email: invites by email, creating the tenant user (and an invitation email) if needed. */
+  email?: pulumi.Input<string>;
+  /** The role on the team: `VIEWER` (default), `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER` or a custom role's name. */
+  role?: pulumi.Input<string>;
+  /** When the user is already on the team, take the membership over (changing the role if needed) instead of failing. */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+/** The validated inputs, as `check` returns them. */
+export interface TinesTeamMembershipInputs {
+  teamId: number;
+  userId?: number;
+  email?: string;
+  role: string;
+  adoptExisting: boolean;
+}
+
+// Outputs ------------------------------------------------------------------------------------------
+
+/** What a {@link TinesTeamMembership} records. */
+export interface TinesTeamMembershipOutputs extends TenantOutputs {
+  teamId: number;
+  /** The user, resolved when the membership was declared by email. */
+  userId: number;
+  /** The user's email, resolved when the membership was declared by id. */
+  email: string;
+  role: string;
+  adoptExisting: boolean;
+  /** Whether the user accepted the team invitation (as of the last create or member-list read). */
+  invitationAccepted: boolean;
+}
+
+const membershipInputsSchema = z.strictObject({
+  teamId: positiveIntegerId,
+  userId: positiveIntegerId.optional(),
+  email: emailAddress.optional(),
+  role: requiredText(100).default("VIEWER"),
+  adoptExisting: flag(false),
+});
+
+// Check --------------------------------------------------------------------------------------------
+
+function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+  return checkInputs(membershipInputsSchema, news, (values: Partial<TinesTeamMembershipInputs>, unknownKeys) => {
+    // Either may be unknown in preview; then it will be checked once known.
+    if (unknownKeys.has("userId") || unknownKeys.has("email")) return [];
+    const given = [values.userId, values.email].filter((value) => value !== undefined).length;
+    return given === 1 ? [] : [{ property: "userId", reason: "give exactly one of userId and email" }];
+  });
+}
+
+// Diff ---------------------------------------------------------------------------------------------
+
+function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
+  if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"], deleteBeforeReplace: false };
+  // The user is compared the way it was declared: by id, or by email (case-insensitively).
+  const before = { ...olds, email: typeof olds.email === "string" ? olds.email.toLowerCase() : olds.email };
+  const after = { ...news, email: typeof news.email === "string" ? news.email.toLowerCase() : news.email };
+  const identity = ["teamId", news.userId !== undefined ? "userId" : "email"];
+  const identityChanged = changedProperties(before, after, identity);
+  const replaces = [...identityChanged, ...changedProperties(before, after, ["role"])];
+  const changes = replaces.length > 0 || changedProperties(before, after, ["adoptExisting"]).length > 0;
+  // Same team and user with a new role: the old membership must go before the new one can be
+  // made (Tines has no role update). A different team or user: make the new one first.
+  return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && identityChanged.length === 0 };
+}
+
+// Create -------------------------------------------------------------------------------------------
+
+async function create(raw: Record<string, unknown>, context: ProviderContext) {
+  const inputs = raw as unknown as TinesTeamMembershipInputs;
+  const client = context.client();
+  const tenant = context.tenantUrl();
+  const who = inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! };
+
+  let restorePrevious: (() => Promise<unknown>) | undefined;
+  if (inputs.adoptExisting) {
+    const existing = await findMembership(client, inputs.teamId, who);
+    if (existing && existing.role === inputs.role) return finish(existing, inputs, tenant);
+    if (existing) {
+      // Taking over with another role: Tines has no role update, so remove and invite again; if
+      // the invitation then fails, put the member back as they were.
+      await removeMember(client, inputs.teamId, existing.userId);
+      restorePrevious = () => client.teams.inviteMember(inputs.teamId, { user_id: existing.userId }, existing.role);
+    }
+  }
+
+  let member: FoundMembership;
+  try {
+    member = await createReconciled(
+      async () =>
+        memberOf(
+          await client.teams.inviteMember(
+            inputs.teamId,
+            inputs.userId !== undefined ? { user_id: inputs.userId } : { email: inputs.email! },
+            inputs.role,
+          ),
+        ),
+      async () => {
+        const found = await findMembership(client, inputs.teamId, who);
+        return found?.role === inputs.role ? found : undefined;
+      },
+    );
+  } catch (error) {
+    if (restorePrevious) await restorePrevious().catch(() => undefined);
+    if (!inputs.adoptExisting && error instanceof TinesApiError && error.isConflictOrValidation) {
+      const existing = await findMembership(client, inputs.teamId, who);
+      if (existing) {
+        throw new TinesError(
+          `${who.userId !== undefined ? "userId" : "email"}: user ${existing.email} (id ${existing.userId}) is already on team ${inputs.teamId} with role ${existing.role}. ` +
+            "Set adoptExisting: true to manage that membership with this resource.",
+        );
+      }
+    }
+    throw error;
+  }
+  return finish(member, inputs, tenant);
+}
+
+/** A membership as found in Tines. */
+interface FoundMembership {
+  userId: number;
+  email: string;
+  role: string;
+  invitationAccepted: boolean;
+}
+
+function memberOf(member: { id: number; email: string; role: string; invitation_accepted?: boolean | null }): FoundMembership {
+  return { userId: member.id, email: member.email, role: member.role, invitationAccepted: member.invitation_accepted ?? false };
+}
+
+function finish(member: FoundMembership, inputs: TinesTeamMembershipInputs, tenant: string) {
+  return {
+    id: membershipId(inputs.teamId, member.userId),
+    outs: outputsOf(member, inputs.teamId, inputs.adoptExisting, tenant) as unknown as Record<string, unknown>,
+  };
+}
+
+function outputsOf(member: FoundMembership, teamId: number, adoptExisting: boolean, tenant: string): TinesTeamMembershipOutputs {
+  return {
+    teamId,
+    userId: member.userId,
+    email: member.email,
+    role: member.role,
+    adoptExisting,
+    invitationAccepted: member.invitationAccepted,
+    tenant,
+  };
+}
+
+/** The resource id: `"<teamId>/<userId>"`. */
+export function membershipId(teamId: number, userId: number): string {
+  return `${teamId}/${userId}`;
+}
+
+/** Splits a resource id into team and user ids. */
+export function parseMembershipId(id: string): { teamId: number; userId: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(id);
+  if (!match) throw new TinesError(`"${id}" is not a team membership id (expected "<teamId>/<userId>")`);
+  return { teamId: Number(match[1]), userId: Number(match[2]) };
+}
+
+/**
+ * Finds a user's membership of a team. By user id it is one request, through the user's
+ * `team_memberships`, falling back to the team's member list when the key may not read users (a
+ * Team key gets 403); by email, the member list.
+ */
+async function findMembership(
+  client: TinesClient,
+  teamId: number,
+  who: { userId: number } | { email: string },
+  previous?: Pick<TinesTeamMembershipOutputs, "invitationAccepted">,
+): Promise<FoundMembership | undefined> {
+  if ("userId" in who) {
+    try {
+      const user = await client.users.get(who.userId, { includeTeamMemberships: true });
+      const membership = user.team_memberships?.find((each) => each.team_id === teamId);
+      if (!membership) return undefined;
+      // team_memberships carries no invitation state: keep what was last seen.
+      return { userId: user.id, email: user.email, role: membership.role, invitationAccepted: previous?.invitationAccepted ?? false };
+    } catch (error) {
+      if (error instanceof TinesApiError && error.isNotFound) return undefined;
+      if (!(error instanceof TinesApiError && error.isForbidden)) throw error;
+    }
+  }
+  try {
+    const member = await client.teams.findMember(teamId, who);
+    return member ? memberOf(member) : undefined;
+  } catch (error) {
+    if (error instanceof TinesApiError && error.isNotFound) return undefined;
+    throw error;
+  }
+}
+
+// Read ---------------------------------------------------------------------------------------------
+
+async function read(id: string, props: Record<string, unknown>, context: ProviderContext) {
+  assertSameTenant(props.tenant, context, `Team membership ${id}`);
+  const { teamId, userId } = parseMembershipId(id);
+  const olds = props as Partial<TinesTeamMembershipOutputs>;
+  const found = await findMembership(context.client(), teamId, { userId }, { invitationAccepted: olds.invitationAccepted ?? false });
+  if (!found) return undefined;
+  const outputs = outputsOf(found, teamId, olds.adoptExisting ?? false, context.tenantUrl());
+  // Inputs as declared: by id or by email, whichever the state holds.
+  const inputs: Record<string, unknown> = { teamId, role: found.role, adoptExisting: outputs.adoptExisting };
+  if (typeof (props as { userId?: unknown }).userId === "number") inputs.userId = found.userId;
+  else inputs.email = found.email;
+  return { id, props: outputs as unknown as Record<string, unknown>, inputs };
+}
+
+// Update -------------------------------------------------------------------------------------------
+
+async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
+  // Every change but adoptExisting replaces the membership (see diff), so nothing goes to Tines.
+  assertSameTenant(olds.tenant, context, `Team membership ${id}`);
+  return { ...olds, adoptExisting: (news as unknown as TinesTeamMembershipInputs).adoptExisting };
+}
+
+// Delete -------------------------------------------------------------------------------------------
+
+async function deleteMembership(id: string, props: Record<string, unknown>, context: ProviderContext) {
+  assertSameTenant(props.tenant, context, `Team membership ${id}`);
+  const { teamId, userId } = parseMembershipId(id);
+  await removeMember(context.client(), teamId, userId);
+}
+
+/** Removes a member; already gone is success; the last member gets an explanation. */
+async function removeMember(client: TinesClient, teamId: number, userId: number): Promise<void> {
+  try {
+    await client.teams.removeMember(teamId, userId);
+  } catch (error) {
+    if (!(error instanceof TinesApiError)) throw error;
+    if (error.isNotFound) return;
+    if (error.isConflictOrValidation) {
+      const members = await client.teams.listMembers(teamId).catch(() => undefined);
+      if (members?.length === 1 && members[0]!.id === userId) {
+        throw new TinesError(
+          `Cannot remove user ${members[0]!.email} (id ${userId}) from team ${teamId}: Tines refuses to remove the last member of a team. ` +
+            "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
+            "to stop managing this membership without changing Tines, run `pulumi state delete` on it.",
+          { cause: error },
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+/** The engine-facing behaviour of {@link TinesTeamMembership}. */
+export const tinesTeamMembershipImplementation: ResourceImplementation = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: deleteMembership,
+};
+
+// Resource -----------------------------------------------------------------------------------------
+
+/**
+ * A user's membership of a Tines team, with a role. Its id is `"<teamId>/<userId>"`.
+ *
+ * @example
+ * ```ts
+ * new TinesTeamMembership("ada-secops", { teamId: secops.id, userId: ada.userId, role: "EDITOR" });
+ * ```
+ */
+export class TinesTeamMembership extends pulumi.dynamic.Resource {
+  /** The team's id. */
+  declare readonly teamId: pulumi.Output<number>;
+  /** The user's id. */
+  declare readonly userId: pulumi.Output<number>;
+  /** The user's email. */
+  declare readonly email: pulumi.Output<string>;
+  /** The role on the team. */
+  declare readonly role: pulumi.Output<string>;
+  /** Whether an existing membership was allowed to be adopted. */
+  declare readonly adoptExisting: pulumi.Output<boolean>;
+  /** Whether the user accepted the team invitation. */
+  declare readonly invitationAccepted: pulumi.Output<boolean>;
+  /** The tenant the membership lives in. */
+  declare readonly tenant: pulumi.Output<string>;
+
+  /**
+   * @param name The Pulumi resource name.
+   * @param args The membership's inputs.
+   * @param opts Resource options.
+   */
+  constructor(name: string, args: TinesTeamMembershipArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = { userId: undefined, email: undefined, invitationAccepted: undefined, tenant: undefined, ...args };
+    super(registrationPlaceholder, name, withProviderStub("TeamMembership", props), opts, "tines", "TeamMembership");
+  }
+}
