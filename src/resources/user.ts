@@ -108,11 +108,14 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
 
 // Diff ---------------------------------------------------------------------------------------------
 
+/** The properties among `keys` to compare: an omitted name is left as Tines has it, so only a declared one can differ. */
+function declaredProperties(news: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.filter((key) => !((key === "firstName" || key === "lastName") && news[key] === undefined));
+}
+
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"] };
-  // An omitted name is left as Tines has it, so only a declared name can differ.
-  const keys = inputProperties.filter((key) => !((key === "firstName" || key === "lastName") && news[key] === undefined));
-  const changed = changedProperties(olds, news, keys);
+  const changed = changedProperties(olds, news, declaredProperties(news, inputProperties));
   return { changes: changed.length > 0, replaces: [] };
 }
 
@@ -248,7 +251,7 @@ async function getUnlessGone(client: TinesClient, userId: number): Promise<Tines
 async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(olds.tenant, context, `User ${id}`);
   const inputs = news as unknown as TinesUserInputs;
-  const changed = changedProperties(olds, news, updatableProperties);
+  const changed = changedProperties(olds, news, declaredProperties(news, updatableProperties));
   if (changed.length === 0) {
     // Only deletionMode or adoptExisting changed: nothing to tell Tines.
     return { ...olds, deletionMode: inputs.deletionMode, adoptExisting: inputs.adoptExisting };

@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { afterAll, beforeEach } from "vitest";
+import { startTinesSimulator, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
+import { DynamicProviderEngine } from "../../src/testing/engine";
+import { ProviderHost } from "../../src/testing/providerHost";
+
+/** The repository root: its node_modules/pulumi-tines links back to it, as a user's program would resolve the package. */
+export const repositoryRoot = join(__dirname, "../..");
+
+/** Starts a host in the repository root with the given environment. */
+export function startHost(environment: Record<string, string> = {}): Promise<ProviderHost> {
+  return ProviderHost.start({ programDirectory: repositoryRoot, environment });
+}
+
+/**
+ * One simulator and one configured provider host for a test file (the host runs the compiled
+ * package, as the engine would), with the simulator reset before each test.
+ */
+export function useProviderHost(options: TinesSimulatorOptions = {}) {
+  let simulator: TinesSimulator | undefined;
+  let host: ProviderHost | undefined;
+  const ready = (async () => {
+    simulator = await startTinesSimulator({ userDeletionDelayMs: 0, ...options });
+    host = await startHost({ TINES_MAX_ATTEMPTS: "3" });
+    await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey });
+  })();
+  beforeEach(async () => {
+    await ready;
+    simulator!.reset();
+    for (const name of options.seedTeams ?? []) simulator!.state.createTeam(name);
+  });
+  afterAll(async () => {
+    await ready.catch(() => undefined);
+    await host?.stop();
+    await simulator?.stop();
+  });
+  return {
+    get simulator(): TinesSimulator {
+      return simulator!;
+    },
+    get host(): ProviderHost {
+      return host!;
+    },
+    get engine(): DynamicProviderEngine {
+      return new DynamicProviderEngine(host!);
+    },
+  };
+}
+
+/** Runs `action`, expecting it to fail, and returns the error. */
+export async function failureOf(action: Promise<unknown>): Promise<Error> {
+  try {
+    await action;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the operation to fail");
+}

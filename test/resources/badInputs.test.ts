@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { resourceUrn, withProvider } from "../../src/testing/providerHost";
+import type { TinesResourceKind } from "../../src/provider/registration";
+import { useProviderHost } from "../helpers/host";
+
+const tines = useProviderHost();
+const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** [description, inputs, the failures expected (property → part of the reason)] */
+type BadInput = [string, Record<string, unknown>, Record<string, string>];
+
+const validUser = { email: "ada@example.com" };
+const validMembership = { teamId: 1, userId: 2 };
+const validTemplate = {
+  name: "T",
+  vendor: "V",
+  product: "P",
+  agentType: "Agents::HTTPRequestAgent",
+  agentOptions: { url: "https://example.com" },
+};
+
+const cases: Record<TinesResourceKind, BadInput[]> = {
+  User: [
+    ["a missing email", {}, { email: "is required" }],
+    ["an email that is not one", { email: "ada.example.com" }, { email: "not an email address" }],
+    ["an empty email", { email: "   " }, { email: "not an email address" }],
+    ["an email of the wrong type", { email: 42 }, { email: "must be a string" }],
+    ["an oversized email", { email: `${"a".repeat(250)}@example.com` }, { email: "at most 254 characters" }],
+    ["a name of the wrong type", { ...validUser, firstName: 7 }, { firstName: "must be a string" }],
+    ["an oversized name", { ...validUser, lastName: "x".repeat(256) }, { lastName: "at most 255 characters" }],
+    ["admin as a string", { ...validUser, admin: "yes" }, { admin: "must be true or false" }],
+    ["isActive as a number", { ...validUser, isActive: 1 }, { isActive: "must be true or false" }],
+    ["permissions as a string", { ...validUser, tenantPermissions: "AUDIT_LOG_READ" }, { tenantPermissions: "must be a list" }],
+    ["an empty permission", { ...validUser, tenantPermissions: ["AUDIT_LOG_READ", " "] }, { "tenantPermissions[1]": "must not be empty" }],
+    ["an unknown deletion mode", { ...validUser, deletionMode: "archive" }, { deletionMode: '"delete" or "deactivate"' }],
+    ["a misspelt input", { ...validUser, emial: "x" }, { emial: "is not an input" }],
+    ["several problems at once", { email: "x", admin: "no" }, { email: "not an email", admin: "true or false" }],
+  ],
+  TeamMembership: [
+    ["a missing team", { userId: 2 }, { teamId: "is required" }],
+    ["a negative team id", { ...validMembership, teamId: -3 }, { teamId: "must be a positive integer" }],
+    ["a non-numeric team id", { ...validMembership, teamId: "secops" }, { teamId: "must be a positive integer" }],
+    ["a fractional team id", { ...validMembership, teamId: 1.5 }, { teamId: "must be a positive integer" }],
+    ["a zero user id", { teamId: 1, userId: 0 }, { userId: "must be a positive integer" }],
+    ["a non-numeric user id", { teamId: 1, userId: "ada" }, { userId: "must be a positive integer" }],
+    ["both userId and email", { teamId: 1, userId: 2, email: "ada@example.com" }, { userId: "give exactly one of userId and email" }],
+    ["neither userId nor email", { teamId: 1 }, { userId: "give exactly one of userId and email" }],
+    ["a bad email", { teamId: 1, email: "nobody" }, { email: "not an email address" }],
+    ["an empty role", { ...validMembership, role: "" }, { role: "must not be empty" }],
+    ["a role of the wrong type", { ...validMembership, role: 3 }, { role: "must be a string" }],
+    ["an oversized role", { ...validMembership, role: "R".repeat(101) }, { role: "at most 100 characters" }],
+    ["adoptExisting as a string", { ...validMembership, adoptExisting: "true" }, { adoptExisting: "must be true or false" }],
+  ],
+  PrivateTemplate: [
+    ["every required input missing", {}, { name: "is required", vendor: "is required", product: "is required", agentType: "must be one of", agentOptions: "must be a JSON object" }],
+    ["an empty name", { ...validTemplate, name: " " }, { name: "must not be empty" }],
+    ["an oversized name", { ...validTemplate, name: "n".repeat(256) }, { name: "at most 255 characters" }],
+    ["an unknown agent type", { ...validTemplate, agentType: "Agents::FtpAgent" }, { agentType: "must be one of Agents::EmailAgent" }],
+    ["agent options as a list", { ...validTemplate, agentOptions: [1] }, { agentOptions: "must be a JSON object" }],
+    ["agent options as a string", { ...validTemplate, agentOptions: "{}" }, { agentOptions: "must be a JSON object" }],
+    ["oversized agent options", { ...validTemplate, agentOptions: { blob: "x".repeat(100_001) } }, { agentOptions: "at most 100000 characters" }],
+    ["an unknown read access", { ...validTemplate, readAccess: "EVERYONE" }, { readAccess: "must be one of TEAM, GLOBAL, SPECIFIC_TEAMS" }],
+    ["SPECIFIC_TEAMS without slugs", { ...validTemplate, readAccess: "SPECIFIC_TEAMS" }, { sharedTeamSlugs: "must name at least one team" }],
+    ["slugs without SPECIFIC_TEAMS", { ...validTemplate, sharedTeamSlugs: ["it"] }, { sharedTeamSlugs: "only used when readAccess is SPECIFIC_TEAMS" }],
+    ["a negative team id", { ...validTemplate, teamId: -1 }, { teamId: "must be a positive integer" }],
+    ["a non-numeric folder id", { ...validTemplate, folderId: "inbox" }, { folderId: "must be a positive integer" }],
+    ["an optional CREDENTIAL input", { ...validTemplate, actionInputs: [{ name: "a", type: "TEXT" }, { name: "key", type: "CREDENTIAL" }] }, { "actionInputs[1].required": "must be true for a CREDENTIAL input" }],
+    ["two CREDENTIAL inputs", { ...validTemplate, actionInputs: [{ name: "a", type: "CREDENTIAL", required: true }, { name: "b", type: "CREDENTIAL", required: true }] }, { "actionInputs[1].type": "at most one CREDENTIAL input" }],
+    ["an unknown action input type", { ...validTemplate, actionInputs: [{ name: "a", type: "FILE" }] }, { "actionInputs[0].type": "must be one of TEXT" }],
+    ["an action input without a name", { ...validTemplate, actionInputs: [{ type: "TEXT" }] }, { "actionInputs[0].name": "is required" }],
+    ["two action inputs of one name", { ...validTemplate, actionInputs: [{ name: "a", type: "TEXT" }, { name: "a", type: "NUMBER" }] }, { "actionInputs[1].name": "duplicates actionInputs[0].name" }],
+    ["data on a TEXT input", { ...validTemplate, actionInputs: [{ name: "a", type: "TEXT", data: { options: [] } }] }, { "actionInputs[0].data": "only used by OBJECT, OPTION and CODE" }],
+  ],
+};
+
+describe.each(Object.entries(cases))("%s rejects bad input in check, naming the property, with no request", (kind, inputs) => {
+  it.each(inputs)("%s", async (_description, news, expected) => {
+    const { failures } = await tines.host.check(resourceUrn(kind as TinesResourceKind, "bad"), {}, withProvider(kind as TinesResourceKind, news));
+    expect(failures.map((failure) => failure.property).sort()).toEqual(Object.keys(expected).sort());
+    for (const [property, reason] of Object.entries(expected)) {
+      expect(failures.find((failure) => failure.property === property)!.reason).toContain(reason);
+    }
+    expect(tines.simulator.log).toHaveLength(0);
+  });
+});
+
+describe("check with values unknown in preview", () => {
+  it.each<[TinesResourceKind, Record<string, unknown>]>([
+    ["User", { email: unknown, tenantPermissions: ["A", unknown] }],
+    ["TeamMembership", { teamId: unknown, userId: unknown }],
+    ["TeamMembership", { teamId: 1, email: unknown }],
+    ["PrivateTemplate", { ...validTemplate, agentOptions: { url: unknown }, teamId: unknown, readAccess: unknown, sharedTeamSlugs: unknown }],
+  ])("%s passes and keeps the placeholder for later", async (kind, news) => {
+    const { failures, inputs } = await tines.host.check(resourceUrn(kind, "preview"), {}, withProvider(kind, news));
+    expect(failures).toEqual([]);
+    for (const [key, value] of Object.entries(news)) {
+      if (JSON.stringify(value).includes(unknown)) expect(inputs[key]).toEqual(value);
+    }
+    expect(tines.simulator.log).toHaveLength(0);
+  });
+
+  it("still reports the known properties that are wrong", async () => {
+    const { failures } = await tines.host.check(resourceUrn("User", "p"), {}, withProvider("User", { email: unknown, admin: "no" }));
+    expect(failures).toEqual([{ property: "admin", reason: "must be true or false" }]);
+  });
+});
