@@ -4,7 +4,7 @@
  * checks every method needs (the tenant a resource lives in, plain-JSON results, clean errors).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { TinesError, type TinesClient } from "../client";
+import { TinesApiError, TinesError, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
 import { plainJson, type CheckFailure } from "./inputs";
 
@@ -65,6 +65,19 @@ export function assertSameTenant(recorded: unknown, context: ProviderContext, wh
 export function tenantChanged(olds: Record<string, unknown>, context: ProviderContext): boolean {
   const configured = context.tenantUrlIfSet();
   return configured !== undefined && typeof olds.tenant === "string" && olds.tenant !== configured;
+}
+
+/**
+ * The result of `operation`, or undefined when Tines answers 404: for a read, the object is gone
+ * (refresh drops it); for a delete, the goal is already met.
+ */
+export async function unlessGone<T>(operation: Promise<T>): Promise<T | undefined> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (error instanceof TinesApiError && error.isNotFound) return undefined;
+    throw error;
+  }
 }
 
 /** Builds the provider object the host caches for one `__provider` text. */

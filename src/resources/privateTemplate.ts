@@ -10,7 +10,6 @@ import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
-  TinesApiError,
   tinesActionInputTypes as actionInputTypes,
   tinesAgentTypes as agentTypes,
   tinesReadAccessValues as readAccessValues,
@@ -25,6 +24,7 @@ import { registrationPlaceholder, withProviderStub } from "../provider/registrat
 import {
   assertSameTenant,
   tenantChanged,
+  unlessGone,
   type ProviderContext,
   type ResourceImplementation,
   type TenantOutputs,
@@ -330,13 +330,8 @@ function outputsOf(template: TinesTemplateObject, tenant: string): TinesPrivateT
 
 async function read(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `Private template ${id}`);
-  let template: TinesTemplateObject;
-  try {
-    template = await context.client().templates.get(id);
-  } catch (error) {
-    if (error instanceof TinesApiError && error.isNotFound) return undefined;
-    throw error;
-  }
+  const template = await unlessGone(context.client().templates.get(id));
+  if (template === undefined) return undefined;
   const outputs = outputsOf(template, context.tenantUrl());
   const inputs = Object.fromEntries(
     inputProperties.filter((key) => props[key] !== undefined && props[key] !== null).map((key) => [key, outputs[key]]),
@@ -362,12 +357,7 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
 
 async function deleteTemplate(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `Private template ${id}`);
-  try {
-    await context.client().templates.delete(id);
-  } catch (error) {
-    if (error instanceof TinesApiError && error.isNotFound) return;
-    throw error;
-  }
+  await unlessGone(context.client().templates.delete(id));
 }
 
 /** The engine-facing behaviour of {@link TinesPrivateTemplate}. */

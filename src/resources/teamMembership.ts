@@ -16,6 +16,7 @@ import { registrationPlaceholder, withProviderStub } from "../provider/registrat
 import {
   assertSameTenant,
   tenantChanged,
+  unlessGone,
   type ProviderContext,
   type ResourceImplementation,
   type TenantOutputs,
@@ -214,13 +215,8 @@ async function findMembership(
       if (!(error instanceof TinesApiError && error.isForbidden)) throw error;
     }
   }
-  try {
-    const member = await client.teams.findMember(teamId, who);
-    return member ? memberOf(member) : undefined;
-  } catch (error) {
-    if (error instanceof TinesApiError && error.isNotFound) return undefined;
-    throw error;
-  }
+  const member = await unlessGone(client.teams.findMember(teamId, who));
+  return member ? memberOf(member) : undefined;
 }
 
 // Read ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, type CreateTinesUserRequest, type TinesClient, type TinesUserObject } from "../client";
+import { TinesApiError, TinesError, type CreateTinesUserRequest, type TinesUserObject } from "../client";
 import {
   changedProperties,
   checkInputs,
@@ -21,6 +21,7 @@ import {
   PartialCreateError,
   assertSameTenant,
   tenantChanged,
+  unlessGone,
   type ProviderContext,
   type ResourceImplementation,
   type TenantOutputs,
@@ -222,7 +223,7 @@ function outputsOf(user: TinesUserObject, inputs: Pick<TinesUserInputs, "deletio
 
 async function read(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `User ${id}`);
-  const user = await getUnlessGone(context.client(), Number(id));
+  const user = await unlessGone(context.client().users.get(Number(id)));
   if (user === undefined) return undefined;
   const olds = props as Partial<TinesUserOutputs>;
   const outputs = outputsOf(
@@ -235,15 +236,6 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
     inputProperties.filter((key) => props[key] !== undefined).map((key) => [key, outputs[key]]),
   );
   return { id: String(user.id), props: outputs as unknown as Record<string, unknown>, inputs };
-}
-
-async function getUnlessGone(client: TinesClient, userId: number): Promise<TinesUserObject | undefined> {
-  try {
-    return await client.users.get(userId);
-  } catch (error) {
-    if (error instanceof TinesApiError && error.isNotFound) return undefined;
-    throw error;
-  }
 }
 
 // Update -------------------------------------------------------------------------------------------
@@ -265,17 +257,11 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
 async function deleteUser(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `User ${id}`);
   const client = context.client();
-  try {
-    if (props.deletionMode === "deactivate") {
-      await client.users.update(Number(id), { admin: props.admin === true, is_active: false });
-    } else {
-      // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
-      await client.users.delete(Number(id));
-    }
-  } catch (error) {
-    // Already gone: the goal of a delete is met.
-    if (error instanceof TinesApiError && error.isNotFound) return;
-    throw error;
+  if (props.deletionMode === "deactivate") {
+    await unlessGone(client.users.update(Number(id), { admin: props.admin === true, is_active: false }));
+  } else {
+    // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
+    await unlessGone(client.users.delete(Number(id)));
   }
 }
 
