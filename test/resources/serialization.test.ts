@@ -80,6 +80,15 @@ describe("resources as a Pulumi program registers them", () => {
     expect(Object.keys(args)).toEqual(["email"]);
   });
 
+  it("keeps the stub text stable: state written by this release is refreshed and deleted by later ones", async () => {
+    const { providerStubText } = await import("../../src/provider");
+    // Changing this text changes every stack's state; later releases must keep this entry point.
+    expect(providerStubText("User")).toBe(
+      'exports.handler = function () { return require("pulumi-tines/provider").resourceProvider("User"); };\n',
+    );
+    expect(require("../../package.json").exports["./provider"]).toBeDefined();
+  });
+
   it("evaluates the stub to the provider of its kind", async () => {
     const { providerStubText } = await import("../../src/provider");
     const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TinesClient } from "../../src/client";
 import { CheckFailedError } from "../../src/testing/engine";
+import type { ProviderHostError } from "../../src/testing/providerHost";
 import { providerStubText } from "../../src/provider/registration";
 import { failureOf, useProviderHost } from "../helpers/host";
 
@@ -179,6 +180,18 @@ describe("TinesUser", () => {
     expect(error).toBeInstanceOf(CheckFailedError);
     expect((error as CheckFailedError).failures).toEqual([{ property: "email", reason: "not an email address" }]);
     expect(tines.simulator.log).toHaveLength(0);
+  });
+
+  it("records a user adopted but not brought to the declared state, so it is neither lost nor made twice", async () => {
+    const existing = tines.simulator.state.createUser({ email: "taken@example.com" });
+    tines.simulator.setFaults({ rules: [{ method: "PUT", action: { type: "status", status: 422, body: '{"errors":[{"message":"Nope"}]}' } }] });
+    const error = (await failureOf(
+      tines.engine.up("User", "taken", { email: "taken@example.com", firstName: "New", adoptExisting: true }),
+    )) as ProviderHostError;
+    // The host turns the error into ErrorResourceInitFailed: the engine records the object under this id.
+    expect(error.partialId).toBe(String(existing.id));
+    expect(error.message).toContain("Nope");
+    expect(error.message).toContain(`id ${existing.id}`);
   });
 
   it("stores only the one-line stub as __provider", async () => {
