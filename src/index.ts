@@ -7,6 +7,7 @@
 export * from "./resources/user";
 export * from "./resources/teamMembership";
 export * from "./resources/privateTemplate";
+export * from "./lookups";
 export { TinesClient } from "./client";
 export * from "./client/errors";
 export type { TinesConnectionSettings } from "./client/settings";

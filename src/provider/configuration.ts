@@ -25,6 +25,12 @@ export class ProviderConfiguration {
   private stackConfig: Record<string, string | undefined> = {};
 
   /**
+   * @param overrides Values that win over stack config and environment (lookup functions take them
+   * as arguments).
+   */
+  constructor(private readonly overrides: { tenant?: string; apiKey?: string } = {}) {}
+
+  /**
    * Takes the stack config. Synchronous on purpose: the host caches the provider before it awaits
    * `configure`, so calls that race the first one must already find the settings in place.
    */
@@ -35,6 +41,9 @@ export class ProviderConfiguration {
   }
 
   private value(source: { config: string; environment: string }): string | undefined {
+    const override =
+      source === configurationSources.tenant ? this.overrides.tenant : source === configurationSources.apiKey ? this.overrides.apiKey : undefined;
+    if (override?.trim()) return override.trim();
     const fromConfig = this.stackConfig[source.config]?.trim();
     if (fromConfig) return fromConfig;
     const fromEnvironment = process.env[source.environment]?.trim();

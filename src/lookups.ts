@@ -1,0 +1,165 @@
+/**
+ * Lookup functions for Pulumi programs: read-only questions about the tenant (which team is called
+ * "Security Operations", who has this email) asked while the program runs, also in preview. They
+ * use the same settings as the resources: stack config `tines:tenant` and `tines:apiKey`, then the
+ * environment variables `TINES_TENANT` and `TINES_API_KEY`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { TinesError, type TinesClient, type TinesTeamObject, type TinesUserObject } from "./client";
+import { ProviderConfiguration } from "./provider/configuration";
+import { unlessGone } from "./provider/runtime";
+
+/** Where a lookup connects; each field falls back to the stack config, then the environment. */
+export interface TinesLookupOptions {
+  /** The tenant URL, e.g. `https://acme-shark-1234.tines.com`. */
+  tenant?: string;
+  /** The API key. */
+  apiKey?: string;
+}
+
+/** A team of the tenant. */
+export interface TinesTeam {
+  /** The team id. */
+  id: number;
+  /** The team's name. */
+  name: string;
+  /** Groups of the team. */
+  groups: Array<{ id: number; name: string }>;
+}
+
+/** A user of the tenant, as a lookup returns it. */
+export interface TinesUserInfo {
+  /** The user id. */
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  /** Tenant owner. */
+  admin: boolean;
+  tenantPermissions: string[];
+  isActive: boolean;
+  scimUid: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  lastSeen: string | null;
+  /** With `includeTeamMemberships`: the user's teams and roles. */
+  teamMemberships?: Array<{ teamId: number; teamName: string | null; role: string }>;
+}
+
+/** A role: one of Tines' own, or a custom role of the tenant. */
+export interface TinesRole {
+  id?: string;
+  name: string;
+  /** `default`, `custom`, or what Tines says. */
+  type: string | null;
+}
+
+function lookupClient(options: TinesLookupOptions): TinesClient {
+  const configuration = new ProviderConfiguration(options);
+  // Reads the program's stack config the way the provider's `configure` receives it.
+  configuration.configure({
+    config: {
+      get: (key) => {
+        const [namespace, name] = key.split(":") as [string, string];
+        return new pulumi.Config(namespace).get(name);
+      },
+    },
+  });
+  return configuration.client();
+}
+
+function teamOf(team: TinesTeamObject): TinesTeam {
+  return { id: team.id, name: team.name, groups: (team.groups ?? []).map((group) => ({ id: group.id, name: group.name })) };
+}
+
+function userOf(user: TinesUserObject): TinesUserInfo {
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: user.first_name ?? "",
+    lastName: user.last_name ?? "",
+    admin: user.admin,
+    tenantPermissions: user.tenant_permissions ?? [],
+    isActive: user.is_active,
+    scimUid: user.scim_uid ?? null,
+    createdAt: user.created_at ?? null,
+    updatedAt: user.updated_at ?? null,
+    lastSeen: user.last_seen ?? null,
+    ...(user.team_memberships
+      ? {
+          teamMemberships: user.team_memberships.map((membership) => ({
+            teamId: membership.team_id,
+            teamName: membership.team_name ?? null,
+            role: membership.role,
+          })),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Finds one team by id or by exact name. Fails when there is none, or when two teams share the
+ * name (then look it up by id).
+ *
+ * @example
+ * ```ts
+ * const secops = await getTeam({ name: "Security Operations" });
+ * ```
+ */
+export async function getTeam(query: { id: number } | { name: string }, options: TinesLookupOptions = {}): Promise<TinesTeam> {
+  const client = lookupClient(options);
+  if ("id" in query) {
+    const team = await unlessGone(client.teams.get(query.id));
+    if (!team) throw new TinesError(`getTeam: no team with id ${query.id} in ${client.tenantUrl}`);
+    return teamOf(team);
+  }
+  const matches = (await client.teams.list({ scope: "all" })).filter((team) => team.name === query.name);
+  if (matches.length === 0) throw new TinesError(`getTeam: no team named "${query.name}" in ${client.tenantUrl}`);
+  if (matches.length > 1) {
+    throw new TinesError(
+      `getTeam: ${matches.length} teams are named "${query.name}" in ${client.tenantUrl} (ids ${matches.map((team) => team.id).join(", ")}): look it up by id instead`,
+    );
+  }
+  return teamOf(matches[0]!);
+}
+
+/**
+ * Finds one user by id or by email (case-insensitive; Tines has no email filter, so this reads
+ * the directory 500 users a request). Fails when there is none.
+ */
+export async function getUser(query: { id: number } | { email: string }, options: TinesLookupOptions = {}): Promise<TinesUserInfo> {
+  const client = lookupClient(options);
+  if ("id" in query) {
+    const user = await unlessGone(client.users.get(query.id, { includeTeamMemberships: true }));
+    if (!user) throw new TinesError(`getUser: no user with id ${query.id} in ${client.tenantUrl}`);
+    return userOf(user);
+  }
+  const user = await client.users.findByEmail(query.email);
+  if (!user) throw new TinesError(`getUser: no user with email ${query.email} in ${client.tenantUrl}`);
+  return userOf(user);
+}
+
+/**
+ * Every user of the tenant, every page: a whole-tenant audit. `filter: "TENANT_OWNER"` keeps
+ * tenant owners only; `includeTeamMemberships` adds each user's teams and roles.
+ */
+export async function listUsers(
+  query: { filter?: "TENANT_OWNER"; includeTeamMemberships?: boolean } = {},
+  options: TinesLookupOptions = {},
+): Promise<TinesUserInfo[]> {
+  return (await lookupClient(options).users.listAll(query)).map(userOf);
+}
+
+/** Every team of the tenant the key can see. */
+export async function listTeams(options: TinesLookupOptions = {}): Promise<TinesTeam[]> {
+  return (await lookupClient(options).teams.list({ scope: "all" })).map(teamOf);
+}
+
+/** Every role of the tenant: Tines' own and the custom ones. */
+export async function listRoles(options: TinesLookupOptions = {}): Promise<TinesRole[]> {
+  return (await lookupClient(options).roles.list()).map((role) => ({
+    ...(role.id === undefined ? {} : { id: role.id }),
+    name: role.name,
+    type: role.type ?? null,
+  }));
+}
