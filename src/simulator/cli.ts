@@ -5,6 +5,7 @@
  * its base URL and a tenant-owner API key.
  */
 import { parseArgs } from "node:util";
+import { seedTenant } from "./seed";
 import { startTinesSimulator } from "./server";
 
 async function main(): Promise<void> {
@@ -32,9 +33,9 @@ async function main(): Promise<void> {
     host: values.host,
     statePath: values.state,
     apiKey: values["api-key"] ?? process.env.TINES_SIMULATOR_API_KEY,
-    seedTeams: values["seed-team"] ?? ["Security Operations", "IT Operations"],
     rateLimits: { enabled: !values["no-rate-limits"], timeScale: Number(values["time-scale"]) },
   });
+  seedTenant(simulator.state, values["seed-team"] ?? ["Security Operations", "IT Operations"]);
   console.log(`Tines simulator listening on ${simulator.url}`);
   console.log(`Tenant-owner API key: ${simulator.apiKey}`);
   console.log(`Try: export TINES_TENANT=${simulator.url} TINES_API_KEY=${simulator.apiKey}`);

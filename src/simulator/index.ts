@@ -3,5 +3,6 @@
  * without a real tenant. See README.md beside this file for what it models.
  */
 export * from "./faults";
+export * from "./seed";
 export * from "./server";
 export * from "./tenantState";

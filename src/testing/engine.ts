@@ -70,26 +70,27 @@ export class DynamicProviderEngine {
     name: string,
     args: Record<string, unknown>,
     state?: EngineResourceState,
-  ): Promise<{ state: EngineResourceState; operation: EngineOperation }> {
+  ): Promise<{ state: EngineResourceState; operation: EngineOperation; replaces: string[] }> {
     const urn = this.urn(kind, name);
     const plan = await this.preview(kind, name, args, state);
     const created = async () => {
       const result = await this.host.create(urn, plan.checkedInputs);
       return { kind, name, urn, id: result.id, inputs: plan.checkedInputs, outputs: result.outputs };
     };
-    if (!state) return { state: await created(), operation: "create" };
-    if (plan.operation === "same") return { state, operation: "same" };
+    const replaces = plan.diff?.replaces ?? [];
+    if (!state) return { state: await created(), operation: "create", replaces };
+    if (plan.operation === "same") return { state, operation: "same", replaces };
     if (plan.operation === "update") {
       const outputs = await this.host.update(urn, state.id, state.outputs, plan.checkedInputs);
-      return { state: { ...state, inputs: plan.checkedInputs, outputs }, operation: "update" };
+      return { state: { ...state, inputs: plan.checkedInputs, outputs }, operation: "update", replaces };
     }
     if (plan.diff?.deleteBeforeReplace) {
       await this.host.delete(urn, state.id, state.outputs);
-      return { state: await created(), operation: "replace" };
+      return { state: await created(), operation: "replace", replaces };
     }
     const replacement = await created();
     await this.host.delete(urn, state.id, state.outputs);
-    return { state: replacement, operation: "replace" };
+    return { state: replacement, operation: "replace", replaces };
   }
 
   /** What `pulumi refresh` does: the resource as Tines has it, or undefined when it is gone. */

@@ -254,7 +254,10 @@ export function resourceUrn(kind: TinesResourceKind, name: string, stack = "dev"
   return `urn:pulumi:${stack}::${project}::pulumi-nodejs:dynamic/tines:${kind}::${name}`;
 }
 
-/** The inputs the engine sends for a resource: the declared properties plus `__provider`. */
+/**
+ * The inputs the engine sends for a resource: the declared properties plus `__provider` (the stub
+ * a program of this release would register, unless the inputs carry one already).
+ */
 export function withProvider(kind: TinesResourceKind, inputs: Record<string, unknown>): Record<string, unknown> {
-  return { ...inputs, __provider: providerStubText(kind) };
+  return { __provider: providerStubText(kind), ...inputs };
 }

@@ -1,0 +1,53 @@
+/**
+ * The demo's runner without the Pulumi CLI: each `pulumi up`, `preview` and `destroy` is one run of
+ * the program in a child process through the real dynamic-provider host (src/testing/programRunner).
+ */
+import { runProgramInChildProcess, type ProgramStep } from "../testing/programRunner";
+
+/** A step as the demo prints it. */
+export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replaces" | "error">;
+
+/** What the demo needs from a way of running the program. */
+export interface DemoRunner {
+  up(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
+  preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
+  destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
+}
+
+/** Runs the program through the real provider host, state in a JSON file. */
+export class HostRunner implements DemoRunner {
+  constructor(
+    private readonly programDirectory: string,
+    private readonly statePath: string,
+    private readonly config: Record<string, string>,
+    private readonly projectName: string,
+  ) {}
+
+  private async run(mode: { preview?: boolean; destroy?: boolean }, onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    const result = await runProgramInChildProcess(
+      {
+        programDirectory: this.programDirectory,
+        statePath: this.statePath,
+        config: this.config,
+        secretKeys: ["tines:apiKey"],
+        projectName: this.projectName,
+        ...mode,
+      },
+      onStep,
+    );
+    if (result.errors.length > 0) throw new Error(result.errors.join("\n"));
+    return result.steps;
+  }
+
+  up(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    return this.run({}, onStep);
+  }
+
+  preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    return this.run({ preview: true }, onStep);
+  }
+
+  destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    return this.run({ destroy: true }, onStep);
+  }
+}

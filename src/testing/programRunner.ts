@@ -1,0 +1,248 @@
+/**
+ * Runs a real Pulumi program without the Pulumi CLI: the program executes in this process under
+ * `pulumi.runtime.setMocks`, so the SDK's real serializer registers its resources, and each
+ * registration of a pulumi-tines resource is carried out through the real dynamic-provider host by
+ * {@link DynamicProviderEngine}, exactly as the engine would (check, diff, create/update/replace).
+ * State is kept in a JSON file between runs; resources no longer declared are deleted, memberships
+ * first. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
+ * entry point for callers.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { TinesResourceKind } from "../provider/registration";
+import { unknownValue } from "../provider/inputs";
+import { DynamicProviderEngine, type EngineOperation, type EngineResourceState } from "./engine";
+import { ProviderHost } from "./providerHost";
+
+/** What to run. */
+export interface ProgramRunOptions {
+  /** The program's directory (its `index.ts` or `index.js` is run). */
+  programDirectory: string;
+  /** The JSON file holding the stack's state between runs. */
+  statePath: string;
+  /** Stack config, with namespaced keys (`tines:tenant`, `<project>:roster`). */
+  config: Record<string, string>;
+  /** Config keys that are secrets. */
+  secretKeys?: string[];
+  /** Preview only: plan, change nothing. */
+  preview?: boolean;
+  /** Destroy everything in the state instead of running the program. */
+  destroy?: boolean;
+  /** Pulumi project name. Default `tines-bootstrap`. */
+  projectName?: string;
+  /** Stack name. Default `dev`. */
+  stackName?: string;
+}
+
+/** One resource's step. */
+export interface ProgramStep {
+  urn: string;
+  kind: TinesResourceKind;
+  name: string;
+  operation: EngineOperation | "delete";
+  /** For replacements, the properties that force them. */
+  replaces?: string[];
+  /** The error, when the step failed. */
+  error?: string;
+}
+
+/** What a run did. */
+export interface ProgramRunResult {
+  steps: ProgramStep[];
+  /** The program's exports, resolved (unknown in a preview of new resources: null). */
+  outputs: Record<string, unknown>;
+  /** Errors that stopped resources (check failures, Tines refusals); empty on success. */
+  errors: string[];
+}
+
+interface StackState {
+  resources: EngineResourceState[];
+}
+
+const kindsByType: Record<string, TinesResourceKind> = {
+  "pulumi-nodejs:dynamic/tines:User": "User",
+  "pulumi-nodejs:dynamic/tines:TeamMembership": "TeamMembership",
+  "pulumi-nodejs:dynamic/tines:PrivateTemplate": "PrivateTemplate",
+};
+
+/** Destroy order: what depends on others goes first. */
+const deletionOrder: TinesResourceKind[] = ["TeamMembership", "PrivateTemplate", "User"];
+
+/** Runs one program update, preview or destroy in this process. Call once per process. */
+export async function runProgram(options: ProgramRunOptions, onStep: (step: ProgramStep) => void = () => {}): Promise<ProgramRunResult> {
+  const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [options.programDirectory] })) as typeof import("@pulumi/pulumi");
+  const project = options.projectName ?? "tines-bootstrap";
+  const stack = options.stackName ?? "dev";
+  const previous: StackState = existsSync(options.statePath)
+    ? (JSON.parse(readFileSync(options.statePath, "utf8")) as StackState)
+    : { resources: [] };
+  const next = new Map(previous.resources.map((resource) => [resource.urn, resource] as const));
+  const registered = new Set<string>();
+  const steps: ProgramStep[] = [];
+  const errors: string[] = [];
+  const record = (step: ProgramStep) => {
+    steps.push(step);
+    onStep(step);
+  };
+
+  const host = await ProviderHost.start({ programDirectory: options.programDirectory, projectName: project });
+  try {
+    await host.configure(options.config);
+    const engine = new DynamicProviderEngine(host, stack, project);
+    let outputs: Record<string, unknown> = {};
+
+    if (!options.destroy) {
+      pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+      const pending = new Set<Promise<unknown>>();
+      pulumi.runtime.setMocks(
+        {
+          newResource: (args) => {
+            const work = (async () => {
+              const kind = kindsByType[args.type];
+              if (!kind) return { id: `${args.name}-id`, state: args.inputs };
+              const urn = engine.urn(kind, args.name);
+              registered.add(urn);
+              const before = next.get(urn);
+              const inputs = withUnknownPlaceholders(args.inputs, pulumi.isUnknown) as Record<string, unknown>;
+              try {
+                if (options.preview) {
+                  const plan = await engine.preview(kind, args.name, inputs, before);
+                  record({ urn, kind, name: args.name, operation: plan.operation, ...(plan.diff?.replaces.length ? { replaces: plan.diff.replaces } : {}) });
+                  const state = plan.operation === "same" ? before!.outputs : { ...(plan.operation === "create" ? {} : before!.outputs), ...plan.checkedInputs };
+                  return { id: before?.id ?? "", state };
+                }
+                const result = await engine.up(kind, args.name, inputs, before);
+                next.set(urn, result.state);
+                record({ urn, kind, name: args.name, operation: result.operation, ...(result.replaces.length ? { replaces: result.replaces } : {}) });
+                return { id: result.state.id, state: result.state.outputs };
+              } catch (error) {
+                const message = (error as Error).message;
+                errors.push(`${args.name}: ${message}`);
+                record({ urn, kind, name: args.name, operation: before ? "update" : "create", error: message });
+                throw error;
+              }
+            })();
+            pending.add(work);
+            return work;
+          },
+          call: () => ({}),
+        },
+        project,
+        stack,
+        options.preview ?? false,
+      );
+      outputs = await executeProgram(options.programDirectory, pending, pulumi).catch((error: Error) => {
+        errors.push(error.message);
+        return {};
+      });
+    }
+
+    // Whatever is in the state but no longer declared goes, dependants first.
+    const leftovers = [...next.values()].filter((resource) => options.destroy || !registered.has(resource.urn));
+    if (errors.length === 0) {
+      leftovers.sort((a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind));
+      for (const resource of leftovers) {
+        if (options.preview) {
+          record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
+          continue;
+        }
+        try {
+          await engine.destroy(resource);
+          next.delete(resource.urn);
+          record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
+        } catch (error) {
+          // Like Pulumi: a failed delete stops the run, so nothing it depends on is deleted under it.
+          const message = (error as Error).message;
+          errors.push(`${resource.name}: ${message}`);
+          record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete", error: message });
+          break;
+        }
+      }
+    }
+    if (!options.preview) writeFileSync(options.statePath, JSON.stringify({ resources: [...next.values()] }, null, 2));
+    return { steps, outputs, errors };
+  } finally {
+    await host.stop();
+  }
+}
+
+/** The engine sends unknown values as a placeholder string; the mock monitor hands them as `unknown`. */
+function withUnknownPlaceholders(value: unknown, isUnknown: (value: unknown) => boolean): unknown {
+  if (isUnknown(value)) return unknownValue;
+  if (Array.isArray(value)) return value.map((item) => withUnknownPlaceholders(item, isUnknown));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withUnknownPlaceholders(item, isUnknown)]));
+  }
+  return value;
+}
+
+/**
+ * Loads the program (TypeScript is transpiled on the fly, as Pulumi's own runner does), then waits
+ * until its exports are resolved and no registration is under way.
+ */
+async function executeProgram(
+  programDirectory: string,
+  pending: Set<Promise<unknown>>,
+  pulumi: typeof import("@pulumi/pulumi"),
+): Promise<Record<string, unknown>> {
+  registerTypeScript(programDirectory);
+  const main = existsSync(join(programDirectory, "index.ts")) ? join(programDirectory, "index.ts") : join(programDirectory, "index.js");
+  const exports = require(resolve(main)) as Record<string, unknown>;
+  const resolved = await outputValue(pulumi.output(exports));
+  for (let settledCount = -1; settledCount !== pending.size; ) {
+    settledCount = pending.size;
+    await Promise.all(pending);
+    await new Promise((resolvePause) => setTimeout(resolvePause, 50));
+  }
+  return (resolved ?? {}) as Record<string, unknown>;
+}
+
+/** An Output's value; undefined while unknown (in preview). */
+function outputValue(output: unknown): Promise<unknown> {
+  return (output as { promise(): Promise<unknown> }).promise();
+}
+
+function registerTypeScript(programDirectory: string): void {
+  const extensions = require.extensions as unknown as Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void>;
+  if (extensions[".ts"]) return;
+  const ts = require(require.resolve("typescript", { paths: [programDirectory, __dirname] })) as typeof import("typescript");
+  extensions[".ts"] = (module, file) => {
+    const output = ts.transpileModule(readFileSync(file, "utf8"), {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
+    module._compile(output.outputText, file);
+  };
+}
+
+/** Runs {@link runProgram} in a fresh Node process, relaying each step as it happens. */
+export function runProgramInChildProcess(options: ProgramRunOptions, onStep: (step: ProgramStep) => void = () => {}): Promise<ProgramRunResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, "runProgramCli.js")], {
+      cwd: options.programDirectory,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env },
+    });
+    let buffer = "";
+    let result: ProgramRunResult | undefined;
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let newline: number;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (line.startsWith("step ")) onStep(JSON.parse(line.slice(5)) as ProgramStep);
+        else if (line.startsWith("result ")) result = JSON.parse(line.slice(7)) as ProgramRunResult;
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("exit", (code) => {
+      if (result) resolveRun(result);
+      else reject(new Error(`the program runner exited with ${code} before finishing: ${stderr.trim().slice(-2000)}`));
+    });
+    child.stdin.end(JSON.stringify(options));
+  });
+}
+
