@@ -93,6 +93,10 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     let outputs: Record<string, unknown> = {};
 
     if (!options.destroy) {
+      // As under the Pulumi CLI, a promise the program leaves rejected fails the program.
+      const programFailed = (error: unknown) => errors.push((error as Error)?.message ?? String(error));
+      process.on("unhandledRejection", programFailed);
+      process.on("uncaughtException", programFailed);
       pulumi.runtime.setAllConfig(options.config, options.secretKeys);
       const pending = new Set<Promise<unknown>>();
       pulumi.runtime.setMocks(
@@ -133,7 +137,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
         options.preview ?? false,
       );
       outputs = await executeProgram(options.programDirectory, pending, pulumi).catch((error: Error) => {
-        errors.push(error.message);
+        if (!errors.includes(error.message)) errors.push(error.message);
         return {};
       });
     }

@@ -1,0 +1,103 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { seedTenant, startTinesSimulator, type TinesSimulator } from "../src/simulator";
+// The built runner: it starts its compiled child-process entry beside itself.
+import { runProgramInChildProcess, type ProgramRunOptions } from "../dist/testing/programRunner";
+import { repositoryRoot } from "./helpers/host";
+
+const bootstrap = join(repositoryRoot, "examples", "bootstrap");
+let simulator: TinesSimulator;
+let workDirectory: string;
+
+beforeAll(async () => {
+  simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
+  workDirectory = mkdtempSync(join(tmpdir(), "bootstrap-test-"));
+});
+afterAll(async () => {
+  await simulator.stop();
+  rmSync(workDirectory, { recursive: true, force: true });
+});
+
+type Person = { email: string; teams?: Record<string, string> };
+
+function options(rosterPath: string, statePath: string): ProgramRunOptions {
+  return {
+    programDirectory: bootstrap,
+    statePath,
+    config: { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines-bootstrap:roster": rosterPath },
+    secretKeys: ["tines:apiKey"],
+  };
+}
+
+function writeRoster(path: string, edit: (roster: { people: Person[] }) => void): void {
+  const roster = parse(readFileSync(join(bootstrap, "roster.yaml"), "utf8")) as { people: Person[] };
+  edit(roster);
+  writeFileSync(path, stringify(roster));
+}
+
+describe("examples", () => {
+  it("type-check against the package's public API", () => {
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(repositoryRoot, "examples", "tsconfig.json")], {
+      stdio: "pipe",
+    });
+  });
+
+  it("bootstrap: the roster drives users, memberships and the template", async () => {
+    const rosterPath = join(workDirectory, "roster.yaml");
+    const statePath = join(workDirectory, "state.json");
+    writeRoster(rosterPath, () => {});
+    const first = await runProgramInChildProcess(options(rosterPath, statePath));
+    expect(first.errors).toEqual([]);
+    const summary = first.outputs.summary as { users: Record<string, number>; memberships: Array<{ role: string }>; templateId: string };
+    expect(Object.keys(summary.users).sort()).toEqual(["ada.lovelace@example.com", "alan.turing@example.com", "grace.hopper@example.com"]);
+    expect(summary.memberships).toHaveLength(4);
+    expect(simulator.state.getTemplate(summary.templateId).action_inputs).toHaveLength(3);
+
+    // Adding a line adds a user, changing a role replaces that membership, removing a line removes the user.
+    writeRoster(rosterPath, (roster) => {
+      roster.people.find((person) => person.email.startsWith("grace"))!.teams!["Security Operations"] = "TEAM_ADMIN";
+      roster.people = roster.people.filter((person) => !person.email.startsWith("alan"));
+      roster.people.push({ email: "new.person@example.com", teams: { "IT Operations": "EDITOR" } });
+    });
+    const second = await runProgramInChildProcess(options(rosterPath, statePath));
+    expect(second.errors).toEqual([]);
+    const changed = second.steps.filter((step) => step.operation !== "same").map((step) => `${step.operation} ${step.name}`);
+    expect(changed.sort()).toEqual(
+      [
+        "create user-new.person@example.com",
+        "create membership-new.person@example.com-it-operations",
+        "replace membership-grace.hopper@example.com-security-operations",
+        "delete membership-alan.turing@example.com-it-operations",
+        "delete user-alan.turing@example.com",
+      ].sort(),
+    );
+    expect(simulator.state.findUserByEmail("alan.turing@example.com")).toBeUndefined();
+    expect(simulator.state.teamMembershipsOf(simulator.state.findUserByEmail("new.person@example.com")!.id)).toEqual([
+      { team_id: 2, team_name: "IT Operations", role: "EDITOR" },
+    ]);
+  });
+
+  it("bootstrap: a team the tenant does not have stops the program with its name, before any change", async () => {
+    const rosterPath = join(workDirectory, "missing-team.yaml");
+    writeRoster(rosterPath, (roster) => {
+      roster.people = [{ email: "x@example.com", teams: { "Red Team": "VIEWER" } }];
+    });
+    const usersBefore = simulator.state.listUsers().length;
+    const result = await runProgramInChildProcess({ ...options(rosterPath, join(workDirectory, "other.json")), preview: true });
+    expect(result.errors.join("\n")).toContain('no team named "Red Team"');
+    expect(simulator.state.listUsers()).toHaveLength(usersBefore);
+  });
+
+  it("bootstrap: a roster mistake names the file and the field", async () => {
+    const rosterPath = join(workDirectory, "broken.yaml");
+    writeFileSync(rosterPath, stringify({ people: [{ email: "not-an-email" }] }));
+    const result = await runProgramInChildProcess({ ...options(rosterPath, join(workDirectory, "broken.json")), preview: true });
+    expect(result.errors.join("\n")).toContain(`The roster ${rosterPath} has mistakes`);
+    expect(result.errors.join("\n")).toContain("people.0.email");
+  });
+});
