@@ -11,8 +11,13 @@
 
 /** Settings of the retry policy. */
 export interface RetryOptions {
-  /** Attempts in all, the first included. Default 5. */
+  /** Attempts in all, the first included, when failures are 5xx, timeouts or dropped connections. Default 5. */
   maxAttempts: number;
+  /**
+   * Attempts in all while Tines answers 429. Larger than {@link maxAttempts}: a 429 says "wait",
+   * not "broken", and the pacing makes waiting cheap. Default 12.
+   */
+  maxRateLimitedAttempts: number;
   /** Backoff before the second attempt when Tines gave no `Retry-After`, in ms. Default 500. */
   baseDelayMs: number;
   /** Upper bound of any backoff, in ms. Default 20 000. */
@@ -27,6 +32,7 @@ export interface RetryOptions {
 /** The defaults of {@link RetryOptions}. */
 export const defaultRetryOptions: RetryOptions = {
   maxAttempts: 5,
+  maxRateLimitedAttempts: 12,
   baseDelayMs: 500,
   maxDelayMs: 20_000,
   maxRetryAfterMs: 60_000,
@@ -49,6 +55,11 @@ export function isRetryable(outcome: AttemptOutcome, idempotent: boolean): boole
   }
   // A connection refused before sending cannot have changed anything.
   return idempotent || !outcome.sent;
+}
+
+/** The attempt budget for a failure: larger for 429s (see {@link RetryOptions.maxRateLimitedAttempts}). */
+export function attemptBudget(outcome: AttemptOutcome, options: RetryOptions): number {
+  return outcome.type === "status" && outcome.status === 429 ? options.maxRateLimitedAttempts : options.maxAttempts;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type RateLimit,
 } from "./rateLimiter";
 import {
+  attemptBudget,
   backoffDelay,
   defaultRetryOptions,
   isRetryable,
@@ -127,15 +128,14 @@ export class TinesTransport {
         result.error instanceof TinesApiError
           ? { type: "status", status: result.error.status }
           : { type: "connection", sent: result.sent, timedOut: result.timedOut };
-      let delayMs = backoffDelay(attempt, this.retry);
-      if (result.error instanceof TinesApiError && result.error.retryAfterMs !== undefined) {
-        delayMs = result.error.retryAfterMs;
-      }
+      const retryAfterMs = result.error instanceof TinesApiError ? result.error.retryAfterMs : undefined;
+      const delayMs = retryAfterMs ?? backoffDelay(attempt, this.retry);
       if (outcome.type === "status" && outcome.status === 429) {
-        // One refusal slows everyone using this key, not just this caller.
-        for (const bucket of buckets) bucket.pause(delayMs);
+        // One refusal slows everyone using this key, not just this caller: for as long as Tines
+        // asked, or, when it did not say, for one base delay while this request backs off further.
+        for (const bucket of buckets) bucket.pause(retryAfterMs ?? this.retry.baseDelayMs);
       }
-      if (attempt >= this.retry.maxAttempts || !isRetryable(outcome, idempotent)) throw result.error;
+      if (attempt >= attemptBudget(outcome, this.retry) || !isRetryable(outcome, idempotent)) throw result.error;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }

@@ -5,7 +5,7 @@
  * needs the API, never at load time and never serialized: the key lives only in this process.
  */
 import { createHash } from "node:crypto";
-import { TinesClient, TinesConfigurationError, normalizeTenantUrl, type TransportOptions } from "../client";
+import { TinesClient, TinesConfigurationError, normalizeTenantUrl, tinesRateLimits, type TransportOptions } from "../client";
 
 /** The config keys and environment variables the provider reads. */
 export const configurationSources = {
@@ -13,6 +13,10 @@ export const configurationSources = {
   apiKey: { config: "tines:apiKey", environment: "TINES_API_KEY" },
   requestTimeoutSeconds: { config: "tines:requestTimeoutSeconds", environment: "TINES_REQUEST_TIMEOUT_SECONDS" },
   maxAttempts: { config: "tines:maxAttempts", environment: "TINES_MAX_ATTEMPTS" },
+  requestsPerMinute: { config: "tines:requestsPerMinute", environment: "TINES_REQUESTS_PER_MINUTE" },
+  userRequestsPerMinute: { config: "tines:userRequestsPerMinute", environment: "TINES_USER_REQUESTS_PER_MINUTE" },
+  /** For tests and benchmarks against a time-scaled simulator: a "minute" lasts 60 s / scale. */
+  rateLimitTimeScale: { config: "tines:rateLimitTimeScale", environment: "TINES_RATE_LIMIT_TIME_SCALE" },
 } as const;
 
 /** What `configure` receives from the dynamic-provider host: the stack config, values as strings. */
@@ -81,6 +85,15 @@ export class ProviderConfiguration {
     if (timeout !== undefined) options.timeoutMs = timeout * 1000;
     const attempts = this.number(configurationSources.maxAttempts);
     if (attempts !== undefined) options.retry = { maxAttempts: Math.max(1, Math.floor(attempts)) };
+    // Tines' documented limits unless the tenant has others (tines-api.md, "Rate limits").
+    const windowMs = 60_000 / (this.number(configurationSources.rateLimitTimeScale) ?? 1);
+    options.rateLimits = {
+      default: { requests: this.number(configurationSources.requestsPerMinute) ?? tinesRateLimits.default.requests, windowMs },
+      adminUsers: {
+        requests: this.number(configurationSources.userRequestsPerMinute) ?? tinesRateLimits.adminUsers.requests,
+        windowMs,
+      },
+    };
     return sharedTinesClient(tenantUrl, apiKey, options);
   }
 

@@ -254,6 +254,17 @@ describe("transport", () => {
     expect(tines.simulator.countRequests("GET", "/api/v1/teams")).toBe(4);
   });
 
+  it("keeps waiting out 429s past the budget for other failures, then says how many attempts it made", async () => {
+    tines.simulator.setFaults({ rules: [{ method: "GET", action: { type: "rateLimit" }, times: 7 }] });
+    expect(await tines.client({ retry: { maxAttempts: 3 } }).teams.list()).toHaveLength(2);
+    expect(tines.simulator.countRequests("GET", "/api/v1/teams")).toBe(8);
+    tines.simulator.reset();
+    tines.simulator.setFaults({ rules: [{ method: "GET", action: { type: "rateLimit" } }] });
+    const error = (await failure(tines.client({ retry: { maxRateLimitedAttempts: 4 } }).teams.list())) as TinesApiError;
+    expect(error.isRateLimited).toBe(true);
+    expect(error.message).toContain("after 4 attempts");
+  });
+
   it("retries a read whose connection was reset", async () => {
     tines.simulator.setFaults({ rules: [{ method: "GET", action: { type: "reset", when: "before" }, times: 2 }] });
     expect(await tines.client().teams.get(1)).toMatchObject({ name: "Security Operations" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, defaultRetryOptions, isRetryable, parseRetryAfter } from "../../src/client";
+import { attemptBudget, backoffDelay, defaultRetryOptions, isRetryable, parseRetryAfter } from "../../src/client";
 
 describe("retry policy", () => {
   it("retries 429 for every request, since Tines refused it unprocessed", () => {
@@ -25,6 +25,12 @@ describe("retry policy", () => {
     expect(isRetryable({ type: "connection", sent: true, timedOut: false }, false)).toBe(false);
     expect(isRetryable({ type: "connection", sent: true, timedOut: true }, false)).toBe(false);
     expect(isRetryable({ type: "connection", sent: true, timedOut: true }, true)).toBe(true);
+  });
+
+  it("gives 429s a larger attempt budget than other failures", () => {
+    expect(attemptBudget({ type: "status", status: 429 }, defaultRetryOptions)).toBe(12);
+    expect(attemptBudget({ type: "status", status: 503 }, defaultRetryOptions)).toBe(5);
+    expect(attemptBudget({ type: "connection", sent: true, timedOut: true }, defaultRetryOptions)).toBe(5);
   });
 
   it("reads Retry-After as seconds or as an HTTP date, clamped", () => {
