@@ -72,6 +72,12 @@ export interface TinesResponse {
   text: string;
 }
 
+/**
+ * How long a 429 without `Retry-After` holds back every request of the key: long enough to stop
+ * the other callers from piling onto a full window, short enough that a stray 429 costs little.
+ */
+export const rateLimitPauseWithoutRetryAfterMs = 100;
+
 /** Shared pacing state per (tenant, key), so every client of one key respects one budget. */
 const rateLimitersByKey = new Map<string, Map<string, SlidingWindowRateLimiter>>();
 
@@ -132,8 +138,8 @@ export class TinesTransport {
       const delayMs = retryAfterMs ?? backoffDelay(attempt, this.retry);
       if (outcome.type === "status" && outcome.status === 429) {
         // One refusal slows everyone using this key, not just this caller: for as long as Tines
-        // asked, or, when it did not say, for one base delay while this request backs off further.
-        for (const bucket of buckets) bucket.pause(retryAfterMs ?? this.retry.baseDelayMs);
+        // asked, or, when it did not say, briefly (this request itself backs off exponentially).
+        for (const bucket of buckets) bucket.pause(retryAfterMs ?? rateLimitPauseWithoutRetryAfterMs);
       }
       if (attempt >= attemptBudget(outcome, this.retry) || !isRetryable(outcome, idempotent)) throw result.error;
       await new Promise((resolve) => setTimeout(resolve, delayMs));

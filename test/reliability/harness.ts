@@ -1,0 +1,127 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { startTinesSimulator, seedTenant, seededOwnerEmail, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
+import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
+import type { ProviderHost } from "../../src/testing/providerHost";
+import { repositoryRoot, startHost } from "../helpers/host";
+
+/** One row of the reliability table. */
+export interface ReliabilityFigures {
+  faultClass: string;
+  operations: number;
+  succeeded: number;
+  /** Operations that failed as they should, with a clear error (e.g. a fault outlasting the retries). */
+  failedClearly: number;
+  duplicated: number;
+  lost: number;
+  /** Requests answered 429 by the simulator (retried or not). */
+  rateLimited?: number;
+  /** Wall time in seconds. */
+  seconds?: number;
+  note?: string;
+}
+
+const reportPath = join(repositoryRoot, "reports", "reliability.json");
+
+/** Records a row of figures; `npm run reliability` turns the file into the README's table. */
+export function recordFigures(row: ReliabilityFigures): void {
+  mkdirSync(join(repositoryRoot, "reports"), { recursive: true });
+  const rows = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, "utf8")) as ReliabilityFigures[]) : [];
+  writeFileSync(reportPath, JSON.stringify([...rows.filter((each) => each.faultClass !== row.faultClass), row], null, 2));
+}
+
+/** Runs `work` over `items` with at most `parallelism` at once (the engine's default is 4 per CPU). */
+export async function runConcurrently<T, R>(items: T[], parallelism: number, work: (item: T) => Promise<R>): Promise<Array<PromiseSettledResult<R>>> {
+  const results: Array<PromiseSettledResult<R>> = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallelism, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        try {
+          results[index] = { status: "fulfilled", value: await work(items[index]!) };
+        } catch (reason) {
+          results[index] = { status: "rejected", reason };
+        }
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * Compares the tenant with the stack's state: `duplicated` counts objects beyond one per declared
+ * resource (users by email, memberships by team and user, templates by name), `lost` counts
+ * objects in the tenant that no state names plus states whose object is not in the tenant.
+ */
+export function auditTenant(simulator: TinesSimulator, states: EngineResourceState[]): { duplicated: number; lost: number } {
+  const data = simulator.state.snapshot();
+  const users = data.users.filter((user) => user.email !== seededOwnerEmail && user.pending_deletion_at === null);
+  const memberships = Object.entries(data.memberships).flatMap(([teamId, members]) =>
+    Object.keys(members).map((userId) => `${teamId}/${userId}`),
+  );
+  const ownerId = data.users.find((user) => user.email === seededOwnerEmail)?.id;
+  const managedMemberships = memberships.filter((id) => !id.endsWith(`/${ownerId}`));
+  const count = (values: string[]) => values.reduce((map, value) => map.set(value, (map.get(value) ?? 0) + 1), new Map<string, number>());
+  let duplicated = 0;
+  for (const copies of count(users.map((user) => user.email.toLowerCase())).values()) duplicated += copies - 1;
+  for (const copies of count(data.templates.map((template) => template.name)).values()) duplicated += copies - 1;
+  const inState = new Set(states.map((state) => `${state.kind}:${state.id}`));
+  // A user invited by email belongs to the membership that invited them, not to a TinesUser.
+  const invited = new Set(states.filter((state) => state.kind === "TeamMembership").map((state) => state.outputs.userId));
+  const inTenant = new Set([
+    ...users.filter((user) => !invited.has(user.id)).map((user) => `User:${user.id}`),
+    ...managedMemberships.map((id) => `TeamMembership:${id}`),
+    ...data.templates.map((template) => `PrivateTemplate:${template.id}`),
+  ]);
+  let lost = 0;
+  for (const key of inTenant) if (!inState.has(key)) lost += 1;
+  for (const key of inState) if (!inTenant.has(key)) lost += 1;
+  return { duplicated, lost };
+}
+
+/**
+ * A simulator with a unique tenant-owner key, hosts started per scenario, and a record of
+ * everything a user could see (states, errors, host output) so the key can be searched for.
+ */
+export function useReliabilityHarness(options: TinesSimulatorOptions = {}) {
+  const apiKey = `reliability-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}-secret`;
+  let simulator: TinesSimulator | undefined;
+  const hosts: ProviderHost[] = [];
+  const seen: string[] = [];
+  beforeAll(async () => {
+    simulator = await startTinesSimulator({ apiKey, userDeletionDelayMs: 0, seed: 11, ...options });
+  });
+  afterAll(async () => {
+    await Promise.all(hosts.map((host) => host.stop()));
+    await simulator?.stop();
+  });
+  return {
+    apiKey,
+    get simulator(): TinesSimulator {
+      return simulator!;
+    },
+    /** Resets the tenant to an owner with two teams and clears faults, limits and the log. */
+    reset(): void {
+      simulator!.reset();
+      simulator!.setRateLimits({ enabled: true, perMinute: 5000, adminUsersPerMinute: 500, timeScale: 1, sendRetryAfter: true });
+      seedTenant(simulator!.state, ["Security Operations", "IT Operations"]);
+    },
+    /** A fresh host configured through `configure` (its first calls race it), with extra settings in the environment. */
+    async engine(environment: Record<string, string> = {}): Promise<DynamicProviderEngine> {
+      const host = await startHost(environment);
+      hosts.push(host);
+      await host.configure({ "tines:tenant": simulator!.url, "tines:apiKey": apiKey });
+      return new DynamicProviderEngine(host);
+    },
+    /** Remembers what a user would see, for the secrets check. */
+    see(...values: unknown[]): void {
+      for (const value of values) seen.push(typeof value === "string" ? value : value instanceof Error ? `${value.message}\n${value.stack}` : JSON.stringify(value));
+    },
+    /** Everything seen so far, with every host's output and the simulator's request log. */
+    everythingSeen(): string[] {
+      return [...seen, ...hosts.flatMap((host) => [host.stdout, host.stderr]), JSON.stringify(simulator!.log)];
+    },
+  };
+}
