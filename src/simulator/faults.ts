@@ -27,6 +27,11 @@ export interface SimulatorFaultRule {
   action: SimulatorFaultAction;
   /** Fire at most this many times. */
   times?: number;
+  /**
+   * Fire at most this many times for each distinct request (method, path and body): a burst that
+   * every operation meets, however concurrent requests interleave.
+   */
+  timesPerRequest?: number;
   /** Fire on this share of matching requests (0 to 1). Default 1. */
   probability?: number;
 }
@@ -55,6 +60,7 @@ export function seededRandom(seed: number): () => number {
 export class FaultInjector {
   private faults: SimulatorFaults = {};
   private fired = new Map<SimulatorFaultRule, number>();
+  private firedPerRequest = new Map<SimulatorFaultRule, Map<string, number>>();
 
   constructor(private readonly random: () => number) {}
 
@@ -62,6 +68,7 @@ export class FaultInjector {
   set(faults: SimulatorFaults): void {
     this.faults = faults;
     this.fired = new Map();
+    this.firedPerRequest = new Map();
   }
 
   /** The latency to add. */
@@ -70,7 +77,7 @@ export class FaultInjector {
   }
 
   /** The action that fires for this request, if any. */
-  decide(method: string, path: string): SimulatorFaultAction | undefined {
+  decide(method: string, path: string, body = ""): SimulatorFaultAction | undefined {
     for (const rule of this.faults.rules ?? []) {
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (rule.path !== undefined) {
@@ -79,8 +86,14 @@ export class FaultInjector {
       }
       const count = this.fired.get(rule) ?? 0;
       if (rule.times !== undefined && count >= rule.times) continue;
+      const requestKey = `${method} ${path} ${body}`;
+      const perRequest = this.firedPerRequest.get(rule) ?? new Map<string, number>();
+      const requestCount = perRequest.get(requestKey) ?? 0;
+      if (rule.timesPerRequest !== undefined && requestCount >= rule.timesPerRequest) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       this.fired.set(rule, count + 1);
+      perRequest.set(requestKey, requestCount + 1);
+      this.firedPerRequest.set(rule, perRequest);
       return rule.action;
     }
     return undefined;

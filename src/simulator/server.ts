@@ -191,7 +191,7 @@ export async function startTinesSimulator(options: TinesSimulatorOptions = {}): 
       return send(429, { error: "Rate limit exceeded" }, rateLimits.sendRetryAfter ? { "retry-after": String(retryAfter) } : {});
     }
 
-    const fault: SimulatorFaultAction | undefined = faults.decide(method, url.pathname);
+    const fault: SimulatorFaultAction | undefined = faults.decide(method, url.pathname, rawBody);
     if (fault?.type === "status") {
       return send(fault.status, fault.body ?? { error: "Injected failure" }, fault.headers);
     }

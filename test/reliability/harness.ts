@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startTinesSimulator, seedTenant, seededOwnerEmail, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
@@ -22,13 +22,16 @@ export interface ReliabilityFigures {
   note?: string;
 }
 
-const reportPath = join(repositoryRoot, "reports", "reliability.json");
+const reportDirectory = join(repositoryRoot, "reports", "reliability");
 
-/** Records a row of figures; `npm run reliability` turns the file into the README's table. */
+/**
+ * Records a row of figures, one file per fault class (test files run in parallel workers);
+ * `npm run reliability` turns them into the README's table.
+ */
 export function recordFigures(row: ReliabilityFigures): void {
-  mkdirSync(join(repositoryRoot, "reports"), { recursive: true });
-  const rows = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, "utf8")) as ReliabilityFigures[]) : [];
-  writeFileSync(reportPath, JSON.stringify([...rows.filter((each) => each.faultClass !== row.faultClass), row], null, 2));
+  mkdirSync(reportDirectory, { recursive: true });
+  const file = `${row.faultClass.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 80)}.json`;
+  writeFileSync(join(reportDirectory, file), JSON.stringify({ ...row, recordedAt: new Date().toISOString() }, null, 2));
 }
 
 /** Runs `work` over `items` with at most `parallelism` at once (the engine's default is 4 per CPU). */

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { recordFigures } from "../reliability/harness";
 import { resourceUrn, withProvider } from "../../src/testing/providerHost";
 import type { TinesResourceKind } from "../../src/provider/registration";
 import { useProviderHost } from "../helpers/host";
@@ -73,14 +74,22 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
   ],
 };
 
+let tried = 0;
+let rejected = 0;
+afterAll(() => {
+  recordFigures({ faultClass: "Bad inputs (wrong types, empty, oversized, bad emails and ids, unknown enums, rule breaks)", operations: tried, succeeded: 0, failedClearly: rejected, duplicated: 0, lost: 0, note: "each rejected in check (preview), naming the property, with 0 requests" });
+});
+
 describe.each(Object.entries(cases))("%s rejects bad input in check, naming the property, with no request", (kind, inputs) => {
   it.each(inputs)("%s", async (_description, news, expected) => {
+    tried += 1;
     const { failures } = await tines.host.check(resourceUrn(kind as TinesResourceKind, "bad"), {}, withProvider(kind as TinesResourceKind, news));
     expect(failures.map((failure) => failure.property).sort()).toEqual(Object.keys(expected).sort());
     for (const [property, reason] of Object.entries(expected)) {
       expect(failures.find((failure) => failure.property === property)!.reason).toContain(reason);
     }
     expect(tines.simulator.log).toHaveLength(0);
+    rejected += 1;
   });
 });
 

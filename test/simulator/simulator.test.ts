@@ -109,6 +109,17 @@ describe("the Tines simulator", () => {
     }
   });
 
+  it("injects a fault at most N times per distinct request, whatever the interleaving", async () => {
+    tines.simulator.setFaults({ rules: [{ method: "GET", action: { type: "status", status: 503 }, timesPerRequest: 2 }] });
+    const statuses = async (path: string) => {
+      const result = [];
+      for (let attempt = 0; attempt < 3; attempt += 1) result.push((await call("GET", path)).status);
+      return result;
+    };
+    expect(await statuses("/api/v1/teams")).toEqual([503, 503, 200]);
+    expect(await statuses("/api/v1/teams/1")).toEqual([503, 503, 200]);
+  });
+
   it("persists the tenant to a file so it survives a restart", async () => {
     const directory = mkdtempSync(join(tmpdir(), "tines-sim-"));
     try {
