@@ -22,12 +22,6 @@ export const tinesRateLimits = {
   adminUsers: { requests: 500, windowMs: 60_000 },
 } as const satisfies Record<string, RateLimit>;
 
-/**
- * The share of a documented limit this client uses. The server counts arrivals and we count
- * sends; a margin absorbs jitter in between and requests made by other tools with the same key.
- */
-export const rateLimitBudgetShare = 0.95;
-
 /** Which limits a request to `path` counts against. */
 export function rateLimitBucketsFor(path: string): Array<"default" | "adminUsers"> {
   return path.startsWith("/api/v1/admin/users") ? ["adminUsers", "default"] : ["default"];
@@ -36,8 +30,12 @@ export function rateLimitBucketsFor(path: string): Array<"default" | "adminUsers
 /**
  * A sliding-window limiter: {@link acquire} resolves when one more request fits in the window and
  * returns the function to call once the request has completed. A slot counts from acquisition
- * until one window after completion, so however long a request waits in the connection pool or on
- * the wire, Tines, which counts arrivals, never sees more than the budget in any window. Callers
+ * until one window after completion. Tines counts a request when it arrives, which is after its
+ * acquisition and before its completion, so every request Tines counts in any window still holds
+ * a slot here: Tines never sees more than the limit from this process, without a safety margin
+ * (which would cost a whole extra window whenever a run is just over a multiple of the limit).
+ * Other tools using the same key at the same time are not seen; their excess comes back as 429s,
+ * which are retried. Callers
  * are served in arrival order. {@link pause} holds everyone back after a 429, so one refusal slows
  * the whole bucket rather than letting the other callers hit the limit too.
  */
@@ -53,7 +51,7 @@ export class SlidingWindowRateLimiter {
     private readonly limit: RateLimit,
     private readonly now: () => number = Date.now,
   ) {
-    this.allowed = Math.max(1, Math.floor(limit.requests * rateLimitBudgetShare));
+    this.allowed = Math.max(1, Math.floor(limit.requests));
   }
 
   /** Waits for a place in the window and takes it; call the returned function when the request ends. */

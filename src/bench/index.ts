@@ -1,0 +1,345 @@
+/**
+ * `npm run bench`: what the provider costs, measured through the real dynamic-provider host against
+ * the local simulator. Prints a table and writes the same figures as JSON (bench/results/latest.json)
+ * so runs can be compared:
+ *
+ * 1. requests per operation, per resource (check, diff, create, read, update, delete, adoption in a
+ *    tenant of 2,000 users);
+ * 2. state cost: bytes of `__provider`, and of one resource's inputs plus outputs;
+ * 3. bulk create and refresh of users, memberships and templates at the engine's parallelism, with
+ *    25 ms of latency per request and Tines' rate limits, time-scaled, against the physical bound;
+ * 4. the same at three sizes, per resource side by side;
+ * 5. the host's peak memory at the largest size.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { seedTenant, startTinesSimulator, type TinesSimulator } from "../simulator";
+import { DynamicProviderEngine, type EngineResourceState } from "../testing/engine";
+import { ProviderHost, withProvider } from "../testing/providerHost";
+import type { TinesResourceKind } from "../provider/registration";
+
+const repositoryRoot = join(__dirname, "..", "..");
+/** The engine's default parallelism on a 2-core machine: 4 x CPU count. */
+const parallelism = 8;
+const latencyMs = 25;
+/** Tines' limits run this many times faster, so a run that binds on them stays short. */
+const timeScale = 20;
+const tinesLimits = { default: 5000, adminUsers: 500 };
+const windowMs = 60_000 / timeScale;
+
+async function startHost(simulator: TinesSimulator): Promise<ProviderHost> {
+  const host = await ProviderHost.start({
+    programDirectory: repositoryRoot,
+    environment: { TINES_RATE_LIMIT_TIME_SCALE: String(timeScale) },
+  });
+  await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey });
+  return host;
+}
+
+async function pool<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallelism, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        await work(item).catch(() => (failures += 1));
+      }
+    }),
+  );
+  return failures;
+}
+
+// 1. Requests per operation ------------------------------------------------------------------------
+
+interface OperationCounts {
+  resource: TinesResourceKind;
+  check: number;
+  diff: number;
+  create: number;
+  read: number;
+  update: number;
+  delete: number;
+  adopt?: number;
+}
+
+async function requestsPerOperation(simulator: TinesSimulator, engine: DynamicProviderEngine) {
+  const count = async (action: () => Promise<unknown>) => {
+    simulator.log.length = 0;
+    await action();
+    return simulator.log.length;
+  };
+  const declared: Array<[TinesResourceKind, Record<string, unknown>, Record<string, unknown>]> = [
+    ["User", { email: "bench.user@example.com" }, { email: "bench.user@example.com", firstName: "Changed" }],
+    ["TeamMembership", { teamId: 1, email: "bench.member@example.com", role: "VIEWER" }, { teamId: 1, email: "bench.member@example.com", role: "VIEWER", adoptExisting: true }],
+    [
+      "PrivateTemplate",
+      { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} },
+      { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, description: "Changed" },
+    ],
+  ];
+  const rows: OperationCounts[] = [];
+  const states: Partial<Record<TinesResourceKind, EngineResourceState>> = {};
+  for (const [kind, args, changed] of declared) {
+    const urn = engine.urn(kind, "bench");
+    let state: EngineResourceState | undefined;
+    const row: OperationCounts = {
+      resource: kind,
+      check: await count(() => engine.host.check(urn, {}, withProvider(kind, args))),
+      diff: 0,
+      create: await count(async () => (state = (await engine.up(kind, "bench", args)).state)),
+      read: 0,
+      update: 0,
+      delete: 0,
+    };
+    row.diff = await count(() => engine.host.diff(urn, state!.id, state!.outputs, withProvider(kind, changed)));
+    row.read = await count(() => engine.refresh(state!));
+    row.update = await count(async () => (state = (await engine.up(kind, "bench", changed, state)).state));
+    states[kind] = state;
+    row.delete = await count(() => engine.destroy(state!));
+    rows.push(row);
+  }
+
+  // Adoption in a tenant of 2,000 users, the adopted one listed last: the worst case.
+  const tenantUsers = 2000;
+  for (let index = simulator.state.listUsers().length; index < tenantUsers - 1; index += 1) {
+    simulator.state.createUser({ email: `existing${index}@example.com` });
+  }
+  simulator.state.createUser({ email: "adopt.me@example.com" });
+  rows[0]!.adopt = await count(() => engine.up("User", "adopted", { email: "adopt.me@example.com", firstName: "Adopted", adoptExisting: true }));
+  const adopted = simulator.state.findUserByEmail("adopt.me@example.com")!;
+  simulator.state.seedMembership(2, adopted.id, "EDITOR");
+  rows[1]!.adopt = await count(() => engine.up("TeamMembership", "adopted", { teamId: 2, userId: adopted.id, role: "EDITOR", adoptExisting: true }));
+  return { rows, tenantUsers, states };
+}
+
+// 2. State cost ------------------------------------------------------------------------------------
+
+function stateCost(states: Partial<Record<TinesResourceKind, EngineResourceState>>) {
+  return Object.entries(states).map(([kind, state]) => ({
+    resource: kind,
+    providerBytes: Buffer.byteLength(String(state!.outputs.__provider)),
+    inputsPlusOutputsBytes: Buffer.byteLength(JSON.stringify(state!.inputs)) + Buffer.byteLength(JSON.stringify(state!.outputs)),
+  }));
+}
+
+// 3-5. Bulk create and refresh at three sizes -----------------------------------------------------
+
+interface BulkFigures {
+  users: number;
+  memberships: number;
+  templates: number;
+  create: { seconds: number; requests: number; boundSeconds: number; ratio: number };
+  refresh: { seconds: number; requests: number; boundSeconds: number; ratio: number };
+  failedOperations: number;
+  rateLimitedResponses: number;
+  perResourceMs: { create: number; refresh: number };
+  requestsPerResource: { create: number; refresh: number };
+  hostPeakRssMiB: number;
+  /** The host's CPU time per resource over create and refresh, in ms. */
+  hostCpuMsPerResource: number;
+}
+
+/** Requests of one phase of a run, per rate-limit bucket, and how many operations it had. */
+interface Phase {
+  operations: number;
+  requests: Record<"default" | "adminUsers", number>;
+}
+
+/**
+ * The physical lower bound of a phase, in seconds: every operation needs one request of `latencyMs`,
+ * `parallelism` at a time; and in a sliding window of W holding at most L requests of a bucket,
+ * with m = floor((R - 1) / L), the last R - mL requests cannot start before m windows have passed
+ * and still need their own latency. A run's bound is the sum over its phases (memberships wait
+ * for their users).
+ */
+function phaseBoundSeconds(phase: Phase): number {
+  const latencyBound = Math.ceil(phase.operations / parallelism) * latencyMs;
+  const rateBounds = (["default", "adminUsers"] as const).map((bucket) => {
+    const requests = phase.requests[bucket];
+    if (requests === 0) return 0;
+    const windows = Math.floor((requests - 1) / tinesLimits[bucket]);
+    return windows * windowMs + Math.ceil((requests - windows * tinesLimits[bucket]) / parallelism) * latencyMs;
+  });
+  return Math.max(latencyBound, ...rateBounds) / 1000;
+}
+
+function phaseOf(simulator: TinesSimulator, operations: number): Phase {
+  const phase = {
+    operations,
+    requests: {
+      default: simulator.log.length,
+      adminUsers: simulator.log.filter((entry) => entry.path.startsWith("/api/v1/admin/users")).length,
+    },
+  };
+  simulator.log.length = 0;
+  return phase;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc. */
+function cpuMs(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function peakRssMiB(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+async function bulk(users: number, templates: number): Promise<BulkFigures> {
+  const simulator = await startTinesSimulator({ userDeletionDelayMs: 0, rateLimits: { timeScale } });
+  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
+  const host = await startHost(simulator);
+  const engine = new DynamicProviderEngine(host);
+  try {
+    simulator.setFaults({ latencyMs });
+    simulator.log.length = 0;
+    let rateLimited = 0;
+    const countRateLimited = () => (rateLimited += simulator.log.filter((entry) => entry.status === 429).length);
+    const userStates: EngineResourceState[] = [];
+    const otherStates: EngineResourceState[] = [];
+    const hostCpuBefore = cpuMs(host.pid);
+    const started = Date.now();
+    // Users and templates first; each membership needs its user's id, as in a real program.
+    let failed = await pool(
+      [...Array.from({ length: users }, (_, index) => ({ kind: "User" as const, index })), ...Array.from({ length: templates }, (_, index) => ({ kind: "PrivateTemplate" as const, index }))],
+      async ({ kind, index }) => {
+        if (kind === "User") {
+          userStates[index] = (await engine.up("User", `user-${index}`, { email: `bulk${index}@example.com`, firstName: `User ${index}` })).state;
+        } else {
+          otherStates.push((await engine.up("PrivateTemplate", `template-${index}`, { name: `Template ${index}`, vendor: "V", product: "P", agentType: "Agents::HTTPRequestAgent", agentOptions: { url: "https://example.com" } })).state);
+        }
+      },
+    );
+    countRateLimited();
+    const usersAndTemplates = phaseOf(simulator, users + templates);
+    failed += await pool(userStates, async (user) => {
+      otherStates.push((await engine.up("TeamMembership", `member-${user.id}`, { teamId: 1 + (Number(user.id) % 2), userId: user.outputs.userId, role: "EDITOR" })).state);
+    });
+    const createSeconds = (Date.now() - started) / 1000;
+    countRateLimited();
+    const memberships = phaseOf(simulator, users);
+
+    const refreshStarted = Date.now();
+    const all = [...userStates, ...otherStates];
+    failed += await pool(all, (state) => engine.refresh(state));
+    const refreshSeconds = (Date.now() - refreshStarted) / 1000;
+    countRateLimited();
+    const refresh = phaseOf(simulator, all.length);
+    const createBound = phaseBoundSeconds(usersAndTemplates) + phaseBoundSeconds(memberships);
+    const refreshBound = phaseBoundSeconds(refresh);
+    const createRequests = usersAndTemplates.requests.default + memberships.requests.default;
+    const resources = all.length;
+    return {
+      users,
+      memberships: users,
+      templates,
+      create: { seconds: createSeconds, requests: createRequests, boundSeconds: createBound, ratio: createBound / createSeconds },
+      refresh: { seconds: refreshSeconds, requests: refresh.requests.default, boundSeconds: refreshBound, ratio: refreshBound / refreshSeconds },
+      failedOperations: failed,
+      rateLimitedResponses: rateLimited,
+      perResourceMs: { create: (createSeconds * 1000) / resources, refresh: (refreshSeconds * 1000) / resources },
+      requestsPerResource: { create: createRequests / resources, refresh: refresh.requests.default / resources },
+      hostPeakRssMiB: peakRssMiB(host.pid),
+      hostCpuMsPerResource: (cpuMs(host.pid) - hostCpuBefore) / resources,
+    };
+  } finally {
+    await host.stop();
+    await simulator.stop();
+  }
+}
+
+// Report -------------------------------------------------------------------------------------------
+
+function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const lines = [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`];
+  for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
+  return lines.join("\n");
+}
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(`pulumi-tines benchmark: real dynamic-provider host, local simulator, parallelism ${parallelism}, ${latencyMs} ms latency per request, Tines' rate limits ${timeScale}x faster\n`);
+
+  const simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
+  const host = await startHost(simulator);
+  const operations = await requestsPerOperation(simulator, new DynamicProviderEngine(host));
+  await host.stop();
+  await simulator.stop();
+  const cost = stateCost(operations.states);
+
+  const sizes = [100, 300, 1000];
+  const bulkRuns: BulkFigures[] = [];
+  for (const users of sizes) {
+    process.stdout.write(`bulk run: ${users} users, ${users} memberships, 20 templates... `);
+    const run = await bulk(users, 20);
+    bulkRuns.push(run);
+    console.log(`create ${fixed(run.create.seconds)} s, refresh ${fixed(run.refresh.seconds)} s`);
+  }
+
+  const report = [
+    "### Requests per operation",
+    "",
+    table(
+      ["resource", "check", "diff", "create", "read", "update", "delete", `adopt (tenant of ${operations.tenantUsers} users)`],
+      operations.rows.map((row) => [row.resource, row.check, row.diff, row.create, row.read, row.update, row.delete, row.adopt ?? "n/a"]),
+    ),
+    "",
+    "Targets: check 0, diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption at most 1 + ceil(users / 500) = 5.",
+    "",
+    "### State cost per resource",
+    "",
+    table(["resource", "`__provider` bytes", "inputs + outputs bytes"], cost.map((row) => [row.resource, row.providerBytes, row.inputsPlusOutputsBytes])),
+    "",
+    "Target: `__provider` at most 1 KB.",
+    "",
+    "### Bulk create and refresh (users, as many memberships, 20 templates)",
+    "",
+    table(
+      ["users", "resources", "create s", "create bound s", "create ratio", "refresh s", "refresh bound s", "refresh ratio", "ms/resource create", "ms/resource refresh", "requests/resource create", "requests/resource refresh", "failed", "429s", "host CPU ms/resource", "host peak RSS MiB"],
+      bulkRuns.map((run) => [
+        run.users,
+        run.users * 2 + run.templates,
+        fixed(run.create.seconds),
+        fixed(run.create.boundSeconds),
+        fixed(run.create.ratio),
+        fixed(run.refresh.seconds),
+        fixed(run.refresh.boundSeconds),
+        fixed(run.refresh.ratio),
+        fixed(run.perResourceMs.create, 1),
+        fixed(run.perResourceMs.refresh, 1),
+        fixed(run.requestsPerResource.create),
+        fixed(run.requestsPerResource.refresh),
+        run.failedOperations,
+        run.rateLimitedResponses,
+        fixed(run.hostCpuMsPerResource, 1),
+        run.hostPeakRssMiB,
+      ]),
+    ),
+    "",
+    `Bound, per phase (users and templates, then the memberships that need their users' ids; refresh in one phase): the larger of the latency bound (${latencyMs} ms per request, ${parallelism} at a time) and the rate-limit bound (Tines' 500 a minute on admin/users, which membership reads also use, and 5000 otherwise, a minute lasting ${windowMs / 1000} s here; the last requests past m full windows still need their latency). Ratio = bound / measured; target at least 0.85, with 0 failed operations and 0 429s reaching the caller.`,
+  ].join("\n");
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`\n${report}\n\nBenchmark took ${fixed(seconds, 1)} s.`);
+
+  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, stateCost: cost, bulk: bulkRuns, seconds };
+  const directory = join(repositoryRoot, "bench", "results");
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, "latest.json"), JSON.stringify(results, null, 2));
+  writeFileSync(join(directory, "latest.md"), `${report}\n`);
+  console.log(`Figures written to bench/results/latest.json and bench/results/latest.md.`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`Benchmark failed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
