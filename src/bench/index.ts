@@ -14,11 +14,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../simulator";
+import { replaceReadmeSection, repositoryRoot } from "./readme";
 import { DynamicProviderEngine, type EngineResourceState } from "../testing/engine";
 import { ProviderHost, withProvider } from "../testing/providerHost";
 import type { TinesResourceKind } from "../provider/registration";
 
-const repositoryRoot = join(__dirname, "..", "..");
 /** The engine's default parallelism on a 2-core machine: 4 x CPU count. */
 const parallelism = 8;
 const latencyMs = 25;
@@ -333,7 +333,8 @@ async function main(): Promise<void> {
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "latest.json"), JSON.stringify(results, null, 2));
   writeFileSync(join(directory, "latest.md"), `${report}\n`);
-  console.log(`Figures written to bench/results/latest.json and bench/results/latest.md.`);
+  replaceReadmeSection("bench", report.replace(/^### /gm, "#### "));
+  console.log("Figures written to bench/results/latest.json and latest.md, and to README.md.");
 }
 
 main().then(
