@@ -93,6 +93,22 @@ describe("examples", () => {
     expect(simulator.state.listUsers()).toHaveLength(usersBefore);
   });
 
+  it("bootstrap: with preview checks on, a preview reports each resource's tenant problem once", async () => {
+    const rosterPath = join(workDirectory, "checked.yaml");
+    simulator.state.createUser({ email: "taken.by.hand@example.com" });
+    writeRoster(rosterPath, (roster) => {
+      roster.people = [
+        { email: "taken.by.hand@example.com", teams: {} },
+        { email: "typo@example.com", teams: { "IT Operations": "TEAM_ADMNI" } },
+      ];
+    });
+    const checked = options(rosterPath, join(workDirectory, "checked.json"));
+    const result = await runProgramInChildProcess({ ...checked, config: { ...checked.config, "tines:previewChecks": "true" }, preview: true });
+    expect(result.errors).toHaveLength(2);
+    expect(result.errors[0]).toContain("email: a Tines user with the email taken.by.hand@example.com already exists");
+    expect(result.errors[1]).toContain('role: "TEAM_ADMNI" is not a role');
+  });
+
   it("bootstrap: a roster mistake names the file and the field", async () => {
     const rosterPath = join(workDirectory, "broken.yaml");
     writeFileSync(rosterPath, stringify({ people: [{ email: "not-an-email" }] }));

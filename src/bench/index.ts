@@ -113,6 +113,31 @@ async function requestsPerOperation(simulator: TinesSimulator, engine: DynamicPr
   return { rows, tenantUsers, states };
 }
 
+// Preview checks ---------------------------------------------------------------------------------
+
+/** Requests a preview of `resources` users and as many memberships makes with tenant checks on. */
+async function previewCheckRequests(resources: number, tenantUsers: number) {
+  const simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
+  for (let index = simulator.state.listUsers().length; index < tenantUsers; index += 1) simulator.state.createUser({ email: `existing${index}@example.com` });
+  const host = await ProviderHost.start({ programDirectory: repositoryRoot });
+  try {
+    await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true" });
+    simulator.log.length = 0;
+    const started = Date.now();
+    const checks: Array<Promise<unknown>> = [];
+    for (let index = 0; index < resources; index += 1) {
+      checks.push(host.check(`urn:user:${index}`, {}, withProvider("User", { email: `preview${index}@example.com` })));
+      checks.push(host.check(`urn:member:${index}`, {}, withProvider("TeamMembership", { teamId: 1, email: `preview${index}@example.com`, role: "EDITOR" })));
+    }
+    await Promise.all(checks);
+    return { resources: resources * 2, tenantUsers, requests: simulator.log.length, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await host.stop();
+    await simulator.stop();
+  }
+}
+
 // 2. State cost ------------------------------------------------------------------------------------
 
 function stateCost(states: Partial<Record<TinesResourceKind, EngineResourceState>>) {
@@ -273,6 +298,7 @@ async function main(): Promise<void> {
   await host.stop();
   await simulator.stop();
   const cost = stateCost(operations.states);
+  const previews = [await previewCheckRequests(100, 2000), await previewCheckRequests(1000, 2000)];
 
   const sizes = [100, 300, 1000];
   const bulkRuns: BulkFigures[] = [];
@@ -292,6 +318,15 @@ async function main(): Promise<void> {
     ),
     "",
     "Targets: check 0, diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption at most 1 + ceil(users / 500) = 5.",
+    "",
+    "### Preview with tenant checks on (`tines:previewChecks`)",
+    "",
+    table(
+      ["resources checked", "tenant users", "requests", "seconds"],
+      previews.map((row) => [row.resources, row.tenantUsers, row.requests, fixed(row.seconds)]),
+    ),
+    "",
+    "Target: a handful, independent of the number of resources: teams once, roles once, the user directory once (500 a page).",
     "",
     "### State cost per resource",
     "",
@@ -328,7 +363,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${report}\n\nBenchmark took ${fixed(seconds, 1)} s.`);
 
-  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, stateCost: cost, bulk: bulkRuns, seconds };
+  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, previewChecks: previews, stateCost: cost, bulk: bulkRuns, seconds };
   const directory = join(repositoryRoot, "bench", "results");
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "latest.json"), JSON.stringify(results, null, 2));

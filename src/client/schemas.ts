@@ -24,6 +24,18 @@ export const tinesAgentTypes = [
 /** The documented types of a template's action input. */
 export const tinesActionInputTypes = ["TEXT", "NUMBER", "BOOLEAN", "DATE", "OBJECT", "OPTION", "CODE", "CREDENTIAL"] as const;
 
+/** The tenant permissions Tines documents; the list grows, so others are allowed (with a warning in preview checks). */
+export const tinesKnownTenantPermissions = ["AUDIT_LOG_READ", "TUNNEL_MANAGE", "FEATURE_FLAG_MANAGE", "API_KEY_CREATE"] as const;
+
+/**
+ * A team's slug as derived from its name (lower case, runs of other characters as `-`). Tines'
+ * docs show slugs (`shared_team_slugs`) but not how they are made, so this is a guess, used only
+ * when a team object carries no `slug` of its own.
+ */
+export function teamSlugFromName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
 /** The documented `read_access` values of a template. */
 export const tinesReadAccessValues = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
 
@@ -54,6 +66,8 @@ export type TinesUserObject = z.output<typeof tinesUserSchema>;
 export const tinesTeamSchema = z.looseObject({
   id: z.number().int(),
   name: z.string(),
+  /** Not in the documented samples; used when present. */
+  slug: z.string().optional(),
   groups: z.array(z.looseObject({ id: z.number().int(), name: z.string() })).nullable().optional(),
 });
 /** A team. */

@@ -15,6 +15,7 @@ export const configurationSources = {
   maxAttempts: { config: "tines:maxAttempts", environment: "TINES_MAX_ATTEMPTS" },
   requestsPerMinute: { config: "tines:requestsPerMinute", environment: "TINES_REQUESTS_PER_MINUTE" },
   userRequestsPerMinute: { config: "tines:userRequestsPerMinute", environment: "TINES_USER_REQUESTS_PER_MINUTE" },
+  previewChecks: { config: "tines:previewChecks", environment: "TINES_PREVIEW_CHECKS" },
   /** For tests and benchmarks against a time-scaled simulator: a "minute" lasts 60 s / scale. */
   rateLimitTimeScale: { config: "tines:rateLimitTimeScale", environment: "TINES_RATE_LIMIT_TIME_SCALE" },
 } as const;
@@ -69,6 +70,11 @@ export class ProviderConfiguration {
       );
     }
     return tenant;
+  }
+
+  /** Whether checks may read the tenant (`tines:previewChecks` / `TINES_PREVIEW_CHECKS`): off unless "true". */
+  previewChecksEnabled(): boolean {
+    return /^(true|1|yes)$/i.test(this.value(configurationSources.previewChecks) ?? "");
   }
 
   /** The client for the configured tenant and key, shared by every resource of this process. */

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesError, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
 import { plainJson, type CheckFailure } from "./inputs";
+import { runTenantCheck, tenantFactsFor, type TenantCheckFindings, type TenantFacts } from "./tenantChecks";
 
 /** What each method of a resource implementation is given besides the engine's arguments. */
 export interface ProviderContext {
@@ -27,6 +28,12 @@ export interface TenantOutputs {
 /** A resource's behaviour, in the engine's terms, with plain records for inputs and outputs. */
 export interface ResourceImplementation {
   check(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
+  /**
+   * With preview checks on, after `check` passed: what the tenant says about the checked inputs
+   * (values unknown in preview still hold the placeholder and must be skipped). `isNew` is true for
+   * a resource not yet in the stack.
+   */
+  checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings>;
   diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext): pulumi.dynamic.DiffResult;
   create(inputs: Record<string, unknown>, context: ProviderContext): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(
@@ -83,6 +90,14 @@ export async function unlessGone<T>(operation: Promise<T>): Promise<T | undefine
 /** Builds the provider object the host caches for one `__provider` text. */
 export function createResourceProvider(implementation: ResourceImplementation): pulumi.dynamic.ResourceProvider {
   const configuration = new ProviderConfiguration();
+  // The tenant facts that checks read are stale once this process changes the tenant.
+  const markTenantChanged = () => {
+    try {
+      tenantFactsFor(configuration.client()).stale = true;
+    } catch {
+      // No settings: the operation itself reports that.
+    }
+  };
   const context: ProviderContext = {
     client: () => configuration.client(),
     tenantUrl: () => configuration.tenantUrl(),
@@ -93,12 +108,20 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       configuration.configure(request);
     },
     async check(olds, news) {
-      return implementation.check(olds ?? {}, news ?? {});
+      const result = implementation.check(olds ?? {}, news ?? {});
+      if (result.failures.length > 0 || !implementation.checkAgainstTenant || !configuration.previewChecksEnabled()) return result;
+      // Without settings the deploy will say so; preview checks only add to a preview that can run.
+      if (configuration.tenantUrlIfSet() === undefined) return result;
+      const facts = tenantFactsFor(configuration.client());
+      const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
+      const failures = await runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current));
+      return { inputs: result.inputs, failures };
     },
     async diff(id, olds, news) {
       return implementation.diff(id, olds ?? {}, news ?? {}, context);
     },
     async create(inputs) {
+      markTenantChanged();
       const { id, outs } = await implementation.create(inputs, context);
       return { id, outs: plainJson(outs) };
     },
@@ -109,9 +132,11 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       return { id: result.id, props: plainJson(result.props), inputs: plainJson(result.inputs) } as pulumi.dynamic.ReadResult;
     },
     async update(id, olds, news) {
+      markTenantChanged();
       return { outs: plainJson(await implementation.update(id, olds ?? {}, news ?? {}, context)) };
     },
     async delete(id, props) {
+      markTenantChanged();
       await implementation.delete(id, props ?? {}, context);
     },
   };

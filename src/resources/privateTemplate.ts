@@ -13,13 +13,24 @@ import {
   tinesActionInputTypes as actionInputTypes,
   tinesAgentTypes as agentTypes,
   tinesReadAccessValues as readAccessValues,
+  teamSlugFromName,
   type CreateTinesTemplateRequest,
   type TinesActionInputRequest,
   type TinesClient,
   type TinesTemplateObject,
 } from "../client";
-import { changedProperties, checkInputs, flag, optionalText, plainJson, positiveIntegerId, requiredText } from "../provider/inputs";
+import {
+  changedProperties,
+  checkInputs,
+  containsUnknown,
+  flag,
+  optionalText,
+  plainJson,
+  positiveIntegerId,
+  requiredText,
+} from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
+import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, withProviderStub } from "../provider/registration";
 import {
   assertSameTenant,
@@ -226,6 +237,33 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
   return result;
 }
 
+/**
+ * With preview checks on: the team exists, and a SPECIFIC_TEAMS template's shared slugs name
+ * teams. Tines' docs do not say how slugs are made: when its teams carry no `slug`, a slug is
+ * derived from the name and a mismatch is only a warning.
+ */
+async function checkAgainstTenant(raw: Record<string, unknown>, _isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+  const inputs = raw as unknown as TinesPrivateTemplateInputs;
+  const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  if (inputs.teamId !== undefined && !containsUnknown(inputs.teamId)) {
+    if (!(await facts.teams()).some((team) => team.id === inputs.teamId)) {
+      findings.failures.push({ property: "teamId", reason: `team ${inputs.teamId} does not exist in ${facts.tenantUrl}` });
+    }
+  }
+  if (inputs.readAccess === "SPECIFIC_TEAMS" && !containsUnknown(inputs.sharedTeamSlugs)) {
+    const teams = await facts.teams();
+    const authoritative = teams.some((team) => team.slug !== undefined);
+    const slugs = new Set(teams.map((team) => team.slug ?? teamSlugFromName(team.name)));
+    inputs.sharedTeamSlugs.forEach((slug, index) => {
+      if (slugs.has(slug)) return;
+      const reason = `no team has the slug "${slug}" in ${facts.tenantUrl}`;
+      if (authoritative) findings.failures.push({ property: `sharedTeamSlugs[${index}]`, reason });
+      else findings.warnings.push(`sharedTeamSlugs[${index}] of template "${inputs.name}": ${reason} (slugs derived from team names: ${[...slugs].join(", ")})`);
+    });
+  }
+  return findings;
+}
+
 // Diff ---------------------------------------------------------------------------------------------
 
 /** The properties to compare: team and folder only when declared (otherwise Tines' choice stands). */
@@ -363,6 +401,7 @@ async function deleteTemplate(id: string, props: Record<string, unknown>, contex
 /** The engine-facing behaviour of {@link TinesPrivateTemplate}. */
 export const tinesPrivateTemplateImplementation: ResourceImplementation = {
   check,
+  checkAgainstTenant,
   diff,
   create,
   read,

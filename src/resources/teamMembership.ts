@@ -10,8 +10,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, type TinesClient } from "../client";
-import { changedProperties, checkInputs, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
+import { changedProperties, checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
+import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, withProviderStub } from "../provider/registration";
 import {
   assertSameTenant,
@@ -79,6 +80,51 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     const given = [values.userId, values.email].filter((value) => value !== undefined).length;
     return given === 1 ? [] : [{ property: "userId", reason: "give exactly one of userId and email" }];
   });
+}
+
+/**
+ * With preview checks on: the team exists, the role is one of the tenant's, and a new membership's
+ * user is not already on the team (unless adopting); inviting an email with no account is a warning.
+ */
+async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+  const inputs = raw as unknown as TinesTeamMembershipInputs;
+  const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  const tenant = facts.tenantUrl;
+  let team: { id: number; name: string } | undefined;
+  if (!containsUnknown(inputs.teamId)) {
+    team = (await facts.teams()).find((each) => each.id === inputs.teamId);
+    if (!team) findings.failures.push({ property: "teamId", reason: `team ${inputs.teamId} does not exist in ${tenant}` });
+  }
+  if (!containsUnknown(inputs.role)) {
+    const roles = (await facts.roles()).map((role) => role.name);
+    if (!roles.includes(inputs.role)) {
+      findings.failures.push({ property: "role", reason: `"${inputs.role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})` });
+    }
+  }
+  const byEmail = inputs.userId === undefined;
+  const who = byEmail ? inputs.email : inputs.userId;
+  if (!isNew || !team || who === undefined || containsUnknown(who)) return findings;
+  const user = byEmail ? await facts.userByEmail(inputs.email!) : await facts.userById(inputs.userId!);
+  if (!user) {
+    if (byEmail) {
+      findings.warnings.push(`${inputs.email} has no Tines account yet: adding them to team "${team.name}" creates the user and emails an invitation`);
+    } else {
+      findings.failures.push({ property: "userId", reason: `user ${inputs.userId} does not exist in ${tenant}` });
+    }
+    return findings;
+  }
+  const current = user.team_memberships?.find((membership) => membership.team_id === team!.id);
+  if (current && inputs.adoptExisting === false) {
+    findings.failures.push({
+      property: byEmail ? "email" : "userId",
+      reason: `user ${user.email} (id ${user.id}) is already on team ${team.id} ("${team.name}") with role ${current.role}; set adoptExisting: true to manage that membership`,
+    });
+  } else if (current && inputs.adoptExisting === true && current.role !== inputs.role && !containsUnknown(inputs.role)) {
+    findings.warnings.push(
+      `the role ${current.role} of ${user.email} on team "${team.name}" will be replaced by ${inputs.role} (Tines has no role update: the member is removed, then invited again)`,
+    );
+  }
+  return findings;
 }
 
 // Diff ---------------------------------------------------------------------------------------------
@@ -276,6 +322,7 @@ async function removeMember(client: TinesClient, teamId: number, userId: number)
 /** The engine-facing behaviour of {@link TinesTeamMembership}. */
 export const tinesTeamMembershipImplementation: ResourceImplementation = {
   check,
+  checkAgainstTenant,
   diff,
   create,
   read,

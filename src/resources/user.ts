@@ -6,16 +6,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, type CreateTinesUserRequest, type TinesUserObject } from "../client";
+import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTinesUserRequest, type TinesUserObject } from "../client";
 import {
   changedProperties,
   checkInputs,
+  containsUnknown,
   emailAddress,
   flag,
   optionalText,
   requiredText,
 } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
+import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
@@ -105,6 +107,34 @@ const inputProperties = [...updatableProperties, "deletionMode", "adoptExisting"
 
 function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
   return checkInputs(userInputsSchema, news);
+}
+
+/** With preview checks on: a new user's email must be free (unless adopting); unknown permissions are flagged. */
+async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+  const inputs = raw as unknown as TinesUserInputs;
+  const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  if (isNew && !containsUnknown(inputs.email)) {
+    const existing = await facts.userByEmail(inputs.email);
+    if (existing && inputs.adoptExisting === true) {
+      findings.warnings.push(`user ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}): it will be adopted and brought to the declared inputs`);
+    } else if (existing && inputs.adoptExisting === false) {
+      findings.failures.push({
+        property: "email",
+        reason: `a Tines user with the email ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}); set adoptExisting: true to manage that user`,
+      });
+    } else if (!existing) {
+      findings.warnings.push(`creating user ${inputs.email} makes Tines email them an invitation`);
+    }
+  }
+  if (!containsUnknown(inputs.tenantPermissions)) {
+    const known: readonly string[] = tinesKnownTenantPermissions;
+    for (const permission of inputs.tenantPermissions.filter((each) => !known.includes(each))) {
+      findings.warnings.push(
+        `tenantPermissions of ${inputs.email}: ${permission} is not one of the permissions Tines documents (${known.join(", ")}); Tines may refuse it`,
+      );
+    }
+  }
+  return findings;
 }
 
 // Diff ---------------------------------------------------------------------------------------------
@@ -266,7 +296,15 @@ async function deleteUser(id: string, props: Record<string, unknown>, context: P
 }
 
 /** The engine-facing behaviour of {@link TinesUser}. */
-export const tinesUserImplementation: ResourceImplementation = { check, diff, create, read, update, delete: deleteUser };
+export const tinesUserImplementation: ResourceImplementation = {
+  check,
+  checkAgainstTenant,
+  diff,
+  create,
+  read,
+  update,
+  delete: deleteUser,
+};
 
 // Resource -----------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
  * status and body Tines would send; the server turns that into the answer.
  */
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
-import { tinesDefaultRoles as defaultRoleNames } from "../client/schemas";
+import { tinesDefaultRoles as defaultRoleNames, teamSlugFromName as teamSlug } from "../client/schemas";
 
 /** An error answer: status and the JSON body to send. */
 export class SimulatorHttpError extends Error {
@@ -102,11 +102,6 @@ export interface TenantData {
   customRoles: SimulatedRole[];
   outbox: SimulatedInvitation[];
   signIns: SimulatedSignIn[];
-}
-
-/** A team's slug: its name in lower case with runs of other characters turned into `-`. */
-export function teamSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
 function emptyData(): TenantData {

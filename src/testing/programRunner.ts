@@ -165,10 +165,20 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       }
     }
     if (!options.preview) writeFileSync(options.statePath, JSON.stringify({ resources: [...next.values()] }, null, 2));
-    return { steps, outputs, errors };
+    return { steps, outputs, errors: rootErrors(errors) };
   } finally {
     await host.stop();
   }
+}
+
+/**
+ * Errors once each, without the SDK's follow-on wrappers ("failed to register new resource ...")
+ * of a resource error already reported in its own words.
+ */
+function rootErrors(errors: string[]): string[] {
+  const unique = [...new Set(errors)];
+  const roots = unique.filter((error) => !/failed to register new resource/.test(error));
+  return roots.length > 0 ? roots : unique;
 }
 
 /** The engine sends unknown values as a placeholder string; the mock monitor hands them as `unknown`. */
@@ -192,14 +202,18 @@ async function executeProgram(
 ): Promise<Record<string, unknown>> {
   registerTypeScript(programDirectory);
   const main = existsSync(join(programDirectory, "index.ts")) ? join(programDirectory, "index.ts") : join(programDirectory, "index.js");
-  const exports = require(resolve(main)) as Record<string, unknown>;
-  const resolved = await outputValue(pulumi.output(exports));
-  for (let settledCount = -1; settledCount !== pending.size; ) {
-    settledCount = pending.size;
-    await Promise.all(pending);
-    await new Promise((resolvePause) => setTimeout(resolvePause, 50));
+  try {
+    const exports = require(resolve(main)) as Record<string, unknown>;
+    return ((await outputValue(pulumi.output(exports))) ?? {}) as Record<string, unknown>;
+  } finally {
+    // Even when the program failed, let every registration under way finish, as the engine does,
+    // so each resource's own error is reported and nothing is cut off mid-request.
+    for (let settledCount = -1; settledCount !== pending.size; ) {
+      settledCount = pending.size;
+      await Promise.allSettled(pending);
+      await new Promise((resolvePause) => setTimeout(resolvePause, 50));
+    }
   }
-  return (resolved ?? {}) as Record<string, unknown>;
 }
 
 /** An Output's value; undefined while unknown (in preview). */

@@ -1,0 +1,103 @@
+/**
+ * Opt-in checks against the tenant during `check` (stack config `tines:previewChecks: true`, or
+ * `TINES_PREVIEW_CHECKS=true`): what would fail at deploy time (a team that does not exist, a role
+ * that is not a role, an email that already has a user) fails the preview instead, naming the
+ * property; what will happen but is no error (an invitation email) is a warning.
+ *
+ * Cost stays flat as a stack grows: the teams, the roles and the user directory (with each user's
+ * team memberships) are each fetched at most once per host process, that is per deployment, and
+ * shared by every resource's check. Read-only requests only. If the tenant cannot be reached, one
+ * warning says so and checks fall back to the offline ones: a preview is never blocked by the
+ * network. Once this process has changed the tenant (a `pulumi up` after its preview), the facts
+ * are stale and tenant checks stop; the preview that came first reported them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { TinesApiError, TinesConnectionError, TinesResponseError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "../client";
+import type { CheckFailure } from "./inputs";
+
+/** What a resource's tenant check found. */
+export interface TenantCheckFindings {
+  /** Problems that would fail the deploy: each names its property. */
+  failures: CheckFailure[];
+  /** Things that will happen but are no error. */
+  warnings: string[];
+}
+
+/** The tenant, as read once per deployment. */
+export class TenantFacts {
+  private teamsPromise: Promise<TinesTeamObject[]> | undefined;
+  private rolesPromise: Promise<TinesRoleObject[]> | undefined;
+  private directoryPromise: Promise<TinesUserObject[]> | undefined;
+  /** Set once this process has changed the tenant. */
+  stale = false;
+  /** Set once the "could not reach the tenant" warning was given. */
+  warnedUnreachable = false;
+
+  constructor(
+    private readonly client: TinesClient,
+    /** The tenant's origin, for messages. */
+    readonly tenantUrl: string,
+  ) {}
+
+  /** Every team. */
+  teams(): Promise<TinesTeamObject[]> {
+    return (this.teamsPromise ??= this.client.teams.list({ scope: "all" }));
+  }
+
+  /** Every role, default and custom. */
+  roles(): Promise<TinesRoleObject[]> {
+    return (this.rolesPromise ??= this.client.roles.list());
+  }
+
+  /** Every user with their team memberships. */
+  directory(): Promise<TinesUserObject[]> {
+    return (this.directoryPromise ??= this.client.users.listAll({ includeTeamMemberships: true }));
+  }
+
+  /** The user with this email (case-insensitive), if any. */
+  async userByEmail(email: string): Promise<TinesUserObject | undefined> {
+    const wanted = email.toLowerCase();
+    return (await this.directory()).find((user) => user.email.toLowerCase() === wanted);
+  }
+
+  /** The user with this id, if any. */
+  async userById(userId: number): Promise<TinesUserObject | undefined> {
+    return (await this.directory()).find((user) => user.id === userId);
+  }
+}
+
+const factsByClient = new WeakMap<TinesClient, TenantFacts>();
+
+/** The facts of a client's tenant, shared by every check of this process. */
+export function tenantFactsFor(client: TinesClient): TenantFacts {
+  let facts = factsByClient.get(client);
+  if (!facts) {
+    facts = new TenantFacts(client, client.tenantUrl);
+    factsByClient.set(client, facts);
+  }
+  return facts;
+}
+
+/**
+ * Runs a resource's tenant check and reports its warnings. A failure to read the tenant (no
+ * connection, no rights, a garbled answer) becomes a single warning and no failure.
+ */
+export async function runTenantCheck(
+  facts: TenantFacts,
+  check: (facts: TenantFacts) => Promise<TenantCheckFindings>,
+): Promise<CheckFailure[]> {
+  if (facts.stale) return [];
+  let findings: TenantCheckFindings;
+  try {
+    findings = await check(facts);
+  } catch (error) {
+    if (!(error instanceof TinesConnectionError || error instanceof TinesApiError || error instanceof TinesResponseError)) throw error;
+    if (!facts.warnedUnreachable) {
+      facts.warnedUnreachable = true;
+      void pulumi.log.warn(`pulumi-tines: preview checks against ${facts.tenantUrl} were skipped, only offline checks ran: ${error.message}`);
+    }
+    return [];
+  }
+  for (const warning of findings.warnings) void pulumi.log.warn(`pulumi-tines: ${warning}`);
+  return findings.failures;
+}

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
+import { DynamicProviderEngine } from "../../src/testing/engine";
+import { resourceUrn, withProvider, type ProviderHost } from "../../src/testing/providerHost";
+import type { TinesResourceKind } from "../../src/provider/registration";
+import { startHost } from "../helpers/host";
+
+let simulator: TinesSimulator;
+const hosts: ProviderHost[] = [];
+const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+beforeAll(async () => {
+  simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+});
+beforeEach(() => {
+  simulator.reset();
+  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
+});
+afterAll(async () => {
+  await Promise.all(hosts.map((host) => host.stop()));
+  await simulator.stop();
+});
+
+/** A fresh host (fresh tenant facts), configured like a stack with `tines:previewChecks: true`. */
+async function hostWithChecks(config: Record<string, string> = {}): Promise<ProviderHost> {
+  const host = await startHost();
+  hosts.push(host);
+  await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true", ...config });
+  return host;
+}
+
+function check(host: ProviderHost, kind: TinesResourceKind, news: Record<string, unknown>, olds: Record<string, unknown> = {}) {
+  return host.check(resourceUrn(kind, "checked"), olds, withProvider(kind, news));
+}
+
+describe("preview checks against the tenant (tines:previewChecks: true)", () => {
+  it("are off by default: check stays offline", async () => {
+    const host = await hostWithChecks({ "tines:previewChecks": "false" });
+    simulator.log.length = 0;
+    expect((await check(host, "TeamMembership", { teamId: 42, email: "a@example.com" })).failures).toEqual([]);
+    expect(simulator.log).toHaveLength(0);
+  });
+
+  it("fail a membership on a team that does not exist, or with a role that is not a role", async () => {
+    simulator.state.addCustomRole("RESPONDER");
+    const host = await hostWithChecks();
+    expect((await check(host, "TeamMembership", { teamId: 42, email: "a@example.com" })).failures).toEqual([
+      { property: "teamId", reason: `team 42 does not exist in ${simulator.url}` },
+    ]);
+    expect((await check(host, "TeamMembership", { teamId: 1, email: "a@example.com", role: "EDTIOR" })).failures).toEqual([
+      { property: "role", reason: `"EDTIOR" is not a role in ${simulator.url} (its roles: VIEWER, EDITOR, TEAM_ADMIN, CASE_MANAGER, RESPONDER)` },
+    ]);
+    expect((await check(host, "TeamMembership", { teamId: 1, email: "a@example.com", role: "RESPONDER" })).failures).toEqual([]);
+  });
+
+  it("fail a new membership whose user is already on the team, naming adoptExisting", async () => {
+    const ada = simulator.state.createUser({ email: "ada@example.com" });
+    simulator.state.seedMembership(1, ada.id, "EDITOR");
+    const host = await hostWithChecks();
+    const { failures } = await check(host, "TeamMembership", { teamId: 1, userId: ada.id });
+    expect(failures).toEqual([
+      { property: "userId", reason: `user ada@example.com (id ${ada.id}) is already on team 1 ("Security Operations") with role EDITOR; set adoptExisting: true to manage that membership` },
+    ]);
+    expect((await check(host, "TeamMembership", { teamId: 1, email: "ADA@example.com" })).failures[0]!.property).toBe("email");
+    // An existing membership of the stack is not new: no such failure.
+    expect((await check(host, "TeamMembership", { teamId: 1, userId: ada.id }, { teamId: 1, userId: ada.id, role: "EDITOR" })).failures).toEqual([]);
+    expect((await check(host, "TeamMembership", { teamId: 1, userId: 999 })).failures).toEqual([
+      { property: "userId", reason: `user 999 does not exist in ${simulator.url}` },
+    ]);
+  });
+
+  it("warn, without failing, that an invitation email will be sent or a role replaced", async () => {
+    const ada = simulator.state.createUser({ email: "ada@example.com" });
+    simulator.state.seedMembership(1, ada.id, "EDITOR");
+    const host = await hostWithChecks();
+    expect((await check(host, "TeamMembership", { teamId: 2, email: "new@example.com" })).failures).toEqual([]);
+    expect((await check(host, "TeamMembership", { teamId: 1, userId: ada.id, role: "VIEWER", adoptExisting: true })).failures).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(host.stderr).toContain('warning: [runtime] pulumi-tines: new@example.com has no Tines account yet: adding them to team "IT Operations" creates the user and emails an invitation');
+    expect(host.stderr).toContain('the role EDITOR of ada@example.com on team "Security Operations" will be replaced by VIEWER');
+  });
+
+  it("fail a new user whose email is taken, naming adoptExisting, and warn about unknown permissions", async () => {
+    const taken = simulator.state.createUser({ email: "taken@example.com" });
+    const host = await hostWithChecks();
+    expect((await check(host, "User", { email: "Taken@example.com" })).failures).toEqual([
+      { property: "email", reason: `a Tines user with the email Taken@example.com already exists in ${simulator.url} (user id ${taken.id}); set adoptExisting: true to manage that user` },
+    ]);
+    expect((await check(host, "User", { email: "taken@example.com", adoptExisting: true })).failures).toEqual([]);
+    expect((await check(host, "User", { email: "free@example.com", tenantPermissions: ["AUDIT_LOG_READ", "TIME_TRAVEL"] })).failures).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(host.stderr).toContain(`user taken@example.com already exists in ${simulator.url} (user id ${taken.id}): it will be adopted`);
+    expect(host.stderr).toContain("TIME_TRAVEL is not one of the permissions Tines documents");
+  });
+
+  it("fail a template for a missing team; shared team slugs that match no team name are a warning", async () => {
+    const host = await hostWithChecks();
+    const template = { name: "T", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} };
+    expect((await check(host, "PrivateTemplate", { ...template, teamId: 7 })).failures).toEqual([
+      { property: "teamId", reason: `team 7 does not exist in ${simulator.url}` },
+    ]);
+    const shared = { ...template, teamId: 1, readAccess: "SPECIFIC_TEAMS", sharedTeamSlugs: ["it-operations", "red-team"] };
+    expect((await check(host, "PrivateTemplate", shared)).failures).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(host.stderr).toContain('sharedTeamSlugs[1] of template "T": no team has the slug "red-team"');
+    expect(host.stderr).not.toContain('"it-operations" in');
+  });
+
+  it("skip values still unknown in preview", async () => {
+    const host = await hostWithChecks();
+    expect((await check(host, "TeamMembership", { teamId: unknown, userId: unknown, role: "EDTIOR" })).failures.map((each) => each.property)).toEqual(["role"]);
+    expect((await check(host, "User", { email: unknown })).failures).toEqual([]);
+  });
+
+  it("cost a handful of requests for a preview of 1,000 users and 1,000 memberships, shared by every check", async () => {
+    for (let index = 0; index < 1_200; index += 1) simulator.state.createUser({ email: `existing${index}@example.com` });
+    const host = await hostWithChecks();
+    simulator.log.length = 0;
+    const checks = [];
+    for (let index = 0; index < 1_000; index += 1) {
+      checks.push(check(host, "User", { email: `new${index}@example.com` }));
+      checks.push(check(host, "TeamMembership", { teamId: 1 + (index % 2), email: `new${index}@example.com`, role: "EDITOR" }));
+    }
+    const results = await Promise.all(checks);
+    expect(results.every((result) => result.failures.length === 0)).toBe(true);
+    // Teams once, roles once, the directory of 1,201 users once (3 pages of 500).
+    expect(simulator.log.map((entry) => entry.path).sort()).toEqual([
+      "/api/v1/admin/roles",
+      "/api/v1/admin/users",
+      "/api/v1/admin/users",
+      "/api/v1/admin/users",
+      "/api/v1/teams",
+    ]);
+  });
+
+  it("fall back to the offline checks with one warning when the tenant cannot be reached", async () => {
+    const host = await hostWithChecks({ "tines:tenant": "http://127.0.0.1:9", "tines:maxAttempts": "1" });
+    const first = await check(host, "TeamMembership", { teamId: 42, email: "a@example.com" });
+    const second = await check(host, "User", { email: "b@example.com" });
+    expect(first.failures).toEqual([]);
+    expect(second.failures).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(host.stderr.match(/preview checks against http:\/\/127\.0\.0\.1:9 were skipped/g)).toHaveLength(1);
+    expect(host.stderr).toContain("ECONNREFUSED");
+  });
+
+  it("stop once the deployment has changed the tenant, since the facts read before are stale", async () => {
+    const host = await hostWithChecks();
+    const engine = new DynamicProviderEngine(host);
+    await engine.up("User", "ada", { email: "ada@example.com" });
+    simulator.log.length = 0;
+    // Ada now exists; a check based on the directory read before her creation must not run.
+    expect((await check(host, "TeamMembership", { teamId: 1, email: "ada@example.com" })).failures).toEqual([]);
+    expect(simulator.log).toHaveLength(0);
+  });
+});
