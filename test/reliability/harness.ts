@@ -3,35 +3,18 @@ import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startTinesSimulator, seedTenant, seededOwnerEmail, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
 import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
+import { reliabilityReportDirectory, type ReliabilityFigures } from "../../src/bench/reliabilityReport";
 import type { ProviderHost } from "../../src/testing/providerHost";
 import { repositoryRoot, startHost } from "../helpers/host";
-
-/** One row of the reliability table. */
-export interface ReliabilityFigures {
-  faultClass: string;
-  operations: number;
-  succeeded: number;
-  /** Operations that failed as they should, with a clear error (e.g. a fault outlasting the retries). */
-  failedClearly: number;
-  duplicated: number;
-  lost: number;
-  /** Requests answered 429 by the simulator (retried or not). */
-  rateLimited?: number;
-  /** Wall time in seconds. */
-  seconds?: number;
-  note?: string;
-}
-
-const reportDirectory = join(repositoryRoot, "reports", "reliability");
 
 /**
  * Records a row of figures, one file per fault class (test files run in parallel workers);
  * `npm run reliability` turns them into the README's table.
  */
 export function recordFigures(row: ReliabilityFigures): void {
-  mkdirSync(reportDirectory, { recursive: true });
+  mkdirSync(reliabilityReportDirectory, { recursive: true });
   const file = `${row.faultClass.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 80)}.json`;
-  writeFileSync(join(reportDirectory, file), JSON.stringify({ ...row, recordedAt: new Date().toISOString() }, null, 2));
+  writeFileSync(join(reliabilityReportDirectory, file), JSON.stringify({ ...row, recordedAt: new Date().toISOString() }, null, 2));
 }
 
 /** Runs `work` over `items` with at most `parallelism` at once (the engine's default is 4 per CPU). */
