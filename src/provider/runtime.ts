@@ -4,7 +4,7 @@
  * checks every method needs (the tenant a resource lives in, plain-JSON results, clean errors).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { TinesApiError, TinesError, type TinesClient } from "../client";
+import { TinesApiError, TinesConfigurationError, TinesError, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
 import { plainJson, type CheckFailure } from "./inputs";
 import { runTenantCheck, tenantFactsFor, type TenantCheckFindings, type TenantFacts } from "./tenantChecks";
@@ -111,8 +111,14 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       const result = implementation.check(olds ?? {}, news ?? {});
       if (result.failures.length > 0 || !implementation.checkAgainstTenant || !configuration.previewChecksEnabled()) return result;
       // Without settings the deploy will say so; preview checks only add to a preview that can run.
-      if (configuration.tenantUrlIfSet() === undefined) return result;
-      const facts = tenantFactsFor(configuration.client());
+      let client: TinesClient;
+      try {
+        client = configuration.client();
+      } catch (error) {
+        if (error instanceof TinesConfigurationError) return result;
+        throw error;
+      }
+      const facts = tenantFactsFor(client);
       const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
       const failures = await runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current));
       return { inputs: result.inputs, failures };

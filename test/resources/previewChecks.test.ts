@@ -144,6 +144,15 @@ describe("preview checks against the tenant (tines:previewChecks: true)", () => 
     expect(host.stderr).toContain("ECONNREFUSED");
   });
 
+  it("leave a preview without settings to the offline checks", async () => {
+    const host = await startHost();
+    hosts.push(host);
+    await host.configure({ "tines:tenant": simulator.url, "tines:previewChecks": "true" });
+    simulator.log.length = 0;
+    expect((await check(host, "User", { email: "a@example.com" })).failures).toEqual([]);
+    expect(simulator.log).toHaveLength(0);
+  });
+
   it("stop once the deployment has changed the tenant, since the facts read before are stale", async () => {
     const host = await hostWithChecks();
     const engine = new DynamicProviderEngine(host);
