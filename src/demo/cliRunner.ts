@@ -1,11 +1,12 @@
 /**
- * The demo's runner with the Pulumi CLI: a local file backend in the demo's temporary directory (no
- * login, a throwaway passphrase), a `demo` stack whose config points at the simulator, and the
- * usual `pulumi up`, `pulumi preview` and `pulumi destroy`. Steps are read from the CLI's JSON
- * output so the demo can check them.
+ * The demo's runner with the Pulumi CLI: the program is copied into the demo's temporary directory
+ * (its node_modules linked to the repository's), so the stack's files land there and not in the
+ * repository; a local file backend there too (no login, a throwaway passphrase); a `demo` stack
+ * whose config points at the simulator; and the usual `pulumi up`, `pulumi preview` and
+ * `pulumi destroy`. Steps are read from the CLI's JSON output so the demo can check them.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { DemoRunner, DemoStep } from "./hostRunner";
 
@@ -36,14 +37,19 @@ const operations: Record<string, DemoStep["operation"] | undefined> = {
 /** Runs the program with the Pulumi CLI. */
 export class PulumiCliRunner implements DemoRunner {
   private readonly environment: NodeJS.ProcessEnv;
+  private readonly programDirectory: string;
   private stackReady = false;
 
   constructor(
     private readonly pulumi: string,
-    private readonly programDirectory: string,
+    sourceProgramDirectory: string,
+    repositoryRoot: string,
     workDirectory: string,
     private readonly config: Record<string, string>,
   ) {
+    this.programDirectory = join(workDirectory, "program");
+    cpSync(sourceProgramDirectory, this.programDirectory, { recursive: true });
+    symlinkSync(join(repositoryRoot, "node_modules"), join(this.programDirectory, "node_modules"), "dir");
     const backend = join(workDirectory, "backend");
     mkdirSync(backend, { recursive: true });
     this.environment = {
@@ -51,12 +57,8 @@ export class PulumiCliRunner implements DemoRunner {
       PULUMI_BACKEND_URL: `file://${backend}`,
       PULUMI_CONFIG_PASSPHRASE: "pulumi-tines-demo",
       PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_SELF_MANAGED_STATE_NO_PROJECT_STACKS_WARNING: "true",
     };
-    this.configFile = join(workDirectory, "Pulumi.demo.yaml");
   }
-
-  private readonly configFile: string;
 
   private pulumiCommand(args: string[]): string {
     return execFileSync(this.pulumi, [...args, "--cwd", this.programDirectory, "--non-interactive"], {
@@ -68,9 +70,9 @@ export class PulumiCliRunner implements DemoRunner {
 
   private ensureStack(): void {
     if (this.stackReady) return;
-    this.pulumiCommand(["stack", "init", "demo", "--config-file", this.configFile]);
+    this.pulumiCommand(["stack", "init", "demo"]);
     for (const [key, value] of Object.entries(this.config)) {
-      this.pulumiCommand(["config", "set", ...(key === "tines:apiKey" ? ["--secret"] : []), key, value, "--stack", "demo", "--config-file", this.configFile]);
+      this.pulumiCommand(["config", "set", ...(key === "tines:apiKey" ? ["--secret"] : []), key, value, "--stack", "demo"]);
     }
     this.stackReady = true;
   }
@@ -79,7 +81,7 @@ export class PulumiCliRunner implements DemoRunner {
     this.ensureStack();
     const result = spawnSync(
       this.pulumi,
-      [...command, "--stack", "demo", "--config-file", this.configFile, "--cwd", this.programDirectory, "--non-interactive", "--json"],
+      [...command, "--stack", "demo", "--cwd", this.programDirectory, "--non-interactive", "--json"],
       { env: this.environment, encoding: "utf8" },
     );
     const steps: DemoStep[] = [];

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   writeFileSync(rosterPath, readFileSync(join(programDirectory, "roster.yaml")));
   const config = { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, [`${projectName}:roster`]: rosterPath };
   const runner: DemoRunner = pulumiCli
-    ? new PulumiCliRunner(pulumiCli, programDirectory, workDirectory, config)
+    ? new PulumiCliRunner(pulumiCli, programDirectory, repositoryRoot, workDirectory, config)
     : new HostRunner(programDirectory, join(workDirectory, "state.json"), config, projectName);
   const print = (step: DemoStep) => console.log(describeStep(step));
 
