@@ -8,6 +8,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { kindOfTypeToken } from "../provider/registration";
 import type { DemoRunner, DemoStep } from "./hostRunner";
 
 /** The `pulumi` executable on the PATH, if any. */
@@ -95,9 +96,10 @@ export class PulumiCliRunner implements DemoRunner {
       // urn:pulumi:<stack>::<project>::<type>::<name>; only this package's resources count.
       const [, , type = "", name = ""] = step.urn.split("::");
       const operation = operations[step.op];
-      if (!type.startsWith("pulumi-nodejs:dynamic/tines:") || operation === undefined) continue;
+      const kind = kindOfTypeToken(type);
+      if (kind === undefined || operation === undefined) continue;
       const demoStep: DemoStep = {
-        kind: type.split(":").pop() as DemoStep["kind"],
+        kind,
         name,
         operation,
         ...(step.replaceReasons?.length ? { replaces: step.replaceReasons } : {}),

@@ -11,7 +11,23 @@
  */
 
 /** The resource kinds this package registers, as the last part of their type token. */
-export type TinesResourceKind = "User" | "TeamMembership" | "PrivateTemplate";
+export const tinesResourceKinds = ["User", "TeamMembership", "PrivateTemplate"] as const;
+
+/** A resource kind this package registers. */
+export type TinesResourceKind = (typeof tinesResourceKinds)[number];
+
+/** The module part of this package's type tokens, as handed to `dynamic.Resource`. */
+export const tinesTypeModule = "tines";
+
+/** The type token Pulumi gives a kind: `pulumi-nodejs:dynamic/tines:<kind>`. */
+export function tinesTypeToken(kind: TinesResourceKind): string {
+  return `pulumi-nodejs:dynamic/${tinesTypeModule}:${kind}`;
+}
+
+/** The kind of a type token, or undefined for a resource of another package. */
+export function kindOfTypeToken(type: string): TinesResourceKind | undefined {
+  return tinesResourceKinds.find((kind) => tinesTypeToken(kind) === type);
+}
 
 /** The `__provider` text stored for a resource kind. */
 export function providerStubText(kind: TinesResourceKind): string {

@@ -31,7 +31,7 @@ import {
 } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
-import { registrationPlaceholder, withProviderStub } from "../provider/registration";
+import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   assertSameTenant,
   tenantChanged,
@@ -469,6 +469,6 @@ export class TinesPrivateTemplate extends pulumi.dynamic.Resource {
       tenant: undefined,
       ...args,
     };
-    super(registrationPlaceholder, name, withProviderStub("PrivateTemplate", props), opts, "tines", "PrivateTemplate");
+    super(registrationPlaceholder, name, withProviderStub("PrivateTemplate", props), opts, tinesTypeModule, "PrivateTemplate");
   }
 }

@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { TinesResourceKind } from "../provider/registration";
+import { kindOfTypeToken, type TinesResourceKind } from "../provider/registration";
 import { unknownValue } from "../provider/inputs";
 import { DynamicProviderEngine, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
@@ -60,12 +60,6 @@ interface StackState {
   resources: EngineResourceState[];
 }
 
-const kindsByType: Record<string, TinesResourceKind> = {
-  "pulumi-nodejs:dynamic/tines:User": "User",
-  "pulumi-nodejs:dynamic/tines:TeamMembership": "TeamMembership",
-  "pulumi-nodejs:dynamic/tines:PrivateTemplate": "PrivateTemplate",
-};
-
 /** Destroy order: what depends on others goes first. */
 const deletionOrder: TinesResourceKind[] = ["TeamMembership", "PrivateTemplate", "User"];
 
@@ -103,7 +97,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
         {
           newResource: (args) => {
             const work = (async () => {
-              const kind = kindsByType[args.type];
+              const kind = kindOfTypeToken(args.type);
               if (!kind) return { id: `${args.name}-id`, state: args.inputs };
               const urn = engine.urn(kind, args.name);
               registered.add(urn);
@@ -137,7 +131,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
         options.preview ?? false,
       );
       outputs = await executeProgram(options.programDirectory, pending, pulumi).catch((error: Error) => {
-        if (!errors.includes(error.message)) errors.push(error.message);
+        errors.push(error.message);
         return {};
       });
     }

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import type { TinesResourceKind } from "../provider/registration";
-import { providerStubText } from "../provider/registration";
+import { providerStubText, tinesTypeToken } from "../provider/registration";
 
 /** Options of {@link startProviderHost}. */
 export interface ProviderHostOptions {
@@ -251,7 +251,7 @@ export class ProviderHost {
 
 /** The URN the engine would give a resource of this kind and name. */
 export function resourceUrn(kind: TinesResourceKind, name: string, stack = "dev", project = "pulumi-tines-test"): string {
-  return `urn:pulumi:${stack}::${project}::pulumi-nodejs:dynamic/tines:${kind}::${name}`;
+  return `urn:pulumi:${stack}::${project}::${tinesTypeToken(kind)}::${name}`;
 }
 
 /**
