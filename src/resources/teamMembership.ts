@@ -13,7 +13,7 @@ import { TinesApiError, TinesError, type TinesClient } from "../client";
 import { changedProperties, checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
-import { registrationPlaceholder, withProviderStub } from "../provider/registration";
+import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   assertSameTenant,
   tenantChanged,
@@ -82,6 +82,11 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
   });
 }
 
+/** Why a new membership cannot be created: the same words in a preview check and in a failed create. */
+function alreadyOnTeamReason(email: string, userId: number, team: string, role: string): string {
+  return `user ${email} (id ${userId}) is already on team ${team} with role ${role}; set adoptExisting: true to manage that membership`;
+}
+
 /**
  * With preview checks on: the team exists, the role is one of the tenant's, and a new membership's
  * user is not already on the team (unless adopting); inviting an email with no account is a warning.
@@ -117,7 +122,7 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   if (current && inputs.adoptExisting === false) {
     findings.failures.push({
       property: byEmail ? "email" : "userId",
-      reason: `user ${user.email} (id ${user.id}) is already on team ${team.id} ("${team.name}") with role ${current.role}; set adoptExisting: true to manage that membership`,
+      reason: alreadyOnTeamReason(user.email, user.id, `${team.id} ("${team.name}")`, current.role),
     });
   } else if (current && inputs.adoptExisting === true && current.role !== inputs.role && !containsUnknown(inputs.role)) {
     findings.warnings.push(
@@ -184,10 +189,8 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     if (!inputs.adoptExisting && error instanceof TinesApiError && error.isConflictOrValidation) {
       const existing = await findMembership(client, inputs.teamId, who);
       if (existing) {
-        throw new TinesError(
-          `${who.userId !== undefined ? "userId" : "email"}: user ${existing.email} (id ${existing.userId}) is already on team ${inputs.teamId} with role ${existing.role}. ` +
-            "Set adoptExisting: true to manage that membership with this resource.",
-        );
+        const property = who.userId !== undefined ? "userId" : "email";
+        throw new TinesError(`${property}: ${alreadyOnTeamReason(existing.email, existing.userId, String(inputs.teamId), existing.role)}`);
       }
     }
     throw error;
@@ -363,6 +366,6 @@ export class TinesTeamMembership extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: TinesTeamMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     const props = { userId: undefined, email: undefined, invitationAccepted: undefined, tenant: undefined, ...args };
-    super(registrationPlaceholder, name, withProviderStub("TeamMembership", props), opts, "tines", "TeamMembership");
+    super(registrationPlaceholder, name, withProviderStub("TeamMembership", props), opts, tinesTypeModule, "TeamMembership");
   }
 }

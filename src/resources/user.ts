@@ -18,7 +18,7 @@ import {
 } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
-import { registrationPlaceholder, withProviderStub } from "../provider/registration";
+import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
   assertSameTenant,
@@ -109,6 +109,11 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
   return checkInputs(userInputsSchema, news);
 }
 
+/** Why a new user cannot be created: the same words in a preview check and in a failed create. */
+function emailTakenReason(email: string, tenant: string, userId: number): string {
+  return `a Tines user with the email ${email} already exists in ${tenant} (user id ${userId}); set adoptExisting: true to manage that user`;
+}
+
 /** With preview checks on: a new user's email must be free (unless adopting); unknown permissions are flagged. */
 async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesUserInputs;
@@ -120,7 +125,7 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     } else if (existing && inputs.adoptExisting === false) {
       findings.failures.push({
         property: "email",
-        reason: `a Tines user with the email ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}); set adoptExisting: true to manage that user`,
+        reason: emailTakenReason(inputs.email, facts.tenantUrl, existing.id),
       });
     } else if (!existing) {
       findings.warnings.push(`creating user ${inputs.email} makes Tines email them an invitation`);
@@ -188,10 +193,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     if (error instanceof TinesApiError && error.isConflictOrValidation) {
       const existing = await client.users.findByEmail(inputs.email);
       if (existing) {
-        throw new TinesError(
-          `email: a Tines user with the email ${inputs.email} already exists (user id ${existing.id}). ` +
-            "Set adoptExisting: true to manage that user with this resource.",
-        );
+        throw new TinesError(`email: ${emailTakenReason(inputs.email, tenant, existing.id)}`);
       }
     }
     throw error;
@@ -364,6 +366,6 @@ export class TinesUser extends pulumi.dynamic.Resource {
       tenant: undefined,
       ...args,
     };
-    super(registrationPlaceholder, name, withProviderStub("User", props), opts, "tines", "User");
+    super(registrationPlaceholder, name, withProviderStub("User", props), opts, tinesTypeModule, "User");
   }
 }
