@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../simulator";
 import { replaceReadmeSection, repositoryRoot } from "./readme";
 import { DynamicProviderEngine, type EngineResourceState } from "../testing/engine";
+import { runConcurrently } from "../testing/concurrency";
 import { ProviderHost, withProvider } from "../testing/providerHost";
 import type { TinesResourceKind } from "../provider/registration";
 
@@ -36,18 +37,10 @@ async function startHost(simulator: TinesSimulator): Promise<ProviderHost> {
   return host;
 }
 
+/** Runs `work` over `items` at the engine's parallelism and returns how many failed. */
 async function pool<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  let failures = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallelism, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        await work(item).catch(() => (failures += 1));
-      }
-    }),
-  );
-  return failures;
+  const results = await runConcurrently(items, parallelism, work);
+  return results.filter((result) => result.status === "rejected").length;
 }
 
 // 1. Requests per operation ------------------------------------------------------------------------

@@ -50,7 +50,7 @@ describe("server errors and dropped connections on reads, updates and deletes", 
       });
       const refreshed = settled(await runConcurrently(states, 8, (state) => engine.refresh(state)));
       const updated = settled(
-        await runConcurrently(states, 8, (state, ) => engine.up("User", state.name, { ...userArgs(Number(state.name.split("-")[1])), lastName: `${action.type}` }, state)),
+        await runConcurrently(states, 8, (state) => engine.up("User", state.name, { ...userArgs(Number(state.name.split("-")[1])), lastName: `${action.type}` }, state)),
       );
       harness.see(...refreshed.errors, ...updated.errors);
       expect(refreshed.errors).toEqual([]);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startTinesSimulator, seedTenant, seededOwnerEmail, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
 import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
+export { runConcurrently } from "../../src/testing/concurrency";
 import { reliabilityReportDirectory, type ReliabilityFigures } from "../../src/bench/reliabilityReport";
 import type { ProviderHost } from "../../src/testing/providerHost";
 import { repositoryRoot, startHost } from "../helpers/host";
@@ -15,25 +16,6 @@ export function recordFigures(row: ReliabilityFigures): void {
   mkdirSync(reliabilityReportDirectory, { recursive: true });
   const file = `${row.faultClass.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 80)}.json`;
   writeFileSync(join(reliabilityReportDirectory, file), JSON.stringify({ ...row, recordedAt: new Date().toISOString() }, null, 2));
-}
-
-/** Runs `work` over `items` with at most `parallelism` at once (the engine's default is 4 per CPU). */
-export async function runConcurrently<T, R>(items: T[], parallelism: number, work: (item: T) => Promise<R>): Promise<Array<PromiseSettledResult<R>>> {
-  const results: Array<PromiseSettledResult<R>> = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallelism, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        try {
-          results[index] = { status: "fulfilled", value: await work(items[index]!) };
-        } catch (reason) {
-          results[index] = { status: "rejected", reason };
-        }
-      }
-    }),
-  );
-  return results;
 }
 
 /**
