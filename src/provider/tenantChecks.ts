@@ -27,7 +27,7 @@ export interface TenantCheckFindings {
 export class TenantFacts {
   private teamsPromise: Promise<TinesTeamObject[]> | undefined;
   private rolesPromise: Promise<TinesRoleObject[]> | undefined;
-  private directoryPromise: Promise<TinesUserObject[]> | undefined;
+  private directoryPromise: Promise<{ byEmail: Map<string, TinesUserObject>; byId: Map<number, TinesUserObject> }> | undefined;
   /** Set once this process has changed the tenant. */
   stale = false;
   /** Set once the "could not reach the tenant" warning was given. */
@@ -49,20 +49,22 @@ export class TenantFacts {
     return (this.rolesPromise ??= this.client.roles.list());
   }
 
-  /** Every user with their team memberships. */
-  directory(): Promise<TinesUserObject[]> {
-    return (this.directoryPromise ??= this.client.users.listAll({ includeTeamMemberships: true }));
+  /** Every user with their team memberships, indexed once by email and id. */
+  private directory(): Promise<{ byEmail: Map<string, TinesUserObject>; byId: Map<number, TinesUserObject> }> {
+    return (this.directoryPromise ??= this.client.users.listAll({ includeTeamMemberships: true }).then((users) => ({
+      byEmail: new Map(users.map((user) => [user.email.toLowerCase(), user])),
+      byId: new Map(users.map((user) => [user.id, user])),
+    })));
   }
 
   /** The user with this email (case-insensitive), if any. */
   async userByEmail(email: string): Promise<TinesUserObject | undefined> {
-    const wanted = email.toLowerCase();
-    return (await this.directory()).find((user) => user.email.toLowerCase() === wanted);
+    return (await this.directory()).byEmail.get(email.toLowerCase());
   }
 
   /** The user with this id, if any. */
   async userById(userId: number): Promise<TinesUserObject | undefined> {
-    return (await this.directory()).find((user) => user.id === userId);
+    return (await this.directory()).byId.get(userId);
   }
 }
 
