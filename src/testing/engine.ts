@@ -5,6 +5,8 @@
  * without the Pulumi CLI.
  */
 import type { TinesResourceKind } from "../provider/registration";
+import { availableParallelism } from "node:os";
+import { ConcurrencyLimit } from "./concurrency";
 import { ProviderHost, resourceUrn, withProvider, type DiffResponse } from "./providerHost";
 
 /** A resource as the engine keeps it in state. */
@@ -40,7 +42,14 @@ export interface EnginePlan {
   diff?: DiffResponse;
 }
 
-/** Runs engine steps against one provider host. */
+/** What `up` did to one resource. */
+export interface EngineStepResult {
+  state: EngineResourceState;
+  operation: EngineOperation;
+  replaces: string[];
+}
+
+/** Runs engine steps against one provider host, one resource at a time as the caller asks. */
 export class DynamicProviderEngine {
   constructor(
     readonly host: ProviderHost,
@@ -70,9 +79,13 @@ export class DynamicProviderEngine {
     name: string,
     args: Record<string, unknown>,
     state?: EngineResourceState,
-  ): Promise<{ state: EngineResourceState; operation: EngineOperation; replaces: string[] }> {
+  ): Promise<EngineStepResult> {
+    return this.apply(kind, name, await this.preview(kind, name, args, state), state);
+  }
+
+  /** Carries out a plan from {@link preview}: the step the engine's step executor runs. */
+  async apply(kind: TinesResourceKind, name: string, plan: EnginePlan, state?: EngineResourceState): Promise<EngineStepResult> {
     const urn = this.urn(kind, name);
-    const plan = await this.preview(kind, name, args, state);
     const created = async () => {
       const result = await this.host.create(urn, plan.checkedInputs);
       return { kind, name, urn, id: result.id, inputs: plan.checkedInputs, outputs: result.outputs };
@@ -103,5 +116,50 @@ export class DynamicProviderEngine {
   /** What `pulumi destroy` does for a resource. */
   async destroy(state: EngineResourceState): Promise<void> {
     await this.host.delete(state.urn, state.id, state.outputs);
+  }
+}
+
+/** The engine's default `--parallel`: 4 per CPU. */
+export const defaultEngineParallelism = 4 * availableParallelism();
+
+/**
+ * A whole deployment scheduled the way the Pulumi engine schedules one. Its step generator takes
+ * resource registrations one at a time, in arrival order, and calls Check (and Diff) itself, so
+ * those never run side by side (pkg/resource/deploy/step_generator.go; pulumi/pulumi#12351, "Step
+ * generation is done sequentially"). Its step executor runs the resulting steps (create, update,
+ * replace, delete, and refresh's reads) at most `parallelism` at once, while the generator goes on
+ * checking the next registrations.
+ */
+export class EngineDeployment {
+  private readonly stepGenerator = new ConcurrencyLimit(1);
+  private readonly stepExecutor: ConcurrencyLimit;
+
+  constructor(
+    readonly engine: DynamicProviderEngine,
+    /** The engine's `--parallel`; see {@link defaultEngineParallelism}. */
+    parallelism: number,
+  ) {
+    this.stepExecutor = new ConcurrencyLimit(parallelism);
+  }
+
+  /** Registers a resource in a preview: check, then diff when it exists, in the step generator. */
+  preview(kind: TinesResourceKind, name: string, args: Record<string, unknown>, state?: EngineResourceState): Promise<EnginePlan> {
+    return this.stepGenerator.run(() => this.engine.preview(kind, name, args, state));
+  }
+
+  /** Registers a resource in an update: planned by the step generator, then run by the step executor. */
+  async up(kind: TinesResourceKind, name: string, args: Record<string, unknown>, state?: EngineResourceState): Promise<EngineStepResult> {
+    const plan = await this.preview(kind, name, args, state);
+    return this.stepExecutor.run(() => this.engine.apply(kind, name, plan, state));
+  }
+
+  /** A refresh step: read, in the step executor. */
+  refresh(state: EngineResourceState): Promise<EngineResourceState | undefined> {
+    return this.stepExecutor.run(() => this.engine.refresh(state));
+  }
+
+  /** A delete step, in the step executor. */
+  destroy(state: EngineResourceState): Promise<void> {
+    return this.stepExecutor.run(() => this.engine.destroy(state));
   }
 }

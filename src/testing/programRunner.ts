@@ -2,7 +2,8 @@
  * Runs a real Pulumi program without the Pulumi CLI: the program executes in this process under
  * `pulumi.runtime.setMocks`, so the SDK's real serializer registers its resources, and each
  * registration of a pulumi-tines resource is carried out through the real dynamic-provider host by
- * {@link DynamicProviderEngine}, exactly as the engine would (check, diff, create/update/replace).
+ * {@link EngineDeployment}, scheduled as the engine would (check and diff one at a time, then
+ * create/update/replace at the engine's default parallelism).
  * State is kept in a JSON file between runs; resources no longer declared are deleted, memberships
  * first. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
  * entry point for callers.
@@ -12,7 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { kindOfTypeToken, type TinesResourceKind } from "../provider/registration";
 import { unknownValue } from "../provider/inputs";
-import { DynamicProviderEngine, type EngineOperation, type EngineResourceState } from "./engine";
+import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
 
 /** What to run. */
@@ -84,6 +85,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   try {
     await host.configure(options.config);
     const engine = new DynamicProviderEngine(host, stack, project);
+    const deployment = new EngineDeployment(engine, defaultEngineParallelism);
     let outputs: Record<string, unknown> = {};
 
     if (!options.destroy) {
@@ -105,12 +107,12 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
               const inputs = withUnknownPlaceholders(args.inputs, pulumi.isUnknown) as Record<string, unknown>;
               try {
                 if (options.preview) {
-                  const plan = await engine.preview(kind, args.name, inputs, before);
+                  const plan = await deployment.preview(kind, args.name, inputs, before);
                   record({ urn, kind, name: args.name, operation: plan.operation, ...(plan.diff?.replaces.length ? { replaces: plan.diff.replaces } : {}) });
                   const state = plan.operation === "same" ? before!.outputs : { ...(plan.operation === "create" ? {} : before!.outputs), ...plan.checkedInputs };
                   return { id: before?.id ?? "", state };
                 }
-                const result = await engine.up(kind, args.name, inputs, before);
+                const result = await deployment.up(kind, args.name, inputs, before);
                 next.set(urn, result.state);
                 record({ urn, kind, name: args.name, operation: result.operation, ...(result.replaces.length ? { replaces: result.replaces } : {}) });
                 return { id: result.state.id, state: result.state.outputs };
