@@ -390,6 +390,22 @@ const templateFields = {
     .optional(),
 };
 
+/** Request bodies, one schema per endpoint, built once (zod compiles a schema on its first use). */
+const requestBodies = {
+  createUser: z.object({ email: z.email(), ...userFields }),
+  updateUser: z.object({ email: z.email().optional(), ...userFields }),
+  team: z.object({ name: z.string().trim().min(1) }),
+  inviteMember: z
+    .object({ user_id: z.number().int().positive().optional(), email: z.email().optional(), role: z.string().min(1).optional() })
+    .refine((value) => (value.user_id === undefined) !== (value.email === undefined), {
+      message: "give exactly one of user_id and email",
+    }),
+  memberUserId: z.object({ user_id: z.number().int().positive() }),
+  createTemplate: z.object({ ...templateFields, team_id: z.number().int().positive().optional() }),
+  updateTemplate: z.object(templateFields).partial(),
+  moveTemplate: z.object({ team_id: z.number().int().positive(), folder_id: z.number().int().nullable().optional() }),
+};
+
 function paginated(url: URL, baseUrl: string, key: string, items: unknown[]): Answer {
   const perPage = Math.min(500, Math.max(1, Number(url.searchParams.get("per_page") ?? 20) || 20));
   const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
@@ -456,7 +472,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/admin\/users$/,
       admin: true,
       handle: ({ body }) => {
-        const fields = parseBody(z.object({ email: z.email(), ...userFields }), body, usersErrorShape);
+        const fields = parseBody(requestBodies.createUser, body, usersErrorShape);
         return { status: 201, body: userView(state, state.createUser(fields), false) };
       },
     },
@@ -474,7 +490,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/admin\/users\/([^/]+)$/,
       admin: true,
       handle: ({ params, body }) => {
-        const fields = parseBody(z.object({ email: z.email().optional(), ...userFields }), body, usersErrorShape);
+        const fields = parseBody(requestBodies.updateUser, body, usersErrorShape);
         return { status: 200, body: userView(state, state.updateUser(positiveId(params[0], "User"), fields), false) };
       },
     },
@@ -536,7 +552,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/teams$/,
       admin: false,
       handle: ({ body }) => {
-        const { name } = parseBody(z.object({ name: z.string().trim().min(1) }), body, teamsErrorShape);
+        const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
         return { status: 201, body: teamView(state.createTeam(name)) };
       },
     },
@@ -551,7 +567,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/teams\/([^/]+)$/,
       admin: false,
       handle: ({ params, body }) => {
-        const { name } = parseBody(z.object({ name: z.string().trim().min(1) }), body, teamsErrorShape);
+        const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
         return { status: 200, body: teamView(state.renameTeam(positiveId(params[0], "Team"), name)) };
       },
     },
@@ -575,15 +591,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/teams\/([^/]+)\/invite_member$/,
       admin: false,
       handle: ({ params, body }) => {
-        const fields = parseBody(
-          z
-            .object({ user_id: z.number().int().positive().optional(), email: z.email().optional(), role: z.string().min(1).optional() })
-            .refine((value) => (value.user_id === undefined) !== (value.email === undefined), {
-              message: "give exactly one of user_id and email",
-            }),
-          body,
-          teamsErrorShape,
-        );
+        const fields = parseBody(requestBodies.inviteMember, body, teamsErrorShape);
         const member = state.inviteMember(positiveId(params[0], "Team"), fields, fields.role);
         return { status: 200, body: member };
       },
@@ -593,7 +601,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/teams\/([^/]+)\/remove_member$/,
       admin: false,
       handle: ({ params, body }) => {
-        const { user_id } = parseBody(z.object({ user_id: z.number().int().positive() }), body, teamsErrorShape);
+        const { user_id } = parseBody(requestBodies.memberUserId, body, teamsErrorShape);
         state.removeMember(positiveId(params[0], "Team"), user_id);
         return { status: 200, body: { deleted_id: user_id } };
       },
@@ -603,7 +611,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/teams\/([^/]+)\/resend_invitation$/,
       admin: false,
       handle: ({ params, body }) => {
-        const { user_id } = parseBody(z.object({ user_id: z.number().int().positive() }), body, teamsErrorShape);
+        const { user_id } = parseBody(requestBodies.memberUserId, body, teamsErrorShape);
         state.resendTeamInvitation(positiveId(params[0], "Team"), user_id);
         return { status: 200, body: {} };
       },
@@ -628,11 +636,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/admin\/templates$/,
       admin: true,
       handle: ({ body }) => {
-        const fields = parseBody(
-          z.object({ ...templateFields, team_id: z.number().int().positive().optional() }),
-          body,
-          templatesErrorShape,
-        );
+        const fields = parseBody(requestBodies.createTemplate, body, templatesErrorShape);
         return { status: 201, body: state.createTemplate(fields) };
       },
     },
@@ -648,7 +652,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       admin: true,
       handle: ({ params, body }) => {
         // `team_id` is not updatable (a move is); like Rails' unpermitted parameters, it is ignored.
-        const fields = parseBody(z.object(templateFields).partial(), body, templatesErrorShape);
+        const fields = parseBody(requestBodies.updateTemplate, body, templatesErrorShape);
         state.updateTemplate(params[0]!, fields);
         // Older docs say an update answers just `true`.
         return { status: 200, body: true };
@@ -659,11 +663,7 @@ function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/admin\/templates\/([^/]+)\/move$/,
       admin: true,
       handle: ({ params, body }) => {
-        const fields = parseBody(
-          z.object({ team_id: z.number().int().positive(), folder_id: z.number().int().nullable().optional() }),
-          body,
-          templatesErrorShape,
-        );
+        const fields = parseBody(requestBodies.moveTemplate, body, templatesErrorShape);
         return { status: 200, body: state.moveTemplate(params[0]!, fields.team_id, fields.folder_id) };
       },
     },
