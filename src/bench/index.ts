@@ -7,7 +7,8 @@
  *    tenant of 2,000 users);
  * 2. state cost: bytes of `__provider`, and of one resource's inputs plus outputs;
  * 3. bulk create and refresh of users, memberships and templates at the engine's parallelism, with
- *    25 ms of latency per request and Tines' rate limits, time-scaled, against the physical bound;
+ *    25 ms of latency per request and Tines' rate limits, time-scaled, against the physical bound,
+ *    next to the ceiling the rig itself allows (a provider that only waits, through the same host);
  * 4. the same at three sizes, per resource side by side;
  * 5. the host's peak memory at the largest size.
  */
@@ -15,8 +16,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../simulator";
 import { replaceReadmeSection, repositoryRoot } from "./readme";
-import { DynamicProviderEngine, type EngineResourceState } from "../testing/engine";
-import { runConcurrently } from "../testing/concurrency";
+import { startSimulatorThread, type LoggedRequest } from "./simulatorThread";
+import { DynamicProviderEngine, EngineDeployment, type EngineResourceState } from "../testing/engine";
 import { ProviderHost, withProvider } from "../testing/providerHost";
 import type { TinesResourceKind } from "../provider/registration";
 
@@ -28,7 +29,7 @@ const timeScale = 20;
 const tinesLimits = { default: 5000, adminUsers: 500 };
 const windowMs = 60_000 / timeScale;
 
-async function startHost(simulator: TinesSimulator): Promise<ProviderHost> {
+async function startHost(simulator: { url: string; apiKey: string }): Promise<ProviderHost> {
   const host = await ProviderHost.start({
     programDirectory: repositoryRoot,
     environment: { TINES_RATE_LIMIT_TIME_SCALE: String(timeScale) },
@@ -37,10 +38,9 @@ async function startHost(simulator: TinesSimulator): Promise<ProviderHost> {
   return host;
 }
 
-/** Runs `work` over `items` at the engine's parallelism and returns how many failed. */
-async function pool<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<number> {
-  const results = await runConcurrently(items, parallelism, work);
-  return results.filter((result) => result.status === "rejected").length;
+/** How many of `operations` failed. */
+async function failures(operations: Array<Promise<unknown>>): Promise<number> {
+  return (await Promise.allSettled(operations)).filter((result) => result.status === "rejected").length;
 }
 
 // 1. Requests per operation ------------------------------------------------------------------------
@@ -156,6 +156,8 @@ interface BulkFigures {
   hostPeakRssMiB: number;
   /** The host's CPU time per resource over create and refresh, in ms. */
   hostCpuMsPerResource: number;
+  /** What this rig lets any dynamic provider reach on this machine: see {@link rigCeiling}. */
+  rigCeiling: { createRatio: number; refreshRatio: number };
 }
 
 /** Requests of one phase of a run, per rate-limit bucket, and how many operations it had. */
@@ -182,16 +184,14 @@ function phaseBoundSeconds(phase: Phase): number {
   return Math.max(latencyBound, ...rateBounds) / 1000;
 }
 
-function phaseOf(simulator: TinesSimulator, operations: number): Phase {
-  const phase = {
+function phaseOf(log: LoggedRequest[], operations: number): Phase {
+  return {
     operations,
     requests: {
-      default: simulator.log.length,
-      adminUsers: simulator.log.filter((entry) => entry.path.startsWith("/api/v1/admin/users")).length,
+      default: log.length,
+      adminUsers: log.filter((entry) => entry.path.startsWith("/api/v1/admin/users")).length,
     },
   };
-  simulator.log.length = 0;
-  return phase;
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc. */
@@ -207,46 +207,94 @@ function peakRssMiB(pid: number | undefined): number {
   return Math.round((kib / 1024) * 10) / 10;
 }
 
-async function bulk(users: number, templates: number): Promise<BulkFigures> {
-  const simulator = await startTinesSimulator({ userDeletionDelayMs: 0, rateLimits: { timeScale } });
-  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
+/**
+ * A dynamic provider that does nothing but wait: no request, no validation, `latencyMs` in create
+ * and in read. Whatever it loses to the bound is lost in the rig itself: the host's gRPC server and
+ * protobuf conversion, the driver standing in for the engine, and the scheduling of all of them on
+ * this machine's cores.
+ */
+const waitingProviderText = `exports.handler = function () {
+  let next = 0;
+  const wait = () => new Promise((resolve) => setTimeout(resolve, ${latencyMs}));
+  return {
+    check: async (olds, news) => ({ inputs: news }),
+    create: async (inputs) => { await wait(); next += 1; return { id: String(next), outs: inputs }; },
+    read: async (id, props) => { await wait(); return { id, props }; },
+  };
+};
+`;
+
+const latencyOnly = (operations: number): Phase => ({ operations, requests: { default: 0, adminUsers: 0 } });
+
+/**
+ * The rig's ceiling at one size: the same operations, schedule, host and driver as {@link bulk},
+ * run with {@link waitingProviderText}, as ratios to the latency bound. A provider cannot show
+ * more than this here, however little it spends.
+ */
+async function rigCeiling(users: number, templates: number): Promise<BulkFigures["rigCeiling"]> {
+  const host = await ProviderHost.start({ programDirectory: repositoryRoot });
+  try {
+    await host.configure({});
+    const deployment = new EngineDeployment(new DynamicProviderEngine(host), parallelism);
+    const register = (name: string) => deployment.up("User", name, { __provider: waitingProviderText, email: `${name}@example.com`, firstName: name });
+    const started = Date.now();
+    const first = await Promise.all(Array.from({ length: users + templates }, (_, index) => register(`first-${index}`)));
+    const second = await Promise.all(Array.from({ length: users }, (_, index) => register(`second-${index}`)));
+    const createSeconds = (Date.now() - started) / 1000;
+    const refreshStarted = Date.now();
+    await Promise.all([...first, ...second].map((result) => deployment.refresh(result.state)));
+    const refreshSeconds = (Date.now() - refreshStarted) / 1000;
+    return {
+      createRatio: (phaseBoundSeconds(latencyOnly(users + templates)) + phaseBoundSeconds(latencyOnly(users))) / createSeconds,
+      refreshRatio: phaseBoundSeconds(latencyOnly(2 * users + templates)) / refreshSeconds,
+    };
+  } finally {
+    await host.stop();
+  }
+}
+
+async function bulk(users: number, templates: number): Promise<Omit<BulkFigures, "rigCeiling">> {
+  const simulator = await startSimulatorThread({ userDeletionDelayMs: 0, rateLimits: { timeScale } }, ["Security Operations", "IT Operations"]);
   const host = await startHost(simulator);
   const engine = new DynamicProviderEngine(host);
   try {
-    simulator.setFaults({ latencyMs });
-    simulator.log.length = 0;
+    await simulator.setFaults({ latencyMs });
+    await simulator.takeLog();
     let rateLimited = 0;
-    const countRateLimited = () => (rateLimited += simulator.log.filter((entry) => entry.status === 429).length);
+    /** The requests of the phase just ended, the 429s among them counted. */
+    const phase = async (operations: number) => {
+      const log = await simulator.takeLog();
+      rateLimited += log.filter((entry) => entry.status === 429).length;
+      return phaseOf(log, operations);
+    };
     const userStates: EngineResourceState[] = [];
     const otherStates: EngineResourceState[] = [];
+    const deployment = new EngineDeployment(engine, parallelism);
     const hostCpuBefore = cpuMs(host.pid);
     const started = Date.now();
     // Users and templates first; each membership needs its user's id, as in a real program.
-    let failed = await pool(
-      [...Array.from({ length: users }, (_, index) => ({ kind: "User" as const, index })), ...Array.from({ length: templates }, (_, index) => ({ kind: "PrivateTemplate" as const, index }))],
-      async ({ kind, index }) => {
-        if (kind === "User") {
-          userStates[index] = (await engine.up("User", `user-${index}`, { email: `bulk${index}@example.com`, firstName: `User ${index}` })).state;
-        } else {
-          otherStates.push((await engine.up("PrivateTemplate", `template-${index}`, { name: `Template ${index}`, vendor: "V", product: "P", agentType: "Agents::HTTPRequestAgent", agentOptions: { url: "https://example.com" } })).state);
-        }
-      },
+    let failed = await failures([
+      ...Array.from({ length: users }, async (_, index) => {
+        userStates[index] = (await deployment.up("User", `user-${index}`, { email: `bulk${index}@example.com`, firstName: `User ${index}` })).state;
+      }),
+      ...Array.from({ length: templates }, async (_, index) => {
+        otherStates.push((await deployment.up("PrivateTemplate", `template-${index}`, { name: `Template ${index}`, vendor: "V", product: "P", agentType: "Agents::HTTPRequestAgent", agentOptions: { url: "https://example.com" } })).state);
+      }),
+    ]);
+    const usersAndTemplates = await phase(users + templates);
+    failed += await failures(
+      userStates.map(async (user) => {
+        otherStates.push((await deployment.up("TeamMembership", `member-${user.id}`, { teamId: 1 + (Number(user.id) % 2), userId: user.outputs.userId, role: "EDITOR" })).state);
+      }),
     );
-    countRateLimited();
-    const usersAndTemplates = phaseOf(simulator, users + templates);
-    failed += await pool(userStates, async (user) => {
-      otherStates.push((await engine.up("TeamMembership", `member-${user.id}`, { teamId: 1 + (Number(user.id) % 2), userId: user.outputs.userId, role: "EDITOR" })).state);
-    });
     const createSeconds = (Date.now() - started) / 1000;
-    countRateLimited();
-    const memberships = phaseOf(simulator, users);
+    const memberships = await phase(users);
 
     const refreshStarted = Date.now();
     const all = [...userStates, ...otherStates];
-    failed += await pool(all, (state) => engine.refresh(state));
+    failed += await failures(all.map((state) => deployment.refresh(state)));
     const refreshSeconds = (Date.now() - refreshStarted) / 1000;
-    countRateLimited();
-    const refresh = phaseOf(simulator, all.length);
+    const refresh = await phase(all.length);
     const createBound = phaseBoundSeconds(usersAndTemplates) + phaseBoundSeconds(memberships);
     const refreshBound = phaseBoundSeconds(refresh);
     const createRequests = usersAndTemplates.requests.default + memberships.requests.default;
@@ -297,9 +345,9 @@ async function main(): Promise<void> {
   const bulkRuns: BulkFigures[] = [];
   for (const users of sizes) {
     process.stdout.write(`bulk run: ${users} users, ${users} memberships, 20 templates... `);
-    const run = await bulk(users, 20);
+    const run: BulkFigures = { ...(await bulk(users, 20)), rigCeiling: await rigCeiling(users, 20) };
     bulkRuns.push(run);
-    console.log(`create ${fixed(run.create.seconds)} s, refresh ${fixed(run.refresh.seconds)} s`);
+    console.log(`create ${fixed(run.create.seconds)} s, refresh ${fixed(run.refresh.seconds)} s; rig ceiling ${fixed(run.rigCeiling.createRatio)} / ${fixed(run.rigCeiling.refreshRatio)}`);
   }
 
   const report = [
@@ -330,16 +378,18 @@ async function main(): Promise<void> {
     "### Bulk create and refresh (users, as many memberships, 20 templates)",
     "",
     table(
-      ["users", "resources", "create s", "create bound s", "create ratio", "refresh s", "refresh bound s", "refresh ratio", "ms/resource create", "ms/resource refresh", "requests/resource create", "requests/resource refresh", "failed", "429s", "host CPU ms/resource", "host peak RSS MiB"],
+      ["users", "resources", "create s", "create bound s", "create ratio", "rig ceiling create", "refresh s", "refresh bound s", "refresh ratio", "rig ceiling refresh", "ms/resource create", "ms/resource refresh", "requests/resource create", "requests/resource refresh", "failed", "429s", "host CPU ms/resource", "host peak RSS MiB"],
       bulkRuns.map((run) => [
         run.users,
         run.users * 2 + run.templates,
         fixed(run.create.seconds),
         fixed(run.create.boundSeconds),
         fixed(run.create.ratio),
+        fixed(run.rigCeiling.createRatio),
         fixed(run.refresh.seconds),
         fixed(run.refresh.boundSeconds),
         fixed(run.refresh.ratio),
+        fixed(run.rigCeiling.refreshRatio),
         fixed(run.perResourceMs.create, 1),
         fixed(run.perResourceMs.refresh, 1),
         fixed(run.requestsPerResource.create),
@@ -351,7 +401,7 @@ async function main(): Promise<void> {
       ]),
     ),
     "",
-    `Bound, per phase (users and templates, then the memberships that need their users' ids; refresh in one phase): the larger of the latency bound (${latencyMs} ms per request, ${parallelism} at a time) and the rate-limit bound (Tines' 500 a minute on admin/users, which membership reads also use, and 5000 otherwise, a minute lasting ${windowMs / 1000} s here; the last requests past m full windows still need their latency). Ratio = bound / measured; target at least 0.85, with 0 failed operations and 0 429s reaching the caller.`,
+    `Bound, per phase (users and templates, then the memberships that need their users' ids; refresh in one phase): the larger of the latency bound (${latencyMs} ms per request, ${parallelism} at a time) and the rate-limit bound (Tines' 500 a minute on admin/users, which membership reads also use, and 5000 otherwise, a minute lasting ${windowMs / 1000} s here; the last requests past m full windows still need their latency). Ratio = bound / measured; target at least 0.85, with 0 failed operations and 0 429s reaching the caller. Operations are scheduled as the Pulumi engine schedules them: Check one resource at a time in its step generator, the steps ${parallelism} at a time. Rig ceiling: the same operations through the same host, driver and schedule with a provider that makes no request and only waits ${latencyMs} ms in create and read, against its latency bound; no provider can show more than that on this machine.`,
   ].join("\n");
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${report}\n\nBenchmark took ${fixed(seconds, 1)} s.`);
