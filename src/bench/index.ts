@@ -228,7 +228,7 @@ const latencyOnly = (operations: number): Phase => ({ operations, requests: { de
 
 /**
  * The rig's ceiling at one size: the same operations, schedule, host and driver as {@link bulk},
- * run with {@link waitingProviderText}, as ratios to the latency bound. A provider cannot show
+ * run with {@link waitingProviderText}, as ratios to the latency bound. No provider can expect
  * more than this here, however little it spends.
  */
 async function rigCeiling(users: number, templates: number): Promise<BulkFigures["rigCeiling"]> {
@@ -401,7 +401,7 @@ async function main(): Promise<void> {
       ]),
     ),
     "",
-    `Bound, per phase (users and templates, then the memberships that need their users' ids; refresh in one phase): the larger of the latency bound (${latencyMs} ms per request, ${parallelism} at a time) and the rate-limit bound (Tines' 500 a minute on admin/users, which membership reads also use, and 5000 otherwise, a minute lasting ${windowMs / 1000} s here; the last requests past m full windows still need their latency). Ratio = bound / measured; target at least 0.85, with 0 failed operations and 0 429s reaching the caller. Operations are scheduled as the Pulumi engine schedules them: Check one resource at a time in its step generator, the steps ${parallelism} at a time. Rig ceiling: the same operations through the same host, driver and schedule with a provider that makes no request and only waits ${latencyMs} ms in create and read, against its latency bound; no provider can show more than that on this machine.`,
+    `Bound, per phase (users and templates, then the memberships that need their users' ids; refresh in one phase): the larger of the latency bound (${latencyMs} ms per request, ${parallelism} at a time) and the rate-limit bound (Tines' 500 a minute on admin/users, which membership reads also use, and 5000 otherwise, a minute lasting ${windowMs / 1000} s here; the last requests past m full windows still need their latency). Ratio = bound / measured; target at least 0.85, with 0 failed operations and 0 429s reaching the caller. Operations are scheduled as the Pulumi engine schedules them: Check one resource at a time in its step generator, the steps ${parallelism} at a time. Rig ceiling: the same operations through the same host, driver and schedule with a provider that makes no request and only waits ${latencyMs} ms in create and read, against its latency bound: the most any provider can expect on this machine (runs vary by a few hundredths).`,
   ].join("\n");
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${report}\n\nBenchmark took ${fixed(seconds, 1)} s.`);

@@ -4,8 +4,8 @@
  * read for refresh; delete for destroy. Lets tests, the benchmark and the demo run real lifecycles
  * without the Pulumi CLI.
  */
-import type { TinesResourceKind } from "../provider/registration";
 import { availableParallelism } from "node:os";
+import type { TinesResourceKind } from "../provider/registration";
 import { ConcurrencyLimit } from "./concurrency";
 import { ProviderHost, resourceUrn, withProvider, type DiffResponse } from "./providerHost";
 
