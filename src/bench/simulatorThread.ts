@@ -39,7 +39,7 @@ interface ThreadData {
 export async function startSimulatorThread(options: TinesSimulatorOptions, seedTeams: string[]): Promise<SimulatorThread> {
   const data: ThreadData = { role: "pulumi-tines-bench-simulator", options, seedTeams };
   const worker = new Worker(__filename, { workerData: data });
-  const pending = new Map<number, (value: unknown) => void>();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const started = new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
     worker.once("error", reject);
@@ -47,13 +47,18 @@ export async function startSimulatorThread(options: TinesSimulatorOptions, seedT
   });
   const { url, apiKey } = await started;
   worker.on("message", (reply: { id: number; value: unknown }) => {
-    pending.get(reply.id)?.(reply.value);
+    pending.get(reply.id)?.resolve(reply.value);
     pending.delete(reply.id);
   });
+  // A thread that dies fails whatever is waiting on it, rather than leaving the bench hanging.
+  worker.on("error", (error) => {
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  });
   const ask = <Value>(message: Request) =>
-    new Promise<Value>((resolve) => {
+    new Promise<Value>((resolve, reject) => {
       nextId += 1;
-      pending.set(nextId, resolve as (value: unknown) => void);
+      pending.set(nextId, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage({ ...message, id: nextId });
     });
   return {
