@@ -1,0 +1,83 @@
+/**
+ * What the simulator's route files share: the route shape, request-body parsing in each endpoint
+ * family's error shape, ids in paths, and Tines' paginated list answer (tines-api.md, "Pagination").
+ */
+import { z } from "zod";
+import { SimulatorHttpError } from "../tenantState";
+
+/** One endpoint: a method, a path pattern (its groups are the params) and a handler. */
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  /** Whether the endpoint needs tenant-owner rights (a Team key gets 403). */
+  admin: boolean;
+  handle: (context: RequestContext) => Answer;
+}
+
+/** What a handler is given. */
+export interface RequestContext {
+  params: string[];
+  query: URLSearchParams;
+  body: unknown;
+  url: URL;
+}
+
+/** A handler's answer: status and JSON body (none for 204). */
+export type Answer = { status: number; body?: unknown };
+
+/** Reads a request body with a schema; a mismatch is the 4xx Tines sends, in the endpoint's error shape. */
+export function parseBody<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+  errorShape: (messages: string[]) => unknown,
+): z.output<Schema> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const messages = result.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join(".")} ${issue.message}` : issue.message,
+  );
+  throw new SimulatorHttpError(400, errorShape(messages));
+}
+
+// Each family of endpoints answers errors in its own shape, as Tines' SDK says they differ.
+/** The error shape of `admin/users` and `admin/roles`. */
+export const usersErrorShape = (messages: string[]) => ({ errors: messages.map((message) => ({ message })) });
+/** The error shape of `teams`. */
+export const teamsErrorShape = (messages: string[]) => ({ error: messages.join("; ") });
+/** The error shape of `admin/templates`. */
+export const templatesErrorShape = (messages: string[]) => messages;
+
+/** A positive integer id from a path; anything else is a 404, as an unknown id would be. */
+export const positiveId = (value: string | undefined, what: string): number => {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new SimulatorHttpError(404, { message: `${what} not found` });
+  return id;
+};
+
+/** A page of `items` under `key`, with Tines' `meta`. */
+export function paginated(url: URL, baseUrl: string, key: string, items: unknown[]): Answer {
+  const perPage = Math.min(500, Math.max(1, Number(url.searchParams.get("per_page") ?? 20) || 20));
+  const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const pageUrl = (number: number) => {
+    const next = new URL(url.pathname + url.search, baseUrl);
+    next.searchParams.set("page", String(number));
+    next.searchParams.set("per_page", String(perPage));
+    return next.toString();
+  };
+  return {
+    status: 200,
+    body: {
+      [key]: items.slice((page - 1) * perPage, page * perPage),
+      meta: {
+        current_page: pageUrl(page),
+        previous_page: page > 1 ? pageUrl(page - 1) : null,
+        next_page: page < pages ? pageUrl(page + 1) : null,
+        next_page_number: page < pages ? page + 1 : null,
+        per_page: perPage,
+        pages,
+        count: items.length,
+      },
+    },
+  };
+}

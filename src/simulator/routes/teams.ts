@@ -1,0 +1,104 @@
+/**
+ * `teams` in the simulator (tines-api.md, "Teams and membership"): teams, their member lists, and
+ * the invite, remove and resend-invitation actions.
+ */
+import { z } from "zod";
+import type { TenantState } from "../tenantState";
+import { paginated, parseBody, positiveId, teamsErrorShape, type Route } from "./common";
+
+/** Request bodies, built once (zod compiles a schema on its first use). */
+const requestBodies = {
+  team: z.object({ name: z.string().trim().min(1) }),
+  inviteMember: z
+    .object({ user_id: z.number().int().positive().optional(), email: z.email().optional(), role: z.string().min(1).optional() })
+    .refine((value) => (value.user_id === undefined) !== (value.email === undefined), {
+      message: "give exactly one of user_id and email",
+    }),
+  memberUserId: z.object({ user_id: z.number().int().positive() }),
+};
+
+/** A team as the API shows it. */
+export function teamView(team: { id: number; name: string; groups: Array<{ id: number; name: string }> }) {
+  return { id: team.id, name: team.name, groups: team.groups };
+}
+
+/** The routes of `teams`. */
+export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
+  return [
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/teams$/,
+      admin: false,
+      handle: ({ url, query }) => paginated(url, baseUrl(), "teams", state.listTeams(query.get("scope") ?? undefined).map(teamView)),
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v1\/teams$/,
+      admin: false,
+      handle: ({ body }) => {
+        const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
+        return { status: 201, body: teamView(state.createTeam(name)) };
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/teams\/([^/]+)$/,
+      admin: false,
+      handle: ({ params }) => ({ status: 200, body: teamView(state.getTeam(positiveId(params[0], "Team"))) }),
+    },
+    {
+      method: "PUT",
+      pattern: /^\/api\/v1\/teams\/([^/]+)$/,
+      admin: false,
+      handle: ({ params, body }) => {
+        const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
+        return { status: 200, body: teamView(state.renameTeam(positiveId(params[0], "Team"), name)) };
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: /^\/api\/v1\/teams\/([^/]+)$/,
+      admin: false,
+      handle: ({ params }) => {
+        state.deleteTeam(positiveId(params[0], "Team"));
+        return { status: 204 };
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/teams\/([^/]+)\/members$/,
+      admin: false,
+      handle: ({ params, url }) => paginated(url, baseUrl(), "members", state.membersOf(positiveId(params[0], "Team"))),
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v1\/teams\/([^/]+)\/invite_member$/,
+      admin: false,
+      handle: ({ params, body }) => {
+        const fields = parseBody(requestBodies.inviteMember, body, teamsErrorShape);
+        const member = state.inviteMember(positiveId(params[0], "Team"), fields, fields.role);
+        return { status: 200, body: member };
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v1\/teams\/([^/]+)\/remove_member$/,
+      admin: false,
+      handle: ({ params, body }) => {
+        const { user_id } = parseBody(requestBodies.memberUserId, body, teamsErrorShape);
+        state.removeMember(positiveId(params[0], "Team"), user_id);
+        return { status: 200, body: { deleted_id: user_id } };
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v1\/teams\/([^/]+)\/resend_invitation$/,
+      admin: false,
+      handle: ({ params, body }) => {
+        const { user_id } = parseBody(requestBodies.memberUserId, body, teamsErrorShape);
+        state.resendTeamInvitation(positiveId(params[0], "Team"), user_id);
+        return { status: 200, body: {} };
+      },
+    },
+  ];
+}

@@ -1,0 +1,128 @@
+/**
+ * `admin/users` in the simulator (tines-api.md, "Users"): list, get, create, update, delete (a
+ * deleted user is deactivated at once and removed later), sign-in activity, resend invitation,
+ * expire session.
+ */
+import { z } from "zod";
+import { type SimulatedUser, type TenantState } from "../tenantState";
+import { paginated, parseBody, positiveId, usersErrorShape, type Route } from "./common";
+
+const userFields = {
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  admin: z.boolean().optional(),
+  tenant_permissions: z.array(z.string()).optional(),
+  is_active: z.boolean().optional(),
+};
+
+/** Request bodies, built once (zod compiles a schema on its first use). */
+const requestBodies = {
+  createUser: z.object({ email: z.email(), ...userFields }),
+  updateUser: z.object({ email: z.email().optional(), ...userFields }),
+};
+
+/** A user as the API shows it; `team_memberships` with `include=team_memberships`. */
+export function userView(state: TenantState, user: SimulatedUser, includeMemberships: boolean): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    id: user.id,
+    scim_uid: user.scim_uid,
+    email: user.email,
+    first_name: user.first_name,
+    last_name: user.last_name,
+    admin: user.admin,
+    tenant_permissions: user.tenant_permissions,
+    is_active: user.is_active,
+    created_at: user.created_at,
+    updated_at: user.updated_at,
+    last_seen: user.last_seen,
+  };
+  if (includeMemberships) view.team_memberships = state.teamMembershipsOf(user.id);
+  return view;
+}
+
+
+const includes = (query: URLSearchParams) => (query.get("include") ?? "").split(",").includes("team_memberships");
+
+/** The routes of `admin/users`. */
+export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
+  return [
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/admin\/users$/,
+      admin: true,
+      handle: ({ url, query }) =>
+        paginated(
+          url,
+          baseUrl(),
+          "admin/users",
+          state.listUsers(query.get("filter") ?? undefined).map((user) => userView(state, user, includes(query))),
+        ),
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v1\/admin\/users$/,
+      admin: true,
+      handle: ({ body }) => {
+        const fields = parseBody(requestBodies.createUser, body, usersErrorShape);
+        return { status: 201, body: userView(state, state.createUser(fields), false) };
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/admin\/users\/([^/]+)$/,
+      admin: true,
+      handle: ({ params, query }) => ({
+        status: 200,
+        body: userView(state, state.getUser(positiveId(params[0], "User")), includes(query)),
+      }),
+    },
+    {
+      method: "PUT",
+      pattern: /^\/api\/v1\/admin\/users\/([^/]+)$/,
+      admin: true,
+      handle: ({ params, body }) => {
+        const fields = parseBody(requestBodies.updateUser, body, usersErrorShape);
+        return { status: 200, body: userView(state, state.updateUser(positiveId(params[0], "User"), fields), false) };
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: /^\/api\/v1\/admin\/users\/([^/]+)$/,
+      admin: true,
+      handle: ({ params }) => {
+        state.deleteUser(positiveId(params[0], "User"));
+        return { status: 204 };
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/admin\/users\/([^/]+)\/signin_activities$/,
+      admin: true,
+      handle: ({ params, query, url }) =>
+        paginated(
+          url,
+          baseUrl(),
+          "admin/login_activities",
+          state.signInsOf(positiveId(params[0], "User"), query.get("before") ?? undefined, query.get("after") ?? undefined),
+        ),
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v1\/admin\/users\/([^/]+)\/resend_invitation$/,
+      admin: true,
+      handle: ({ params }) => {
+        const message = state.resendUserInvitation(positiveId(params[0], "User"));
+        return { status: 200, body: message === undefined ? undefined : { message } };
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v1\/admin\/users\/([^/]+)\/expire_session$/,
+      admin: true,
+      handle: ({ params }) => {
+        state.getUser(positiveId(params[0], "User"));
+        return { status: 204 };
+      },
+    },
+  ];
+}
