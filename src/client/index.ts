@@ -46,6 +46,7 @@ export * from "./errors";
 export * from "./pagination";
 export * from "./rateLimiter";
 export * from "./retryPolicy";
+export * from "./operationDeadline";
 export * from "./schemas";
 export * from "./settings";
 export * from "./transport";

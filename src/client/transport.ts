@@ -30,6 +30,7 @@ import {
   type AttemptOutcome,
   type RetryOptions,
 } from "./retryPolicy";
+import { operationDeadline } from "./operationDeadline";
 import { normalizeTenantUrl, type TinesConnectionSettings } from "./settings";
 
 /** Tunables of the transport; every field has a default suited to a real tenant. */
@@ -123,13 +124,25 @@ export class TinesTransport {
     const description: TinesRequestDescription = { method: request.method, path: request.path };
     const idempotent = request.idempotent ?? request.method !== "POST";
     const buckets = rateLimitBucketsFor(request.path).map((name) => this.rateLimiters.get(name)!);
+    // The operation this request belongs to bounds it as a whole, retries included.
+    const deadline = operationDeadline();
+    let lastError: Error | undefined;
     for (let attempt = 1; ; attempt += 1) {
+      if (deadline?.expired) throw deadline.timeoutError(description, false, lastError);
       const releases: Array<() => void> = [];
       for (const bucket of buckets) releases.push(await bucket.acquire());
-      const result = await this.attempt(request, description, attempt).finally(() => {
+      if (deadline?.expired) {
+        for (const release of releases) release();
+        throw deadline.timeoutError(description, false, lastError);
+      }
+      const timeoutMs = deadline ? Math.min(this.timeoutMs, deadline.remainingMs()) : this.timeoutMs;
+      if (deadline) deadline.attempts += 1;
+      const result = await this.attempt(request, description, attempt, timeoutMs).finally(() => {
         for (const release of releases) release();
       });
       if (result.type === "answer") return result.response;
+      lastError = result.error;
+      if (result.timedOut && deadline?.expired) throw deadline.timeoutError(description, result.sent, result.error);
       const outcome: AttemptOutcome =
         result.error instanceof TinesApiError
           ? { type: "status", status: result.error.status }
@@ -142,6 +155,8 @@ export class TinesTransport {
         for (const bucket of buckets) bucket.pause(retryAfterMs ?? rateLimitPauseWithoutRetryAfterMs);
       }
       if (attempt >= attemptBudget(outcome, this.retry) || !isRetryable(outcome, idempotent)) throw result.error;
+      // No time left for the wait and another attempt: say so now rather than after the bound.
+      if (deadline && delayMs >= deadline.remainingMs()) throw deadline.timeoutError(description, result.sent, result.error);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
@@ -178,6 +193,7 @@ export class TinesTransport {
     request: TinesRequest,
     description: TinesRequestDescription,
     attempt: number,
+    timeoutMs: number,
   ): Promise<
     | { type: "answer"; response: TinesResponse }
     | { type: "error"; error: TinesApiError; sent: true; timedOut: false }
@@ -188,7 +204,7 @@ export class TinesTransport {
     const timer = setTimeout(() => {
       timedOut = true;
       abort.abort();
-    }, this.timeoutMs);
+    }, timeoutMs);
     try {
       const headers: Record<string, string> = {
         authorization: `Bearer ${this.apiKey}`,
@@ -225,7 +241,7 @@ export class TinesTransport {
       // Refused or unresolvable connections never carried the request; everything else may have.
       const sent = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"].includes(code);
       const detail = timedOut
-        ? `no complete answer within ${this.timeoutMs} ms (timed out)`
+        ? `no complete answer within ${timeoutMs} ms (timed out)`
         : redactSecret(describeConnectionFailure(cause), this.apiKey);
       const error = new TinesConnectionError({
         request: description,

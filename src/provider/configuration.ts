@@ -5,7 +5,17 @@
  * needs the API, never at load time and never serialized: the key lives only in this process.
  */
 import { createHash } from "node:crypto";
-import { TinesClient, TinesConfigurationError, normalizeTenantUrl, tinesRateLimits, type TransportOptions } from "../client";
+import {
+  TinesClient,
+  TinesConfigurationError,
+  defaultOperationTimeoutMs,
+  normalizeTenantUrl,
+  tinesRateLimits,
+  type TransportOptions,
+} from "../client";
+
+/** How long a user create waits, by default, for Tines to finish deleting a user with the same email. */
+export const defaultUserDeletionWaitMs = 60_000;
 
 /** The config keys and environment variables the provider reads. */
 export const configurationSources = {
@@ -16,6 +26,10 @@ export const configurationSources = {
   requestsPerMinute: { config: "tines:requestsPerMinute", environment: "TINES_REQUESTS_PER_MINUTE" },
   userRequestsPerMinute: { config: "tines:userRequestsPerMinute", environment: "TINES_USER_REQUESTS_PER_MINUTE" },
   previewChecks: { config: "tines:previewChecks", environment: "TINES_PREVIEW_CHECKS" },
+  /** The bound of one operation (a create, update, delete or refresh of one resource), retries included. */
+  operationTimeoutSeconds: { config: "tines:operationTimeoutSeconds", environment: "TINES_OPERATION_TIMEOUT_SECONDS" },
+  /** How long a user create waits for Tines to finish deleting a user with the same email. */
+  userDeletionWaitSeconds: { config: "tines:userDeletionWaitSeconds", environment: "TINES_USER_DELETION_WAIT_SECONDS" },
   /** For tests and benchmarks against a time-scaled simulator: a "minute" lasts 60 s / scale. */
   rateLimitTimeScale: { config: "tines:rateLimitTimeScale", environment: "TINES_RATE_LIMIT_TIME_SCALE" },
 } as const;
@@ -75,6 +89,21 @@ export class ProviderConfiguration {
   /** Whether checks may read the tenant (`tines:previewChecks` / `TINES_PREVIEW_CHECKS`): off unless "true". */
   previewChecksEnabled(): boolean {
     return /^(true|1|yes)$/i.test(this.value(configurationSources.previewChecks) ?? "");
+  }
+
+  /** The bound of one operation in ms (`tines:operationTimeoutSeconds`), {@link defaultOperationTimeoutMs} by default. */
+  operationTimeoutMs(): number {
+    const seconds = this.number(configurationSources.operationTimeoutSeconds);
+    return seconds === undefined ? defaultOperationTimeoutMs : seconds * 1000;
+  }
+
+  /**
+   * How long a user create waits for a pending deletion of the same email to finish, in ms
+   * (`tines:userDeletionWaitSeconds`), 60 s by default, never beyond the operation's own bound.
+   */
+  userDeletionWaitMs(): number {
+    const seconds = this.number(configurationSources.userDeletionWaitSeconds);
+    return seconds === undefined ? defaultUserDeletionWaitMs : seconds * 1000;
   }
 
   /** The client for the configured tenant and key, shared by every resource of this process. */

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { formatIssuePath } from "../client";
+import { TinesError, formatIssuePath } from "../client";
 
 /**
  * The string the engine sends in place of a value not known yet (in preview). Never validate it:
@@ -110,11 +110,86 @@ export const emailAddress = z
   .max(254, "must be at most 254 characters")
   .pipe(z.email({ error: "not an email address" }));
 
-/** The properties among `keys` whose new value differs from the old one. */
-export function changedProperties(olds: object, news: object, keys: readonly string[]): string[] {
+/**
+ * How to compare one resource's declared inputs with what Tines holds. `caseInsensitive` names the
+ * top-level properties whose text Tines may store in another letter case (emails: tines-api.md says
+ * whether Tines lower-cases them is not documented, so a case-only difference must never count).
+ */
+export interface Comparison {
+  /** Properties compared without regard to letter case. */
+  caseInsensitive?: readonly string[];
+}
+
+/** Whether a value means "not set": Tines may echo an unset field as null, "" , [] or {}. */
+function isUnset(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === "object") return Object.keys(value as object).length === 0;
+  return false;
+}
+
+const numericText = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * Whether two values mean the same to Tines, the one comparison every resource's diff and write
+ * check uses. Tines normalises what it stores: it may echo an unset field as null (or an empty
+ * value), return a nested JSON object with its keys in another order, give a number back as a
+ * numeric string, or change letter case (with `ignoreCase`). None of these is a change.
+ */
+export function sameMeaning(left: unknown, right: unknown, ignoreCase = false): boolean {
+  if (left === right) return true;
+  if (isUnset(left) && isUnset(right)) return true;
+  if (typeof left === "number" && typeof right === "string") return numericText.test(right) && Number(right) === left;
+  if (typeof left === "string" && typeof right === "number") return numericText.test(left) && Number(left) === right;
+  if (typeof left === "string" && typeof right === "string") {
+    return ignoreCase ? left.toLowerCase() === right.toLowerCase() : left === right;
+  }
+  if (Array.isArray(left) || Array.isArray(right)) {
+    if (!Array.isArray(left) || !Array.isArray(right) || left.length !== right.length) return false;
+    return left.every((item, index) => sameMeaning(item, right[index], ignoreCase));
+  }
+  if (left && right && typeof left === "object" && typeof right === "object") {
+    // Key order carries no meaning in JSON; a key missing on one side is the same as null.
+    const a = left as Record<string, unknown>;
+    const b = right as Record<string, unknown>;
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((key) => sameMeaning(a[key], b[key], ignoreCase));
+  }
+  return isDeepStrictEqual(left, right);
+}
+
+/**
+ * The properties among `keys` whose new (declared) value differs in meaning from the old
+ * (recorded) one; a value not known yet (preview) always counts as a change.
+ */
+export function changedProperties(olds: object, news: object, keys: readonly string[], comparison: Comparison = {}): string[] {
   const before = olds as Record<string, unknown>;
   const after = news as Record<string, unknown>;
-  return keys.filter((key) => after[key] === unknownValue || !isDeepStrictEqual(before[key], after[key]));
+  return keys.filter(
+    (key) => after[key] === unknownValue || !sameMeaning(before[key], after[key], comparison.caseInsensitive?.includes(key) ?? false),
+  );
+}
+
+/**
+ * After a create or update that Tines answered: the error to throw when Tines does not hold what
+ * was sent (it answered but ignored or refused part of the write, e.g. a 200 with an HTML page, or
+ * a tenant permission the tenant does not support), naming each property and what Tines holds;
+ * undefined when every property in `keys` was taken (compared by meaning, see {@link sameMeaning}).
+ */
+export function unappliedWrite(
+  operation: "create" | "update",
+  sent: object,
+  held: object,
+  keys: readonly string[],
+  comparison: Comparison = {},
+): TinesError | undefined {
+  const recorded = held as Record<string, unknown>;
+  const missing = changedProperties(held, sent, keys, comparison);
+  if (missing.length === 0) return undefined;
+  const details = missing.map((key) => `${key}: Tines answered the ${operation} but still holds ${JSON.stringify(recorded[key] ?? null)}`);
+  return new TinesError(
+    `${details.join("; ")}. Tines did not apply ${missing.length === 1 ? "this property" : "these properties"} ` +
+      "(the tenant may not support the value, or answered without saving it); the stack records what Tines holds, so the next `pulumi up` tries again.",
+  );
 }
 
 /**

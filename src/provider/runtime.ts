@@ -4,7 +4,7 @@
  * checks every method needs (the tenant a resource lives in, plain-JSON results, clean errors).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { TinesApiError, TinesConfigurationError, TinesError, type TinesClient } from "../client";
+import { TinesApiError, TinesConfigurationError, TinesError, withOperationDeadline, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
 import { plainJson, type CheckFailure } from "./inputs";
 import { runTenantCheck, tenantFactsFor, type TenantCheckFindings, type TenantFacts } from "./tenantChecks";
@@ -17,6 +17,8 @@ export interface ProviderContext {
   tenantUrl(): string;
   /** The configured tenant's origin, or undefined when not set. Makes no request. */
   tenantUrlIfSet(): string | undefined;
+  /** How long a user create may wait for a pending deletion of the same email (ms). */
+  userDeletionWaitMs(): number;
 }
 
 /** Outputs always carry the tenant the object lives in. */
@@ -102,7 +104,12 @@ export function createResourceProvider(implementation: ResourceImplementation): 
     client: () => configuration.client(),
     tenantUrl: () => configuration.tenantUrl(),
     tenantUrlIfSet: () => configuration.tenantUrlIfSet(),
+    userDeletionWaitMs: () => configuration.userDeletionWaitMs(),
   };
+  // Each engine call is one operation: every request and retry it makes shares one deadline
+  // (tines:operationTimeoutSeconds), so a hanging tenant fails it in bounded time.
+  const bounded = <T>(operation: () => Promise<T>): Promise<T> =>
+    withOperationDeadline(configuration.operationTimeoutMs(), operation, "tines:operationTimeoutSeconds");
   return {
     async configure(request) {
       configuration.configure(request);
@@ -120,7 +127,9 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       }
       const facts = tenantFactsFor(client);
       const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
-      const failures = await runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current));
+      const failures = await bounded(() =>
+        runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current)),
+      );
       return { inputs: result.inputs, failures };
     },
     async diff(id, olds, news) {
@@ -128,22 +137,22 @@ export function createResourceProvider(implementation: ResourceImplementation): 
     },
     async create(inputs) {
       markTenantChanged();
-      const { id, outs } = await implementation.create(inputs, context);
+      const { id, outs } = await bounded(() => implementation.create(inputs, context));
       return { id, outs: plainJson(outs) };
     },
     async read(id, props) {
-      const result = await implementation.read(id, props ?? {}, context);
+      const result = await bounded(() => implementation.read(id, props ?? {}, context));
       // An empty id tells the engine the object is gone, so refresh drops it from the stack.
       if (result === undefined) return { id: "", props: {} };
       return { id: result.id, props: plainJson(result.props), inputs: plainJson(result.inputs) } as pulumi.dynamic.ReadResult;
     },
     async update(id, olds, news) {
       markTenantChanged();
-      return { outs: plainJson(await implementation.update(id, olds ?? {}, news ?? {}, context)) };
+      return { outs: plainJson(await bounded(() => implementation.update(id, olds ?? {}, news ?? {}, context))) };
     },
     async delete(id, props) {
       markTenantChanged();
-      await implementation.delete(id, props ?? {}, context);
+      await bounded(() => implementation.delete(id, props ?? {}, context));
     },
   };
 }
@@ -164,6 +173,29 @@ export class PartialCreateError extends TinesError {
 
   constructor(id: string, properties: object, cause: Error) {
     super(`${cause.message} (the object was created in Tines with id ${id} and is recorded in the stack)`, { cause });
+    this.id = id;
+    this.properties = plainJson(properties) as Record<string, unknown>;
+    this.reasons = [cause.message];
+  }
+}
+
+/**
+ * An error for an update that Tines answered without applying all of it (see `unappliedWrite` in
+ * inputs.ts): the host hands `properties`, what Tines now holds, to the engine as the resource's
+ * new outputs (pulumi's ErrorResourceInitFailed), so the state says what Tines holds and the next
+ * `pulumi up` shows the change that is still to make.
+ */
+export class PartialUpdateError extends TinesError {
+  override name = "PartialUpdateError";
+  /** Read by the dynamic-provider host. */
+  readonly id: string;
+  /** Read by the dynamic-provider host. */
+  readonly properties: Record<string, unknown>;
+  /** Read by the dynamic-provider host. */
+  readonly reasons: string[];
+
+  constructor(id: string, properties: object, cause: Error) {
+    super(cause.message, { cause });
     this.id = id;
     this.properties = plainJson(properties) as Record<string, unknown>;
     this.reasons = [cause.message];

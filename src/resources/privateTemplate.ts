@@ -458,6 +458,7 @@ export class TinesPrivateTemplate extends pulumi.dynamic.Resource {
    * @param opts Resource options.
    */
   constructor(name: string, args: TinesPrivateTemplateArgs, opts?: pulumi.CustomResourceOptions) {
+    // Every declared output is registered, given or not (`description` resolves to "" when omitted).
     const props = {
       description: undefined,
       teamId: undefined,

@@ -365,7 +365,16 @@ export class TinesTeamMembership extends pulumi.dynamic.Resource {
    * @param opts Resource options.
    */
   constructor(name: string, args: TinesTeamMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { userId: undefined, email: undefined, invitationAccepted: undefined, tenant: undefined, ...args };
+    // Every declared output is registered, given or not (`role` resolves to VIEWER when omitted).
+    const props = {
+      userId: undefined,
+      email: undefined,
+      role: undefined,
+      adoptExisting: undefined,
+      invitationAccepted: undefined,
+      tenant: undefined,
+      ...args,
+    };
     super(registrationPlaceholder, name, withProviderStub("TeamMembership", props), opts, tinesTypeModule, "TeamMembership");
   }
 }

@@ -355,9 +355,16 @@ export class TinesUser extends pulumi.dynamic.Resource {
    * @param opts Resource options.
    */
   constructor(name: string, args: TinesUserArgs, opts?: pulumi.CustomResourceOptions) {
+    // Every declared output besides the required inputs is registered, given or not, so `user.admin` exists on every user
+    // and resolves to what Tines holds (its default when the input was omitted).
     const props = {
       firstName: undefined,
       lastName: undefined,
+      admin: undefined,
+      tenantPermissions: undefined,
+      isActive: undefined,
+      deletionMode: undefined,
+      adoptExisting: undefined,
       userId: undefined,
       scimUid: undefined,
       createdAt: undefined,
