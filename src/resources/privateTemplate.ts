@@ -6,7 +6,6 @@
  *
  * Reads top to bottom: inputs, outputs, check, diff, create, read, update, delete, the class.
  */
-import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
@@ -28,11 +27,15 @@ import {
   plainJson,
   positiveIntegerId,
   requiredText,
+  sameMeaning,
+  unappliedWrite,
 } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
+  PartialCreateError,
+  PartialUpdateError,
   assertSameTenant,
   tenantChanged,
   unlessGone,
@@ -274,7 +277,8 @@ function comparedProperties(news: Record<string, unknown>): string[] {
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"] };
   // A team change is a move, in place (tines-api.md: "the only way to change team_id").
-  const changed = changedProperties(plainJson(olds), plainJson(news), comparedProperties(news));
+  // Compared by meaning: Tines may echo unset fields as null, nested JSON in another key order, numbers as strings.
+  const changed = changedProperties(olds, news, comparedProperties(news));
   return { changes: changed.length > 0, replaces: [] };
 }
 
@@ -291,7 +295,11 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     () => client.templates.create(body),
     () => findCreatedTemplate(client, inputs),
   );
-  return { id: template.id, outs: outputsOf(template, context.tenantUrl()) as unknown as Record<string, unknown> };
+  const outputs = outputsOf(template, context.tenantUrl());
+  // The template exists: what Tines did not take is recorded as it holds it, and fails the create.
+  const unapplied = unappliedWrite("create", inputs, outputs, comparedProperties(raw));
+  if (unapplied) throw new PartialCreateError(template.id, outputs, unapplied);
+  return { id: template.id, outs: outputs as unknown as Record<string, unknown> };
 }
 
 /** Everything but `team_id`, as both create and update take it. */
@@ -331,7 +339,7 @@ async function findCreatedTemplate(client: TinesClient, inputs: TinesPrivateTemp
       (template.vendor ?? "") === inputs.vendor &&
       (template.product ?? "") === inputs.product &&
       (template.team_id ?? undefined) === inputs.teamId &&
-      isDeepStrictEqual(template.agent_options ?? {}, inputs.agentOptions),
+      sameMeaning(template.agent_options, inputs.agentOptions),
   );
   const byAge = (id: string) => (/^\d+$/.test(id) ? BigInt(id) : 0n);
   return candidates.sort((a, b) => (byAge(a.id) < byAge(b.id) ? 1 : -1))[0];
@@ -387,8 +395,13 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
     // Moving resets access to team-only; the update below sends the declared access again.
     await client.templates.move(id, { team_id: inputs.teamId, folder_id: inputs.folderId ?? null });
   }
+  // The client reads the template back after the update: Tines' answer may be just `true`, or
+  // (seen) a 200 with an HTML page and nothing saved. What Tines does not hold fails the update.
   const template = await client.templates.update(id, updateBody(inputs));
-  return outputsOf(template, context.tenantUrl()) as unknown as Record<string, unknown>;
+  const outputs = outputsOf(template, context.tenantUrl());
+  const unapplied = unappliedWrite("update", inputs, outputs, comparedProperties(news));
+  if (unapplied) throw new PartialUpdateError(id, outputs, unapplied);
+  return outputs as unknown as Record<string, unknown>;
 }
 
 // Delete -------------------------------------------------------------------------------------------

@@ -10,11 +10,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, type TinesClient } from "../client";
-import { changedProperties, checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
+import {
+  changedProperties,
+  checkInputs,
+  containsUnknown,
+  emailAddress,
+  flag,
+  positiveIntegerId,
+  requiredText,
+  unappliedWrite,
+  type Comparison,
+} from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
+  PartialCreateError,
   assertSameTenant,
   tenantChanged,
   unlessGone,
@@ -134,15 +145,16 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
 
 // Diff ---------------------------------------------------------------------------------------------
 
+/** Emails compare case-insensitively (tines-api.md: whether Tines lower-cases them is not documented). */
+const membershipComparison: Comparison = { caseInsensitive: ["email"] };
+
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"], deleteBeforeReplace: false };
   // The user is compared the way it was declared: by id, or by email (case-insensitively).
-  const before = { ...olds, email: typeof olds.email === "string" ? olds.email.toLowerCase() : olds.email };
-  const after = { ...news, email: typeof news.email === "string" ? news.email.toLowerCase() : news.email };
   const identity = ["teamId", news.userId !== undefined ? "userId" : "email"];
-  const identityChanged = changedProperties(before, after, identity);
-  const replaces = [...identityChanged, ...changedProperties(before, after, ["role"])];
-  const changes = replaces.length > 0 || changedProperties(before, after, ["adoptExisting"]).length > 0;
+  const identityChanged = changedProperties(olds, news, identity, membershipComparison);
+  const replaces = [...identityChanged, ...changedProperties(olds, news, ["role"], membershipComparison)];
+  const changes = replaces.length > 0 || changedProperties(olds, news, ["adoptExisting"], membershipComparison).length > 0;
   // Same team and user with a new role: the old membership must go before the new one can be
   // made (Tines has no role update). A different team or user: make the new one first.
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && identityChanged.length === 0 };
@@ -159,7 +171,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
     const existing = await findMembership(client, inputs.teamId, who);
-    if (existing && existing.role === inputs.role) return finish(existing, inputs, tenant);
+    if (existing && existing.role === inputs.role) return verifiedCreate(existing, inputs, tenant);
     if (existing) {
       // Taking over with another role: Tines has no role update, so remove and invite again; if
       // the invitation then fails, put the member back as they were.
@@ -195,7 +207,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     }
     throw error;
   }
-  return finish(member, inputs, tenant);
+  return verifiedCreate(member, inputs, tenant);
 }
 
 /** A membership as found in Tines. */
@@ -210,11 +222,18 @@ function memberOf(member: { id: number; email: string; role: string; invitation_
   return { userId: member.id, email: member.email, role: member.role, invitationAccepted: member.invitation_accepted ?? false };
 }
 
-function finish(member: FoundMembership, inputs: TinesTeamMembershipInputs, tenant: string) {
-  return {
-    id: membershipId(inputs.teamId, member.userId),
-    outs: outputsOf(member, inputs.teamId, inputs.adoptExisting, tenant) as unknown as Record<string, unknown>,
-  };
+/**
+ * The result of a create once Tines holds the membership as declared. Otherwise (Tines answered
+ * the invitation with another role, or another user) the membership exists but is not as
+ * declared: it is recorded with what Tines holds and the create fails, naming what differs.
+ */
+function verifiedCreate(member: FoundMembership, inputs: TinesTeamMembershipInputs, tenant: string) {
+  const id = membershipId(inputs.teamId, member.userId);
+  const outputs = outputsOf(member, inputs.teamId, inputs.adoptExisting, tenant);
+  const compared = ["role", inputs.userId !== undefined ? "userId" : "email"];
+  const unapplied = unappliedWrite("create", inputs, outputs, compared, membershipComparison);
+  if (unapplied) throw new PartialCreateError(id, outputs, unapplied);
+  return { id, outs: outputs as unknown as Record<string, unknown> };
 }
 
 function outputsOf(member: FoundMembership, teamId: number, adoptExisting: boolean, tenant: string): TinesTeamMembershipOutputs {

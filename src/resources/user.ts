@@ -15,12 +15,15 @@ import {
   flag,
   optionalText,
   requiredText,
+  unappliedWrite,
+  type Comparison,
 } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
+  PartialUpdateError,
   assertSameTenant,
   tenantChanged,
   unlessGone,
@@ -103,6 +106,9 @@ const userInputsSchema = z.strictObject({
 const updatableProperties = ["email", "firstName", "lastName", "admin", "tenantPermissions", "isActive"] as const;
 const inputProperties = [...updatableProperties, "deletionMode", "adoptExisting"] as const;
 
+/** Whether Tines stores emails as given or lower-cased is not documented (tines-api.md): compare them case-insensitively. */
+const userComparison: Comparison = { caseInsensitive: ["email"] };
+
 // Check --------------------------------------------------------------------------------------------
 
 function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -151,7 +157,7 @@ function declaredProperties(news: Record<string, unknown>, keys: readonly string
 
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"] };
-  const changed = changedProperties(olds, news, declaredProperties(news, inputProperties));
+  const changed = changedProperties(olds, news, declaredProperties(news, inputProperties), userComparison);
   return { changes: changed.length > 0, replaces: [] };
 }
 
@@ -169,11 +175,13 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   if (inputs.adoptExisting) {
     const existing = await client.users.findByEmail(inputs.email);
     if (existing) {
+      let adopted: TinesUserObject;
       try {
-        return finish(await client.users.update(existing.id, body), inputs, tenant);
+        adopted = await client.users.update(existing.id, body);
       } catch (error) {
         throw new PartialCreateError(String(existing.id), outputsOf(existing, inputs, tenant), error as Error);
       }
+      return verifiedCreate(adopted, inputs, tenant);
     }
   }
 
@@ -198,21 +206,30 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     }
     throw error;
   }
-  const outputs = outputsOf(user, inputs, tenant);
   // A reconciled create may have found the user made by a request whose answer was lost; make
   // sure it carries every declared field.
-  if (changedProperties(outputs, { ...outputs, ...declared(inputs) }, updatableProperties).length > 0) {
+  const compared = declaredProperties(inputs as unknown as Record<string, unknown>, updatableProperties);
+  if (changedProperties(outputsOf(user, inputs, tenant), inputs, compared, userComparison).length > 0) {
     try {
-      return finish(await client.users.update(user.id, body), inputs, tenant);
+      user = await client.users.update(user.id, body);
     } catch (error) {
-      throw new PartialCreateError(String(user.id), outputs, error as Error);
+      throw new PartialCreateError(String(user.id), outputsOf(user, inputs, tenant), error as Error);
     }
   }
-  return { id: String(user.id), outs: outputs as unknown as Record<string, unknown> };
+  return verifiedCreate(user, inputs, tenant);
 }
 
-function finish(user: TinesUserObject, inputs: TinesUserInputs, tenant: string) {
-  return { id: String(user.id), outs: outputsOf(user, inputs, tenant) as unknown as Record<string, unknown> };
+/**
+ * The result of a create or adoption once Tines holds every declared value. Otherwise the user
+ * exists but is not as declared: it is recorded with what Tines holds and the create fails, naming
+ * what Tines did not take (e.g. a tenant permission the tenant does not support).
+ */
+function verifiedCreate(user: TinesUserObject, inputs: TinesUserInputs, tenant: string) {
+  const outputs = outputsOf(user, inputs, tenant);
+  const compared = declaredProperties(inputs as unknown as Record<string, unknown>, updatableProperties);
+  const unapplied = unappliedWrite("create", inputs, outputs, compared, userComparison);
+  if (unapplied) throw new PartialCreateError(String(user.id), outputs, unapplied);
+  return { id: String(user.id), outs: outputs as unknown as Record<string, unknown> };
 }
 
 /** The request body of a create or full update: `admin` and `is_active` always explicit. */
@@ -225,11 +242,6 @@ function requestBody(inputs: TinesUserInputs): CreateTinesUserRequest & { admin:
     tenant_permissions: inputs.tenantPermissions,
     is_active: inputs.isActive,
   };
-}
-
-/** The inputs the user declared (an omitted name is not declared). */
-function declared(inputs: TinesUserInputs): Partial<TinesUserInputs> {
-  return Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
 }
 
 function outputsOf(user: TinesUserObject, inputs: Pick<TinesUserInputs, "deletionMode" | "adoptExisting">, tenant: string): TinesUserOutputs {
@@ -275,13 +287,18 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
 async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(olds.tenant, context, `User ${id}`);
   const inputs = news as unknown as TinesUserInputs;
-  const changed = changedProperties(olds, news, declaredProperties(news, updatableProperties));
+  const compared = declaredProperties(news, updatableProperties);
+  const changed = changedProperties(olds, news, compared, userComparison);
   if (changed.length === 0) {
     // Only deletionMode or adoptExisting changed: nothing to tell Tines.
     return { ...olds, deletionMode: inputs.deletionMode, adoptExisting: inputs.adoptExisting };
   }
   const user = await context.client().users.update(Number(id), requestBody(inputs));
-  return outputsOf(user, inputs, context.tenantUrl()) as unknown as Record<string, unknown>;
+  const outputs = outputsOf(user, inputs, context.tenantUrl());
+  // Tines answered: the answer is the user as it now holds it. What it did not take fails the update.
+  const unapplied = unappliedWrite("update", inputs, outputs, compared, userComparison);
+  if (unapplied) throw new PartialUpdateError(id, outputs, unapplied);
+  return outputs as unknown as Record<string, unknown>;
 }
 
 // Delete -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { FaultInjector, seededRandom, type SimulatorFaultAction, type SimulatorFaults } from "./faults";
 import { buildRoutes, type Answer } from "./routes";
-import { SimulatorHttpError, TenantState } from "./tenantState";
+import { SimulatorHttpError, TenantState, type SimulatorNormalisation } from "./tenantState";
 
 /** Rate limiting as the simulator applies it. */
 export interface SimulatorRateLimits {
@@ -39,6 +39,8 @@ export interface TinesSimulatorOptions {
   rateLimits?: Partial<SimulatorRateLimits>;
   /** How long a deleted user stays visible before disappearing, in ms. Default 1000. */
   userDeletionDelayMs?: number;
+  /** How the tenant normalises what it stores and echoes (letter case, nulls, key order, numbers, permissions). None by default. */
+  normalisation?: SimulatorNormalisation;
   /** Seed of the fault-injection random draws. Default 1. */
   seed?: number;
   /** Teams to create when the tenant is empty. */
@@ -83,7 +85,7 @@ export interface TinesSimulator {
   setRateLimits(limits: Partial<SimulatorRateLimits>): void;
   /** Requests in the log matching a method and a path prefix or pattern. */
   countRequests(method?: string, path?: string | RegExp): number;
-  /** Empties the tenant, the log, the faults and the rate-limit windows. */
+  /** Empties the tenant, the log, the faults and the rate-limit windows, and puts the normalisation back as started. */
   reset(): void;
   /** Stops listening and drops every open connection (hanging requests included). */
   stop(): Promise<void>;
@@ -101,7 +103,11 @@ type ApiKeyIdentity = { name: string; kind: "owner" } | { name: string; kind: "t
 
 /** Starts a simulator and resolves once it listens. */
 export async function startTinesSimulator(options: TinesSimulatorOptions = {}): Promise<TinesSimulator> {
-  const state = new TenantState({ statePath: options.statePath, userDeletionDelayMs: options.userDeletionDelayMs });
+  const state = new TenantState({
+    statePath: options.statePath,
+    userDeletionDelayMs: options.userDeletionDelayMs,
+    normalisation: options.normalisation,
+  });
   if (state.listTeams("all").length === 0) {
     for (const name of options.seedTeams ?? []) state.createTeam(name);
   }
@@ -274,6 +280,7 @@ export async function startTinesSimulator(options: TinesSimulatorOptions = {}): 
     },
     reset(): void {
       state.reset();
+      state.normalisation = { ...options.normalisation };
       log.length = 0;
       windows.clear();
       faults.set({});

@@ -120,8 +120,28 @@ function emptyData(): TenantData {
   };
 }
 
+/**
+ * Ways a real tenant may store or echo a value in another form than the one sent (tines-api.md
+ * leaves each open), so tests can show that none becomes a perpetual diff or a false failure.
+ * Every switch is off by default.
+ */
+export interface SimulatorNormalisation {
+  /** Store emails in lower case. */
+  lowerCaseEmails?: boolean;
+  /** Echo unset fields as null: empty names, an empty description or permission list, an action input's missing description, data and default. */
+  nullForUnset?: boolean;
+  /** Return nested JSON (a template's `agent_options`, an action input's `data`) with its keys in reverse order. */
+  reorderJsonKeys?: boolean;
+  /** Return the numbers inside a template (`agent_options` values, action input `default_value`) as numeric strings. */
+  numbersAsStrings?: boolean;
+  /** The tenant permissions this tenant supports: others are dropped without an error. All when absent. */
+  supportedTenantPermissions?: string[];
+}
+
 /** Options of {@link TenantState}. */
 export interface TenantStateOptions {
+  /** How the tenant normalises what it stores and echoes. None by default. */
+  normalisation?: SimulatorNormalisation;
   /** JSON file to load at start and save after every change. */
   statePath?: string;
   /** How long a deleted user stays visible (deactivated) before disappearing, in ms. Default 1000. */
@@ -136,9 +156,12 @@ export class TenantState {
   private readonly statePath: string | undefined;
   /** How long a deleted user stays visible, in ms. */
   userDeletionDelayMs: number;
+  /** How the tenant normalises what it stores and echoes; tests may change it at any time. */
+  normalisation: SimulatorNormalisation;
   private readonly now: () => number;
 
   constructor(options: TenantStateOptions = {}) {
+    this.normalisation = { ...options.normalisation };
     this.statePath = options.statePath;
     this.userDeletionDelayMs = options.userDeletionDelayMs ?? 1000;
     this.now = options.now ?? Date.now;
@@ -237,11 +260,11 @@ export class TenantState {
     const user: SimulatedUser = {
       id: this.data.nextUserId++,
       scim_uid: null,
-      email: fields.email,
+      email: this.storedEmail(fields.email),
       first_name: fields.first_name ?? "",
       last_name: fields.last_name ?? "",
       admin: fields.admin ?? false,
-      tenant_permissions: fields.tenant_permissions ?? [],
+      tenant_permissions: this.supportedPermissions(fields.tenant_permissions ?? []),
       is_active: fields.is_active ?? true,
       created_at: at,
       updated_at: at,
@@ -261,9 +284,22 @@ export class TenantState {
     if (fields.email !== undefined && fields.email.toLowerCase() !== user.email.toLowerCase() && this.findUserByEmail(fields.email)) {
       throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
     }
-    Object.assign(user, fields, { updated_at: this.timestamp() });
+    const stored = { ...fields };
+    if (stored.email !== undefined) stored.email = this.storedEmail(stored.email);
+    if (stored.tenant_permissions !== undefined) stored.tenant_permissions = this.supportedPermissions(stored.tenant_permissions);
+    Object.assign(user, stored, { updated_at: this.timestamp() });
     this.save();
     return user;
+  }
+
+  private storedEmail(email: string): string {
+    return this.normalisation.lowerCaseEmails ? email.toLowerCase() : email;
+  }
+
+  /** The permissions this tenant keeps: an unsupported one is dropped silently (with `supportedTenantPermissions`). */
+  private supportedPermissions(permissions: string[]): string[] {
+    const supported = this.normalisation.supportedTenantPermissions;
+    return supported ? permissions.filter((permission) => supported.includes(permission)) : permissions;
   }
 
   /** Deactivates the user at once and queues the deletion, as Tines does. */
@@ -533,6 +569,32 @@ export class TenantState {
     template.shared_team_slugs = [];
     this.save();
     return template;
+  }
+
+  /** A template as the API shows it, with this tenant's normalisation applied. */
+  templateView(template: SimulatedTemplate): Record<string, unknown> {
+    const { nullForUnset, reorderJsonKeys, numbersAsStrings } = this.normalisation;
+    const json = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(json);
+      if (value && typeof value === "object") {
+        const entries = Object.entries(value).map(([key, item]) => [key, json(item)] as const);
+        return Object.fromEntries(reorderJsonKeys ? entries.reverse() : entries);
+      }
+      return numbersAsStrings && typeof value === "number" ? String(value) : value;
+    };
+    const unset = (value: unknown) => (nullForUnset && (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) ? null : value);
+    return {
+      ...template,
+      description: unset(template.description),
+      agent_options: json(template.agent_options),
+      shared_team_slugs: unset(template.shared_team_slugs),
+      action_inputs: template.action_inputs.map((input) => ({
+        ...input,
+        ...(nullForUnset ? { description: unset(input.description), data: input.data ?? null, default_value: input.default_value ?? null } : {}),
+        ...(input.data ? { data: json(input.data) } : {}),
+        ...(numbersAsStrings && typeof input.default_value === "number" ? { default_value: String(input.default_value) } : {}),
+      })),
+    };
   }
 
   /** Deletes a template. */

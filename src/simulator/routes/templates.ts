@@ -63,7 +63,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
           url,
           baseUrl(),
           "admin/templates",
-          state.listTemplates(query.get("search") ?? undefined, folder === null ? undefined : Number(folder)),
+          state.listTemplates(query.get("search") ?? undefined, folder === null ? undefined : Number(folder)).map((template) => state.templateView(template)),
         );
       },
     },
@@ -73,14 +73,14 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       admin: true,
       handle: ({ body }) => {
         const fields = parseBody(requestBodies.createTemplate, body, templatesErrorShape);
-        return { status: 201, body: state.createTemplate(fields) };
+        return { status: 201, body: state.templateView(state.createTemplate(fields)) };
       },
     },
     {
       method: "GET",
       pattern: /^\/api\/v1\/admin\/templates\/([^/]+)$/,
       admin: true,
-      handle: ({ params }) => ({ status: 200, body: state.getTemplate(params[0]!) }),
+      handle: ({ params }) => ({ status: 200, body: state.templateView(state.getTemplate(params[0]!)) }),
     },
     {
       method: "PUT",
@@ -100,7 +100,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       admin: true,
       handle: ({ params, body }) => {
         const fields = parseBody(requestBodies.moveTemplate, body, templatesErrorShape);
-        return { status: 200, body: state.moveTemplate(params[0]!, fields.team_id, fields.folder_id) };
+        return { status: 200, body: state.templateView(state.moveTemplate(params[0]!, fields.team_id, fields.folder_id)) };
       },
     },
     {

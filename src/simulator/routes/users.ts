@@ -23,14 +23,17 @@ const requestBodies = {
 
 /** A user as the API shows it; `team_memberships` with `include=team_memberships`. */
 export function userView(state: TenantState, user: SimulatedUser, includeMemberships: boolean): Record<string, unknown> {
+  // With `nullForUnset`, an empty name or permission list is echoed as null.
+  const unset = <T>(value: T): T | null =>
+    state.normalisation.nullForUnset && (value === "" || (Array.isArray(value) && value.length === 0)) ? null : value;
   const view: Record<string, unknown> = {
     id: user.id,
     scim_uid: user.scim_uid,
     email: user.email,
-    first_name: user.first_name,
-    last_name: user.last_name,
+    first_name: unset(user.first_name),
+    last_name: unset(user.last_name),
     admin: user.admin,
-    tenant_permissions: user.tenant_permissions,
+    tenant_permissions: unset(user.tenant_permissions),
     is_active: user.is_active,
     created_at: user.created_at,
     updated_at: user.updated_at,
