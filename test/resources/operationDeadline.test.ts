@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TinesClient, TinesOperationTimeoutError, defaultOperationTimeoutMs, withOperationDeadline } from "../../src/client";
+import { ProviderConfiguration } from "../../src/provider/configuration";
+import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
+import { DynamicProviderEngine } from "../../src/testing/engine";
+import type { ProviderHost } from "../../src/testing/providerHost";
+import { failureOf, startHost } from "../helpers/host";
+
+/** The bound these tests configure; the margin covers the host and a noisy machine, not another attempt. */
+const boundSeconds = 3;
+const marginMs = 4_000;
+
+let simulator: TinesSimulator;
+let host: ProviderHost;
+let engine: DynamicProviderEngine;
+
+beforeAll(async () => {
+  simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+  host = await startHost();
+  // Default retries and per-request timeout (30 s, 5 attempts): only the operation bound is small.
+  await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:operationTimeoutSeconds": String(boundSeconds) });
+  engine = new DynamicProviderEngine(host);
+});
+beforeEach(() => simulator.reset());
+afterAll(async () => {
+  await host?.stop();
+  await simulator?.stop();
+});
+
+const hangEverything = () => simulator.setFaults({ rules: [{ action: { type: "hang" } }] });
+
+async function timed<T>(action: Promise<T>): Promise<{ error: Error; elapsedMs: number }> {
+  const started = Date.now();
+  const error = await failureOf(action);
+  return { error, elapsedMs: Date.now() - started };
+}
+
+describe("a hanging tenant fails an operation within its bound", () => {
+  it("the default bound of an operation is under 90 seconds", () => {
+    expect(defaultOperationTimeoutMs).toBeLessThanOrEqual(90_000);
+    expect(new ProviderConfiguration().operationTimeoutMs()).toBe(defaultOperationTimeoutMs);
+  });
+
+  it("a refresh whose request never answers fails at the bound, saying it timed out, the attempts and the time spent", async () => {
+    const { state } = await engine.up("User", "ada", { email: "ada@example.com" });
+    hangEverything();
+    const { error, elapsedMs } = await timed(engine.refresh(state));
+    expect(elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
+    expect(error.message).toMatch(/timed out after \d+\.\d s \(1 attempt in all; the bound is 3\.0 s, set by tines:operationTimeoutSeconds\)/);
+    expect(error.message).toContain(`GET /api/v1/admin/users/${state.id}`);
+  });
+
+  it("a create whose request never answers fails at the bound, reconciling lookups included", async () => {
+    hangEverything();
+    const { error, elapsedMs } = await timed(engine.up("User", "ada", { email: "ada@example.com" }));
+    expect(elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
+    expect(error.message).toContain("timed out after");
+    expect(error.message).toContain("tines:operationTimeoutSeconds");
+  });
+
+  it("an update and a delete are bounded the same way", async () => {
+    const { state } = await engine.up("PrivateTemplate", "t", {
+      name: "T",
+      vendor: "V",
+      product: "P",
+      agentType: "Agents::HTTPRequestAgent",
+      agentOptions: {},
+    });
+    hangEverything();
+    const update = await timed(engine.up("PrivateTemplate", "t", { name: "T2", vendor: "V", product: "P", agentType: "Agents::HTTPRequestAgent", agentOptions: {} }, state));
+    expect(update.elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
+    expect(update.error.message).toContain("timed out after");
+    const deletion = await timed(engine.destroy(state));
+    expect(deletion.elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
+    expect(deletion.error.message).toContain("timed out after");
+  });
+});
+
+describe("the operation deadline in the client", () => {
+  it("is shared by every retry of every request of the operation, and counts their attempts", async () => {
+    simulator.setFaults({ rules: [{ action: { type: "hang" } }] });
+    const client = new TinesClient(
+      { tenantUrl: simulator.url, apiKey: simulator.apiKey },
+      { timeoutMs: 400, retry: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 100 } },
+    );
+    try {
+      const started = Date.now();
+      const error = await failureOf(withOperationDeadline(1_500, () => client.users.get(1)));
+      const elapsedMs = Date.now() - started;
+      expect(error).toBeInstanceOf(TinesOperationTimeoutError);
+      expect(elapsedMs).toBeLessThan(1_500 + marginMs);
+      const attempts = (error as TinesOperationTimeoutError).attempts;
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect(error.message).toContain(`${attempts} attempts in all`);
+      expect(error.message).toMatch(/The last failure: .*no complete answer within \d+ ms/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("leaves a request made outside any operation to its own timeout and retries", async () => {
+    simulator.setFaults({ rules: [{ action: { type: "hang" }, times: 1 }] });
+    const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey }, { timeoutMs: 300, retry: { baseDelayMs: 10 } });
+    try {
+      expect(await client.users.listAll()).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+});
