@@ -21,6 +21,7 @@ import {
   unappliedWrite,
   type Comparison,
 } from "../provider/inputs";
+import { mayBePendingDeletion, waitForPendingDeletion } from "../provider/pendingDeletions";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
@@ -170,7 +171,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
 
   let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
-    const existing = await findMembership(client, inputs.teamId, who);
+    const existing = await unlessUserBeingDeleted(client, await findMembership(client, inputs.teamId, who), tenant, context.userDeletionWaitMs());
     if (existing && existing.role === inputs.role) return verifiedCreate(existing, inputs, tenant);
     if (existing) {
       // Taking over with another role: Tines has no role update, so remove and invite again; if
@@ -180,34 +181,70 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     }
   }
 
-  let member: FoundMembership;
-  try {
-    member = await createReconciled(
-      async () =>
-        memberOf(
-          await client.teams.inviteMember(
-            inputs.teamId,
-            inputs.userId !== undefined ? { user_id: inputs.userId } : { email: inputs.email! },
-            inputs.role,
+  let member: FoundMembership | undefined;
+  // Twice at most: an invitation by email refused because a user Tines was deleting still held
+  // the email is sent again once the deletion is over (it then creates a new user).
+  for (let attempt = 1; member === undefined; attempt += 1) {
+    try {
+      member = await createReconciled(
+        async () =>
+          memberOf(
+            await client.teams.inviteMember(
+              inputs.teamId,
+              inputs.userId !== undefined ? { user_id: inputs.userId } : { email: inputs.email! },
+              inputs.role,
+            ),
           ),
-        ),
-      async () => {
-        const found = await findMembership(client, inputs.teamId, who);
-        return found?.role === inputs.role ? found : undefined;
-      },
-    );
-  } catch (error) {
-    if (restorePrevious) await restorePrevious().catch(() => undefined);
-    if (!inputs.adoptExisting && error instanceof TinesApiError && error.isConflictOrValidation) {
-      const existing = await findMembership(client, inputs.teamId, who);
-      if (existing) {
-        const property = who.userId !== undefined ? "userId" : "email";
-        throw new TinesError(`${property}: ${alreadyOnTeamReason(existing.email, existing.userId, String(inputs.teamId), existing.role)}`);
+        async () => {
+          const found = await findMembership(client, inputs.teamId, who);
+          return found?.role === inputs.role ? found : undefined;
+        },
+      );
+    } catch (error) {
+      if (attempt === 1 && inputs.email !== undefined && error instanceof TinesApiError && (error.isNotFound || error.isConflictOrValidation)) {
+        if (await waitedForDeletionOf(client, inputs.email, tenant, context.userDeletionWaitMs())) continue;
       }
+      if (restorePrevious) await restorePrevious().catch(() => undefined);
+      if (!inputs.adoptExisting && error instanceof TinesApiError && error.isConflictOrValidation) {
+        const existing = await findMembership(client, inputs.teamId, who);
+        if (existing) {
+          const property = who.userId !== undefined ? "userId" : "email";
+          throw new TinesError(`${property}: ${alreadyOnTeamReason(existing.email, existing.userId, String(inputs.teamId), existing.role)}`);
+        }
+      }
+      throw error;
     }
-    throw error;
   }
   return verifiedCreate(member, inputs, tenant);
+}
+
+/**
+ * Whether the user with this email was one Tines was deleting, now gone after a bounded wait (see
+ * provider/pendingDeletions.ts). False when there is no such user, it is not being deleted, or the
+ * key may not read users (a Team key: then Tines' own answer stands).
+ */
+async function waitedForDeletionOf(client: TinesClient, email: string, tenant: string, waitMs: number): Promise<boolean> {
+  const user = await client.users.findByEmail(email).catch(() => undefined);
+  if (!user || !mayBePendingDeletion(user, tenant)) return false;
+  return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone";
+}
+
+/**
+ * A membership found for adoption, unless its user is one Tines is deleting: then, after a bounded
+ * wait for the deletion, undefined (a membership that vanishes with its user is never adopted).
+ */
+async function unlessUserBeingDeleted(
+  client: TinesClient,
+  found: FoundMembership | undefined,
+  tenant: string,
+  waitMs: number,
+): Promise<FoundMembership | undefined> {
+  if (!found) return undefined;
+  // A key that may not read users (403) leaves the membership as found.
+  const user = await unlessGone(client.users.get(found.userId)).catch(() => undefined);
+  if (user === undefined) return found;
+  if (!mayBePendingDeletion(user, tenant)) return found;
+  return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone" ? undefined : found;
 }
 
 /** A membership as found in Tines. */

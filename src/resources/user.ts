@@ -6,7 +6,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTinesUserRequest, type TinesUserObject } from "../client";
+import {
+  TinesApiError,
+  TinesError,
+  tinesKnownTenantPermissions,
+  type CreateTinesUserRequest,
+  type TinesClient,
+  type TinesUserObject,
+} from "../client";
 import {
   changedProperties,
   checkInputs,
@@ -18,6 +25,7 @@ import {
   unappliedWrite,
   type Comparison,
 } from "../provider/inputs";
+import { deletedByThisProcess, mayBePendingDeletion, recordUserDeletion, waitForPendingDeletion } from "../provider/pendingDeletions";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
@@ -126,7 +134,12 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   if (isNew && !containsUnknown(inputs.email)) {
     const existing = await facts.userByEmail(inputs.email);
-    if (existing && inputs.adoptExisting === true) {
+    if (existing && mayBePendingDeletion(existing, facts.tenantUrl)) {
+      // Maybe a user Tines is deleting (deactivated moments ago): the create waits for it to go.
+      findings.warnings.push(
+        `user ${inputs.email} exists in ${facts.tenantUrl} (user id ${existing.id}) but is deactivated and was changed recently: if Tines is deleting it, the create waits for the deletion to finish`,
+      );
+    } else if (existing && inputs.adoptExisting === true) {
       findings.warnings.push(`user ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}): it will be adopted and brought to the declared inputs`);
     } else if (existing && inputs.adoptExisting === false) {
       findings.failures.push({
@@ -173,7 +186,8 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const body = requestBody(inputs);
 
   if (inputs.adoptExisting) {
-    const existing = await client.users.findByEmail(inputs.email);
+    // A user Tines is deleting is never adopted: wait for it to go, then create a new one.
+    const existing = await userByEmailUnlessBeingDeleted(client, inputs.email, tenant, context.userDeletionWaitMs());
     if (existing) {
       let adopted: TinesUserObject;
       try {
@@ -186,25 +200,38 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   }
 
   const startedAt = Date.now();
-  let user: TinesUserObject;
-  try {
-    user = await createReconciled(
-      () => client.users.create(body),
-      async () => {
-        // A user with this email created around our attempt is the one our lost request made.
-        const found = await client.users.findByEmail(inputs.email);
-        const createdAt = found?.created_at ? Date.parse(found.created_at) : Number.NaN;
-        return found && !(createdAt < startedAt - clockSkewAllowanceMs) ? found : undefined;
-      },
-    );
-  } catch (error) {
-    if (error instanceof TinesApiError && error.isConflictOrValidation) {
-      const existing = await client.users.findByEmail(inputs.email);
-      if (existing) {
-        throw new TinesError(`email: ${emailTakenReason(inputs.email, tenant, existing.id)}`);
+  let user: TinesUserObject | undefined;
+  // Twice at most: a create refused because a user Tines was deleting still held the email is
+  // made again once the deletion is over.
+  for (let attempt = 1; user === undefined; attempt += 1) {
+    try {
+      user = await createReconciled(
+        () => client.users.create(body),
+        async () => {
+          // A user with this email created around our attempt is the one our lost request made;
+          // never one being deleted (deleted by us, or inactive while ours would be active).
+          const found = await client.users.findByEmail(inputs.email);
+          if (!found || deletedByThisProcess(tenant, found) || (inputs.isActive && !found.is_active)) return undefined;
+          const createdAt = found.created_at ? Date.parse(found.created_at) : Number.NaN;
+          return createdAt < startedAt - clockSkewAllowanceMs ? undefined : found;
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof TinesApiError && error.isConflictOrValidation)) throw error;
+      let existing = await client.users.findByEmail(inputs.email);
+      if (existing && attempt === 1 && mayBePendingDeletion(existing, tenant)) {
+        const outcome = await waitForPendingDeletion(client, existing, tenant, context.userDeletionWaitMs());
+        if (outcome.type === "gone") continue;
+        existing = outcome.user;
       }
+      if (existing) {
+        const inactive = existing.is_active
+          ? ""
+          : " (it is deactivated; if it was deleted moments ago, Tines is still deleting it, so run `pulumi up` again shortly)";
+        throw new TinesError(`email: ${emailTakenReason(inputs.email, tenant, existing.id)}${inactive}`);
+      }
+      throw error;
     }
-    throw error;
   }
   // A reconciled create may have found the user made by a request whose answer was lost; make
   // sure it carries every declared field.
@@ -301,6 +328,22 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   return outputs as unknown as Record<string, unknown>;
 }
 
+/**
+ * The user with this email, unless Tines is deleting it: then, after waiting (bounded) for the
+ * deletion to finish, undefined (see provider/pendingDeletions.ts for how it is recognised).
+ */
+async function userByEmailUnlessBeingDeleted(
+  client: TinesClient,
+  email: string,
+  tenant: string,
+  waitMs: number,
+): Promise<TinesUserObject | undefined> {
+  const found = await client.users.findByEmail(email);
+  if (!found || !mayBePendingDeletion(found, tenant)) return found;
+  const outcome = await waitForPendingDeletion(client, found, tenant, waitMs);
+  return outcome.type === "gone" ? undefined : outcome.user;
+}
+
 // Delete -------------------------------------------------------------------------------------------
 
 async function deleteUser(id: string, props: Record<string, unknown>, context: ProviderContext) {
@@ -310,7 +353,9 @@ async function deleteUser(id: string, props: Record<string, unknown>, context: P
     await unlessGone(client.users.update(Number(id), { admin: props.admin === true, is_active: false }));
   } else {
     // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
+    // Remembered, so a create of the same email in this deployment waits for it to go.
     await unlessGone(client.users.delete(Number(id)));
+    recordUserDeletion(context.tenantUrl(), { id: Number(id), created_at: typeof props.createdAt === "string" ? props.createdAt : null });
   }
 }
 

@@ -305,6 +305,7 @@ export class TenantState {
   /** Deactivates the user at once and queues the deletion, as Tines does. */
   deleteUser(id: number): void {
     const user = this.getUser(id);
+    if (user.pending_deletion_at === null) user.updated_at = this.timestamp();
     user.is_active = false;
     user.pending_deletion_at ??= this.now() + this.userDeletionDelayMs;
     this.save();

@@ -1,0 +1,112 @@
+/**
+ * Users that Tines is deleting. Tines deletes a user asynchronously (tines-api.md, "Users"): the
+ * user is deactivated at once and removed later, and its email stays taken until then. The API has
+ * no "pending deletion" flag, so such a user looks exactly like a deactivated one. It must never be
+ * adopted or counted as existing (the state would name a user that vanishes seconds later), and a
+ * create of the same email must wait for it to go. How a pending deletion is recognised, most
+ * certain first:
+ *
+ * 1. This process deleted it (a destroy followed by an up in one deployment, or a replacement
+ *    that deletes first): recorded here by tenant and user id, so it is certain.
+ * 2. Otherwise (a `pulumi destroy`, then a `pulumi up` in a new process), a user that is inactive
+ *    and was changed recently may be one: Tines deactivates a user the moment it is deleted, which
+ *    is a change, and removes it "shortly" after. Whether it is one only shows by watching it: if it
+ *    disappears, it was; if it is still there after the wait, it is a deactivated user. An inactive
+ *    user unchanged for longer than {@link recentChangeMs} is taken as deactivated at once (any
+ *    deletion would long be over), so adopting an old deactivated user costs no wait.
+ * 3. While waiting, a user that disappears (404) was being deleted: the wait is over.
+ *
+ * The wait is bounded (tines:userDeletionWaitSeconds, 60 s by default, and never beyond the
+ * operation's own deadline) and said in the log, so a user who sees `pulumi up` pause knows why.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { TinesError, operationDeadline, type TinesClient, type TinesUserObject } from "../client";
+import { unlessGone } from "./runtime";
+
+/** How recently an inactive user must have changed to be possibly pending deletion. */
+export const recentChangeMs = 15 * 60_000;
+
+/** Time kept free of the operation's deadline for the create that follows the wait. */
+const afterWaitAllowanceMs = 5_000;
+
+/**
+ * Users this process deleted, as `<tenant> <user id> <created_at>`: the creation time as well, so
+ * a tenant that ever gave a new user an old id (a reset simulator does) is not mistaken.
+ */
+const deletedUsers = new Set<string>();
+
+type UserIdentity = Pick<TinesUserObject, "id" | "created_at">;
+
+function deletionKey(tenant: string, user: UserIdentity): string {
+  return `${tenant} ${user.id} ${user.created_at ?? ""}`;
+}
+
+/** Records that this process asked Tines to delete a user: until it is gone, it is pending deletion. */
+export function recordUserDeletion(tenant: string, user: UserIdentity): void {
+  deletedUsers.add(deletionKey(tenant, user));
+}
+
+/** Whether this process deleted the user (so it certainly is, or was, pending deletion). */
+export function deletedByThisProcess(tenant: string, user: UserIdentity): boolean {
+  return deletedUsers.has(deletionKey(tenant, user));
+}
+
+/** Whether a user found in Tines may be one that Tines is deleting (see the file comment). */
+export function mayBePendingDeletion(user: TinesUserObject, tenant: string, now = Date.now()): boolean {
+  if (deletedByThisProcess(tenant, user)) return true;
+  if (user.is_active) return false;
+  const changedAt = user.updated_at ? Date.parse(user.updated_at) : Number.NaN;
+  return Number.isNaN(changedAt) || now - changedAt < recentChangeMs;
+}
+
+/** What a wait for a pending deletion found. */
+export type PendingDeletionOutcome =
+  /** The user is gone: its email is free. */
+  | { type: "gone" }
+  /** The user is still there: deactivated, not being deleted (never for a user this process deleted). */
+  | { type: "deactivated"; user: TinesUserObject };
+
+/**
+ * Waits, bounded, for a user that may be pending deletion to disappear. A user this process
+ * deleted that is still there when the wait ends fails the operation with a message that names the
+ * pending deletion; any other user still there is a deactivated user.
+ *
+ * @param property The input named in the failure (`email`).
+ */
+export async function waitForPendingDeletion(
+  client: TinesClient,
+  user: TinesUserObject,
+  tenant: string,
+  waitMs: number,
+  property = "email",
+): Promise<PendingDeletionOutcome> {
+  const certain = deletedByThisProcess(tenant, user);
+  const remaining = operationDeadline()?.remainingMs();
+  const boundMs = Math.max(0, Math.min(waitMs, remaining === undefined ? waitMs : remaining - afterWaitAllowanceMs));
+  const seconds = Math.round(boundMs / 1000);
+  void pulumi.log.info(
+    certain
+      ? `pulumi-tines: waiting up to ${seconds} s for Tines to finish deleting user ${user.email} (id ${user.id}) in ${tenant}: Tines deletes users asynchronously, and the email stays taken until then`
+      : `pulumi-tines: user ${user.email} (id ${user.id}) in ${tenant} is deactivated and was changed recently, so Tines may be deleting it (deletion is asynchronous); waiting up to ${seconds} s to see whether it disappears`,
+  );
+  const started = Date.now();
+  let current: TinesUserObject | undefined = user;
+  for (let pauseMs = 250; Date.now() - started < boundMs; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, Math.max(0, boundMs - (Date.now() - started)))));
+    current = await unlessGone(client.users.get(user.id));
+    if (current === undefined) {
+      void pulumi.log.info(`pulumi-tines: Tines finished deleting user ${user.email} (id ${user.id}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return { type: "gone" };
+    }
+    // Reactivated meanwhile: whoever did that keeps it; it is not being deleted.
+    if (current.is_active && !certain) return { type: "deactivated", user: current };
+  }
+  if (certain) {
+    throw new TinesError(
+      `${property}: Tines is still deleting the user ${user.email} (id ${user.id}) in ${tenant}, deleted earlier in this deployment: ` +
+        `Tines deletes users asynchronously and the email stays taken until the deletion finishes. Waited ${seconds} s. ` +
+        "Run `pulumi up` again once Tines has finished (usually within a minute), or raise tines:userDeletionWaitSeconds.",
+    );
+  }
+  return { type: "deactivated", user: current ?? user };
+}
