@@ -22,7 +22,7 @@ import {
   type Comparison,
 } from "../provider/inputs";
 import { mayBePendingDeletion, waitForPendingDeletion } from "../provider/pendingDeletions";
-import { createReconciled } from "../provider/reconcile";
+import { createReconciled, settledLookup } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
@@ -330,7 +330,10 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
   assertSameTenant(props.tenant, context, `Team membership ${id}`);
   const { teamId, userId } = parseMembershipId(id);
   const olds = props as Partial<TinesTeamMembershipOutputs>;
-  const found = await findMembership(context.client(), teamId, { userId }, { invitationAccepted: olds.invitationAccepted ?? false });
+  // A membership made a moment ago may not show in the user's team_memberships yet (Tines' writes
+  // are not visible everywhere at once): it is only dropped once repeated reads agree it is gone.
+  const client = context.client();
+  const found = await settledLookup(() => findMembership(client, teamId, { userId }, { invitationAccepted: olds.invitationAccepted ?? false }));
   if (!found) return undefined;
   const outputs = outputsOf(found, teamId, olds.adoptExisting ?? false, context.tenantUrl());
   // Inputs as declared: by id or by email, whichever the state holds.

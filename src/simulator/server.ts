@@ -39,6 +39,8 @@ export interface TinesSimulatorOptions {
   rateLimits?: Partial<SimulatorRateLimits>;
   /** How long a deleted user stays visible before disappearing, in ms. Default 1000. */
   userDeletionDelayMs?: number;
+  /** How long a new user, membership or template stays out of lists, in ms. Default 0. */
+  listingDelayMs?: number;
   /** How the tenant normalises what it stores and echoes (letter case, nulls, key order, numbers, permissions). None by default. */
   normalisation?: SimulatorNormalisation;
   /** Seed of the fault-injection random draws. Default 1. */
@@ -107,6 +109,7 @@ export async function startTinesSimulator(options: TinesSimulatorOptions = {}): 
     statePath: options.statePath,
     userDeletionDelayMs: options.userDeletionDelayMs,
     normalisation: options.normalisation,
+    listingDelayMs: options.listingDelayMs,
   });
   if (state.listTeams("all").length === 0) {
     for (const name of options.seedTeams ?? []) state.createTeam(name);
@@ -281,6 +284,7 @@ export async function startTinesSimulator(options: TinesSimulatorOptions = {}): 
     reset(): void {
       state.reset();
       state.normalisation = { ...options.normalisation };
+      state.listingDelayMs = options.listingDelayMs ?? 0;
       log.length = 0;
       windows.clear();
       faults.set({});

@@ -146,6 +146,12 @@ export interface TenantStateOptions {
   statePath?: string;
   /** How long a deleted user stays visible (deactivated) before disappearing, in ms. Default 1000. */
   userDeletionDelayMs?: number;
+  /**
+   * How long a new user, membership or template stays out of lists (the users list, a team's
+   * members, a user's `team_memberships`, the template search) after it is created, in ms: a write
+   * that is not visible at once everywhere. A GET by id sees it at once. Default 0.
+   */
+  listingDelayMs?: number;
   /** The clock, for tests. */
   now?: () => number;
 }
@@ -158,10 +164,15 @@ export class TenantState {
   userDeletionDelayMs: number;
   /** How the tenant normalises what it stores and echoes; tests may change it at any time. */
   normalisation: SimulatorNormalisation;
+  /** How long a new object stays out of lists, in ms (see {@link TenantStateOptions.listingDelayMs}). */
+  listingDelayMs: number;
+  /** When each object that lists may not show yet was created, by `user:<id>`, `template:<id>`, `member:<team>/<user>`. */
+  private readonly createdAtMs = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(options: TenantStateOptions = {}) {
     this.normalisation = { ...options.normalisation };
+    this.listingDelayMs = options.listingDelayMs ?? 0;
     this.statePath = options.statePath;
     this.userDeletionDelayMs = options.userDeletionDelayMs ?? 1000;
     this.now = options.now ?? Date.now;
@@ -178,6 +189,7 @@ export class TenantState {
   /** Forgets everything (the file too, when persisted). */
   reset(): void {
     this.data = emptyData();
+    this.createdAtMs.clear();
     this.save();
   }
 
@@ -198,6 +210,17 @@ export class TenantState {
     return new Date(this.now()).toISOString();
   }
 
+  /** Notes a new object's creation, for {@link listed}. */
+  private created(key: string): void {
+    if (this.listingDelayMs > 0) this.createdAtMs.set(key, this.now());
+  }
+
+  /** Whether lists show this object yet (with {@link listingDelayMs}, not until that long after its creation). */
+  private listed(key: string): boolean {
+    const at = this.createdAtMs.get(key);
+    return at === undefined || this.now() - at >= this.listingDelayMs;
+  }
+
   /** Removes users whose deletion delay has passed, and their memberships. */
   private purgeDeletedUsers(): void {
     const now = this.now();
@@ -216,7 +239,7 @@ export class TenantState {
   /** Every user, in id order. */
   listUsers(filter?: string): SimulatedUser[] {
     this.purgeDeletedUsers();
-    return this.data.users.filter((user) => filter !== "TENANT_OWNER" || user.admin);
+    return this.data.users.filter((user) => (filter !== "TENANT_OWNER" || user.admin) && this.listed(`user:${user.id}`));
   }
 
   /** One user or a 404. */
@@ -239,7 +262,7 @@ export class TenantState {
     const result: Array<{ team_id: number; team_name: string; role: string }> = [];
     for (const team of this.data.teams) {
       const membership = this.data.memberships[String(team.id)]?.[String(userId)];
-      if (membership) result.push({ team_id: team.id, team_name: team.name, role: membership.role });
+      if (membership && this.listed(`member:${team.id}/${userId}`)) result.push({ team_id: team.id, team_name: team.name, role: membership.role });
     }
     return result;
   }
@@ -273,6 +296,7 @@ export class TenantState {
       pending_deletion_at: null,
     };
     this.data.users.push(user);
+    this.created(`user:${user.id}`);
     this.data.outbox.push({ to: user.email, kind: "tenant", at });
     this.save();
     return user;
@@ -401,7 +425,7 @@ export class TenantState {
     this.purgeDeletedUsers();
     const members = this.data.memberships[String(teamId)] ?? {};
     return this.data.users
-      .filter((user) => members[String(user.id)] !== undefined)
+      .filter((user) => members[String(user.id)] !== undefined && this.listed(`member:${teamId}/${user.id}`))
       .map((user) => this.memberView(user, members[String(user.id)]!));
   }
 
@@ -457,6 +481,7 @@ export class TenantState {
     const members = (this.data.memberships[String(teamId)] ??= {});
     if (members[String(user.id)]) throw new SimulatorHttpError(422, { error: "User is already a member of this team" });
     members[String(user.id)] = { role, invitation_accepted: user.invitation_accepted };
+    this.created(`member:${teamId}/${user.id}`);
     this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
     this.save();
     return this.memberView(user, members[String(user.id)]!);
@@ -498,6 +523,7 @@ export class TenantState {
     const term = search?.toLowerCase();
     return this.data.templates.filter(
       (template) =>
+        this.listed(`template:${template.id}`) &&
         (term === undefined || template.name.toLowerCase().includes(term)) &&
         (folderId === undefined || template.folder_id === folderId),
     );
@@ -544,6 +570,7 @@ export class TenantState {
       action_inputs: fields.action_inputs ?? [],
     };
     this.data.templates.push(template);
+    this.created(`template:${template.id}`);
     this.save();
     return template;
   }
