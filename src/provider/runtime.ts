@@ -158,12 +158,11 @@ export function createResourceProvider(implementation: ResourceImplementation): 
 }
 
 /**
- * An error for a create that made an object in Tines but could not finish: the host records the
- * object in state under `id` with these outputs (pulumi's ErrorResourceInitFailed), so it is
- * neither lost nor made twice by the next `pulumi up`.
+ * An error after a write that left an object in Tines in some state: the host hands `id` and
+ * `properties` (what Tines holds) to the engine (pulumi's ErrorResourceInitFailed), which records
+ * them in the stack, so the object is neither lost nor misdescribed.
  */
-export class PartialCreateError extends TinesError {
-  override name = "PartialCreateError";
+abstract class PartialWriteError extends TinesError {
   /** Read by the dynamic-provider host. */
   readonly id: string;
   /** Read by the dynamic-provider host. */
@@ -171,8 +170,8 @@ export class PartialCreateError extends TinesError {
   /** Read by the dynamic-provider host. */
   readonly reasons: string[];
 
-  constructor(id: string, properties: object, cause: Error) {
-    super(`${cause.message} (the object was created in Tines with id ${id} and is recorded in the stack)`, { cause });
+  constructor(message: string, id: string, properties: object, cause: Error) {
+    super(message, { cause });
     this.id = id;
     this.properties = plainJson(properties) as Record<string, unknown>;
     this.reasons = [cause.message];
@@ -180,24 +179,27 @@ export class PartialCreateError extends TinesError {
 }
 
 /**
- * An error for an update that Tines answered without applying all of it (see `unappliedWrite` in
- * inputs.ts): the host hands `properties`, what Tines now holds, to the engine as the resource's
- * new outputs (pulumi's ErrorResourceInitFailed), so the state says what Tines holds and the next
- * `pulumi up` shows the change that is still to make.
+ * An error for a create that made an object in Tines but could not finish: the object is recorded
+ * in state under `id` with these outputs, so it is neither lost nor made twice by the next
+ * `pulumi up`.
  */
-export class PartialUpdateError extends TinesError {
-  override name = "PartialUpdateError";
-  /** Read by the dynamic-provider host. */
-  readonly id: string;
-  /** Read by the dynamic-provider host. */
-  readonly properties: Record<string, unknown>;
-  /** Read by the dynamic-provider host. */
-  readonly reasons: string[];
+export class PartialCreateError extends PartialWriteError {
+  override name = "PartialCreateError";
 
   constructor(id: string, properties: object, cause: Error) {
-    super(cause.message, { cause });
-    this.id = id;
-    this.properties = plainJson(properties) as Record<string, unknown>;
-    this.reasons = [cause.message];
+    super(`${cause.message} (the object was created in Tines with id ${id} and is recorded in the stack)`, id, properties, cause);
+  }
+}
+
+/**
+ * An error for an update that Tines answered without applying all of it (see `unappliedWrite` in
+ * inputs.ts): the state records what Tines now holds, so the next `pulumi up` shows the change that
+ * is still to make.
+ */
+export class PartialUpdateError extends PartialWriteError {
+  override name = "PartialUpdateError";
+
+  constructor(id: string, properties: object, cause: Error) {
+    super(cause.message, id, properties, cause);
   }
 }

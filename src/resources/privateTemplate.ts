@@ -391,7 +391,7 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   assertSameTenant(olds.tenant, context, `Private template ${id}`);
   const inputs = news as unknown as TinesPrivateTemplateInputs;
   const client = context.client();
-  if (inputs.teamId !== undefined && inputs.teamId !== olds.teamId) {
+  if (inputs.teamId !== undefined && changedProperties(olds, news, ["teamId"]).length > 0) {
     // Moving resets access to team-only; the update below sends the declared access again.
     await client.templates.move(id, { team_id: inputs.teamId, folder_id: inputs.folderId ?? null });
   }

@@ -18,6 +18,7 @@ import {
   flag,
   positiveIntegerId,
   requiredText,
+  sameMeaning,
   unappliedWrite,
   type Comparison,
 } from "../provider/inputs";
@@ -172,7 +173,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
     const existing = await unlessUserBeingDeleted(client, await findMembership(client, inputs.teamId, who), tenant, context.userDeletionWaitMs());
-    if (existing && existing.role === inputs.role) return verifiedCreate(existing, inputs, tenant);
+    if (existing && sameMeaning(existing.role, inputs.role)) return verifiedCreate(existing, inputs, tenant);
     if (existing) {
       // Taking over with another role: Tines has no role update, so remove and invite again; if
       // the invitation then fails, put the member back as they were.
@@ -197,7 +198,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
           ),
         async () => {
           const found = await findMembership(client, inputs.teamId, who);
-          return found?.role === inputs.role ? found : undefined;
+          return found && sameMeaning(found.role, inputs.role) ? found : undefined;
         },
       );
     } catch (error) {

@@ -20,7 +20,12 @@ beforeAll(async () => {
   simulator = await startTinesSimulator({ userDeletionDelayMs: deletionDelayMs, seedTeams: ["Security Operations"] });
   const config = { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey };
   [host, otherProcess, impatient] = await Promise.all([startHost(), startHost(), startHost({ TINES_USER_DELETION_WAIT_SECONDS: "1" })]);
-  await Promise.all([host.configure(config), otherProcess.configure(config), impatient.configure(config)]);
+  // The other process checks previews against the tenant, as a user with preview checks on.
+  await Promise.all([
+    host.configure(config),
+    otherProcess.configure({ ...config, "tines:previewChecks": "true" }),
+    impatient.configure(config),
+  ]);
   client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
 });
 beforeEach(() => {
@@ -48,9 +53,10 @@ describe("Tines deletes users asynchronously: a user being deleted is never adop
     expect(again.outputs).toMatchObject({ email: "ada@example.com", isActive: true });
   });
 
-  it("an up in another process, after a destroy, waits for the deletion too", async () => {
+  it("an up in another process, after a destroy, waits for the deletion too; its preview does not count the user as existing", async () => {
     const { state } = await engine().up("User", "ada", { email: "ada@example.com" });
     await engine().destroy(state);
+    expect((await engine(otherProcess).preview("User", "ada", { email: "ada@example.com" })).operation).toBe("create");
     const { state: again } = await engine(otherProcess).up("User", "ada", { email: "ada@example.com" });
     expect(again.id).not.toBe(state.id);
     expect(simulator.state.listUsers().map((user) => String(user.id))).toEqual([again.id]);

@@ -32,6 +32,16 @@ describe("a write that Tines did not apply is never reported as done", () => {
     expect(updated.outputs.description).toBe("New words");
   });
 
+  it("a template create answered without a declared property fails naming it, and the template is recorded, not lost", async () => {
+    tines.simulator.setFaults({
+      rules: [{ method: "POST", action: { type: "replaceBody", body: (real) => JSON.stringify({ ...JSON.parse(real), description: null }) } }],
+    });
+    const error = (await failureOf(tines.engine.up("PrivateTemplate", "ip", ipLookup))) as ProviderHostError;
+    const [template] = tines.simulator.state.listTemplates();
+    expect(error.message).toContain(`description: Tines answered the create but still holds ""`);
+    expect(error.partialId).toBe(template!.id);
+  });
+
   it("a tenant permission the tenant silently drops fails the create, and the user is recorded, not lost", async () => {
     tines.simulator.state.normalisation = { supportedTenantPermissions: ["AUDIT_LOG_READ"] };
     const error = (await failureOf(
