@@ -16,6 +16,8 @@
  *    deletion would long be over), so adopting an old deactivated user costs no wait.
  * 3. While waiting, a user that disappears (404) was being deleted: the wait is over.
  *
+ * A user this process deactivated (deletionMode "deactivate") is known not to be being deleted.
+ *
  * The wait is bounded (tines:userDeletionWaitSeconds, 60 s by default, and never beyond the
  * operation's own deadline) and said in the log, so a user who sees `pulumi up` pause knows why.
  */
@@ -46,6 +48,14 @@ export function recordUserDeletion(tenant: string, user: UserIdentity): void {
   deletedUsers.add(deletionKey(tenant, user));
 }
 
+/** Users this process deactivated (deletionMode "deactivate"), keyed as {@link deletedUsers}: certainly not being deleted. */
+const deactivatedUsers = new Set<string>();
+
+/** Records that this process deactivated a user without deleting it. */
+export function recordUserDeactivation(tenant: string, user: UserIdentity): void {
+  deactivatedUsers.add(deletionKey(tenant, user));
+}
+
 /** Whether this process deleted the user (so it certainly is, or was, pending deletion). */
 export function deletedByThisProcess(tenant: string, user: UserIdentity): boolean {
   return deletedUsers.has(deletionKey(tenant, user));
@@ -54,7 +64,7 @@ export function deletedByThisProcess(tenant: string, user: UserIdentity): boolea
 /** Whether a user found in Tines may be one that Tines is deleting (see the file comment). */
 export function mayBePendingDeletion(user: TinesUserObject, tenant: string, now = Date.now()): boolean {
   if (deletedByThisProcess(tenant, user)) return true;
-  if (user.is_active) return false;
+  if (user.is_active || deactivatedUsers.has(deletionKey(tenant, user))) return false;
   const changedAt = user.updated_at ? Date.parse(user.updated_at) : Number.NaN;
   return Number.isNaN(changedAt) || now - changedAt < recentChangeMs;
 }

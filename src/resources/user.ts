@@ -25,7 +25,13 @@ import {
   unappliedWrite,
   type Comparison,
 } from "../provider/inputs";
-import { deletedByThisProcess, mayBePendingDeletion, recordUserDeletion, waitForPendingDeletion } from "../provider/pendingDeletions";
+import {
+  deletedByThisProcess,
+  mayBePendingDeletion,
+  recordUserDeactivation,
+  recordUserDeletion,
+  waitForPendingDeletion,
+} from "../provider/pendingDeletions";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
@@ -349,13 +355,16 @@ async function userByEmailUnlessBeingDeleted(
 async function deleteUser(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `User ${id}`);
   const client = context.client();
+  const identity = { id: Number(id), created_at: typeof props.createdAt === "string" ? props.createdAt : null };
   if (props.deletionMode === "deactivate") {
     await unlessGone(client.users.update(Number(id), { admin: props.admin === true, is_active: false }));
+    // Deactivated, not deleted: adopting it again in this deployment needs no wait.
+    recordUserDeactivation(context.tenantUrl(), identity);
   } else {
     // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
     // Remembered, so a create of the same email in this deployment waits for it to go.
     await unlessGone(client.users.delete(Number(id)));
-    recordUserDeletion(context.tenantUrl(), { id: Number(id), created_at: typeof props.createdAt === "string" ? props.createdAt : null });
+    recordUserDeletion(context.tenantUrl(), identity);
   }
 }
 
