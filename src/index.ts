@@ -11,5 +11,6 @@ export * from "./lookups";
 export { TinesClient } from "./client";
 export * from "./client/errors";
 export { tinesActionInputTypes, tinesAgentTypes, tinesDefaultRoles, tinesReadAccessValues } from "./client/schemas";
+export type { TinesDefaultRole, TinesRoleName } from "./client/schemas";
 export type { TinesConnectionSettings } from "./client/settings";
 export type { TransportOptions } from "./client/transport";

@@ -9,8 +9,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, type TinesClient } from "../client";
-import { changedProperties, checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
+import { TinesApiError, TinesError, type TinesClient, type TinesRoleName } from "../client";
+import { changedProperties, checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, teamRole } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
@@ -33,8 +33,11 @@ export interface TinesTeamMembershipArgs {
   userId?: pulumi.Input<number | string>;
   /** The user's email: invites by email, creating the tenant user (and an invitation email) if needed. */
   email?: pulumi.Input<string>;
-  /** The role on the team: `VIEWER` (default), `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER` or a custom role's name. */
-  role?: pulumi.Input<string>;
+  /**
+   * The role on the team: `VIEWER` (default), `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER` or a custom
+   * role's name. Tines' own roles are upper case: `"editor"` fails the check ("did you mean EDITOR?").
+   */
+  role?: pulumi.Input<TinesRoleName>;
   /** When the user is already on the team, take the membership over (changing the role if needed) instead of failing. */
   adoptExisting?: pulumi.Input<boolean>;
 }
@@ -67,7 +70,7 @@ const membershipInputsSchema = z.strictObject({
   teamId: positiveIntegerId,
   userId: positiveIntegerId.optional(),
   email: emailAddress.optional(),
-  role: requiredText(100).default("VIEWER"),
+  role: teamRole("VIEWER"),
   adoptExisting: flag(false),
 });
 
