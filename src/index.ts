@@ -4,6 +4,8 @@
  * Resources: {@link TinesUser}, {@link TinesTeamMembership}, {@link TinesPrivateTemplate}.
  * The REST client and the local simulator are exported for programs and tests that need them.
  */
+// First: on a Node.js too old, fail with one clear sentence before any dependency loads.
+import "./nodeVersion";
 export * from "./resources/user";
 export * from "./resources/teamMembership";
 export * from "./resources/privateTemplate";
