@@ -93,7 +93,7 @@ describe("examples", () => {
     expect(simulator.state.listUsers()).toHaveLength(usersBefore);
   });
 
-  it("bootstrap: with preview checks on, a preview reports each resource's tenant problem once", async () => {
+  it("bootstrap: preview checks are on by default (a tenant and a key only), and a preview reports each resource's tenant problem once", async () => {
     const rosterPath = join(workDirectory, "checked.yaml");
     simulator.state.createUser({ email: "taken.by.hand@example.com" });
     writeRoster(rosterPath, (roster) => {
@@ -103,7 +103,9 @@ describe("examples", () => {
       ];
     });
     const checked = options(rosterPath, join(workDirectory, "checked.json"));
-    const result = await runProgramInChildProcess({ ...checked, config: { ...checked.config, "tines:previewChecks": "true" }, preview: true });
+    expect(Object.keys(checked.config).sort()).toEqual(["tines-bootstrap:roster", "tines:apiKey", "tines:tenant"]);
+    const result = await runProgramInChildProcess({ ...checked, preview: true });
+    expect(result.exitCode).toBe(1);
     expect(result.errors).toHaveLength(2);
     expect(result.errors[0]).toContain("email: a Tines user with the email taken.by.hand@example.com already exists");
     expect(result.errors[1]).toContain('role: "TEAM_ADMNI" is not a role');
