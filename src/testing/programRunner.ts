@@ -181,9 +181,18 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
  * of a resource error already reported in its own words.
  */
 function rootErrors(errors: string[]): string[] {
-  const unique = [...new Set(errors)];
+  const unique = [...new Set(errors.map(withoutRepeatedWrappers))];
   const roots = unique.filter((error) => !/failed to register new resource/.test(error));
   return roots.length > 0 ? roots : unique;
+}
+
+/**
+ * A message with the SDK's input wrapper once: it prefixes `error serializing property "<name>": `
+ * to the one error object every resource awaiting a failed input shares, once per resource.
+ * (pulumi-tines' own errors keep one wrapper themselves; this covers errors of the program's code.)
+ */
+function withoutRepeatedWrappers(message: string): string {
+  return message.replace(/(error serializing property "[^"]*": )(?:error serializing property "[^"]*": )+/g, "$1");
 }
 
 /**
