@@ -76,6 +76,12 @@ describe("the CLI-free program runner, when a program fails, behaves as the Pulu
     expect(tenantContents()).toEqual(before);
   });
 
+  it("an error of the program's own code, awaited by three resources, is reported once with one wrapper", async () => {
+    const preview = await runProgramInChildProcess({ ...options("own.json", { "team-lookup:mode": "own-lookup" }), preview: true });
+    expect(preview.exitCode).toBe(1);
+    expect(preview.errors).toEqual(['error serializing property "teamId": the program\'s own lookup failed']);
+  });
+
   it("a preview shows the warnings the provider logs", async () => {
     const preview = await runProgramInChildProcess({ ...options("warnings.json", {}), preview: true });
     expect(preview.errors).toEqual([]);
