@@ -80,7 +80,7 @@ describe("examples", () => {
     expect(simulator.state.teamMembershipsOf(simulator.state.findUserByEmail("new.person@example.com")!.id)).toEqual([
       { team_id: 2, team_name: "IT Operations", role: "EDITOR" },
     ]);
-  });
+  }, 120_000); // two program runs, each starting a host: slow on a loaded machine
 
   it("bootstrap: a team the tenant does not have stops the program with its name, before any change", async () => {
     const rosterPath = join(workDirectory, "missing-team.yaml");
