@@ -15,8 +15,11 @@ let installOutput: string;
 
 beforeAll(async () => {
   programDirectory = mkdtempSync(join(tmpdir(), "pulumi-tines-program-"));
-  // The package as it is published: `npm run pack` stages it with a cleaned package.json.
-  execFileSync("npm", ["run", "--silent", "pack", "--", programDirectory], { cwd: repositoryRoot, stdio: "ignore" });
+  // The package as it is published: `npm run pack` builds, then stages it with a cleaned
+  // package.json and packs it. `npm test` has just built dist, so only the packing step runs here.
+  const packScript = JSON.parse(readFileSync(join(repositoryRoot, "package.json"), "utf8")).scripts.pack as string;
+  expect(packScript).toBe("npm run build && node dist/packaging/pack.js");
+  execFileSync(process.execPath, [join(repositoryRoot, "dist", "packaging", "pack.js"), programDirectory], { cwd: repositoryRoot, stdio: "ignore" });
   const tarball = readdirSync(programDirectory).find((file) => file.endsWith(".tgz"))!;
   writeFileSync(
     join(programDirectory, "package.json"),
