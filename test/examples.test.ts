@@ -107,6 +107,8 @@ describe("examples", () => {
     const result = await runProgramInChildProcess({ ...checked, preview: true });
     expect(result.exitCode).toBe(1);
     expect(result.errors).toHaveLength(2);
+    // Each resource is named once, by its URN, not by its name and then its URN again.
+    for (const error of result.errors) expect(error).toMatch(/^urn:pulumi:dev::tines-bootstrap::[^ ]+::(user|membership)-[^ ]+: (email|role): /);
     expect(result.errors[0]).toContain("email: a Tines user with the email taken.by.hand@example.com already exists");
     expect(result.errors[1]).toContain('role: "TEAM_ADMNI" is not a role');
   });

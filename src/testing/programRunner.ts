@@ -127,7 +127,8 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                 return { id: result.state.id, state: result.state.outputs };
               } catch (error) {
                 const message = (error as Error).message;
-                errors.push(`${args.name}: ${message}`);
+                // A check failure already starts with the resource's URN: name it once.
+                errors.push(message.startsWith(urn) ? message : `${args.name}: ${message}`);
                 record({ urn, kind, name: args.name, operation: before ? "update" : "create", error: message });
                 throw error;
               }
