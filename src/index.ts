@@ -4,6 +4,8 @@
  * Resources: {@link TinesUser}, {@link TinesTeamMembership}, {@link TinesPrivateTemplate}.
  * The REST client and the local simulator are exported for programs and tests that need them.
  */
+// First: on a Node.js too old, fail with one clear sentence before any dependency loads.
+import "./nodeVersion";
 export * from "./resources/user";
 export * from "./resources/teamMembership";
 export * from "./resources/privateTemplate";
@@ -11,5 +13,6 @@ export * from "./lookups";
 export { TinesClient } from "./client";
 export * from "./client/errors";
 export { tinesActionInputTypes, tinesAgentTypes, tinesDefaultRoles, tinesReadAccessValues } from "./client/schemas";
+export type { TinesDefaultRole, TinesRoleName } from "./client/schemas";
 export type { TinesConnectionSettings } from "./client/settings";
 export type { TransportOptions } from "./client/transport";

@@ -80,7 +80,7 @@ describe("examples", () => {
     expect(simulator.state.teamMembershipsOf(simulator.state.findUserByEmail("new.person@example.com")!.id)).toEqual([
       { team_id: 2, team_name: "IT Operations", role: "EDITOR" },
     ]);
-  });
+  }, 120_000); // two program runs, each starting a host: slow on a loaded machine
 
   it("bootstrap: a team the tenant does not have stops the program with its name, before any change", async () => {
     const rosterPath = join(workDirectory, "missing-team.yaml");
@@ -93,7 +93,7 @@ describe("examples", () => {
     expect(simulator.state.listUsers()).toHaveLength(usersBefore);
   });
 
-  it("bootstrap: with preview checks on, a preview reports each resource's tenant problem once", async () => {
+  it("bootstrap: preview checks are on by default (a tenant and a key only), and a preview reports each resource's tenant problem once", async () => {
     const rosterPath = join(workDirectory, "checked.yaml");
     simulator.state.createUser({ email: "taken.by.hand@example.com" });
     writeRoster(rosterPath, (roster) => {
@@ -103,8 +103,12 @@ describe("examples", () => {
       ];
     });
     const checked = options(rosterPath, join(workDirectory, "checked.json"));
-    const result = await runProgramInChildProcess({ ...checked, config: { ...checked.config, "tines:previewChecks": "true" }, preview: true });
+    expect(Object.keys(checked.config).sort()).toEqual(["tines-bootstrap:roster", "tines:apiKey", "tines:tenant"]);
+    const result = await runProgramInChildProcess({ ...checked, preview: true });
+    expect(result.exitCode).toBe(1);
     expect(result.errors).toHaveLength(2);
+    // Each resource is named once, by its URN, not by its name and then its URN again.
+    for (const error of result.errors) expect(error).toMatch(/^urn:pulumi:dev::tines-bootstrap::[^ ]+::(user|membership)-[^ ]+: (email|role): /);
     expect(result.errors[0]).toContain("email: a Tines user with the email taken.by.hand@example.com already exists");
     expect(result.errors[1]).toContain('role: "TEAM_ADMNI" is not a role');
   });

@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,20 +10,25 @@ import { repositoryRoot } from "./helpers/host";
 
 let programDirectory: string;
 let simulator: TinesSimulator;
+/** What npm printed while installing the tarball into the program. */
+let installOutput: string;
 
 beforeAll(async () => {
   programDirectory = mkdtempSync(join(tmpdir(), "pulumi-tines-program-"));
-  // The package as it would be published (dist was built by `npm test`).
-  execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", programDirectory], { cwd: repositoryRoot, stdio: "ignore" });
+  // The package as it is published: `npm run pack` builds, then stages it with a cleaned
+  // package.json and packs it. `npm test` has just built dist, so only the packing step runs here.
+  const packScript = JSON.parse(readFileSync(join(repositoryRoot, "package.json"), "utf8")).scripts.pack as string;
+  expect(packScript).toBe("npm run build && node dist/packaging/pack.js");
+  execFileSync(process.execPath, [join(repositoryRoot, "dist", "packaging", "pack.js"), programDirectory], { cwd: repositoryRoot, stdio: "ignore" });
   const tarball = readdirSync(programDirectory).find((file) => file.endsWith(".tgz"))!;
   writeFileSync(
     join(programDirectory, "package.json"),
     JSON.stringify({ name: "tines-program", private: true, dependencies: { "pulumi-tines": `file:./${tarball}` } }),
   );
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts"], {
-    cwd: programDirectory,
-    stdio: "ignore",
-  });
+  // As a user installs it: scripts allowed, so npm says what it thinks of ours.
+  const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: programDirectory, encoding: "utf8" });
+  installOutput = `${install.stdout}${install.stderr}`;
+  expect(install.status, installOutput).toBe(0);
   simulator = await startTinesSimulator({ seedTeams: ["Security Operations"], userDeletionDelayMs: 0 });
 }, 300_000);
 
@@ -36,6 +41,15 @@ describe("the packed package in a fresh Pulumi program", () => {
   it("ships only the build and the README", () => {
     const installed = realpathSync(join(programDirectory, "node_modules", "pulumi-tines"));
     expect(readdirSync(installed).sort()).toEqual(["README.md", "dist", "package.json"]);
+  });
+
+  it("installs without a warning about pulumi-tines: no build-on-install script, no dependency on itself", () => {
+    const installed = JSON.parse(readFileSync(join(programDirectory, "node_modules", "pulumi-tines", "package.json"), "utf8"));
+    expect(installed.scripts?.prepare).toBeUndefined();
+    expect(installed.scripts).toBeUndefined();
+    expect(installed.devDependencies?.["pulumi-tines"]).toBeUndefined();
+    expect(installed.dependencies["pulumi-tines"]).toBeUndefined();
+    expect(installOutput.split("\n").filter((line) => /warn/i.test(line) && line.includes("pulumi-tines"))).toEqual([]);
   });
 
   it("runs the whole lifecycle through the host, loading the provider from the program's node_modules", async () => {

@@ -27,9 +27,54 @@ export interface TinesRequestDescription {
   path: string;
 }
 
-/** The base class of every error this package throws about Tines. */
+/**
+ * The base class of every error this package throws about Tines.
+ *
+ * Its message is wrapped at most once. The Pulumi SDK prefixes the message of an error that fails
+ * a resource's input (`error serializing property "teamId": ...`) on the error object itself, once
+ * for every resource that awaited the same rejected lookup, so a lookup shared by three resources
+ * would read `error serializing property "teamId": error serializing property "teamId": ...`. The
+ * first wrapper says where the error surfaced; the repeats say nothing, so they are dropped.
+ */
 export class TinesError extends Error {
   override name = "TinesError";
+  #wrappedMessage: string | undefined;
+  #ownMessage = "";
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // `message` is an own data property set by Error; the accessors below take over from here.
+    delete (this as { message?: string }).message;
+    this.#ownMessage = message ?? "";
+  }
+
+  override get message(): string {
+    return this.#wrappedMessage ?? this.#ownMessage;
+  }
+
+  override set message(value: string) {
+    if (this.#wrappedMessage === undefined && value.endsWith(this.#ownMessage) && value !== this.#ownMessage) {
+      this.#wrappedMessage = value;
+    } else if (this.#wrappedMessage === undefined || !value.endsWith(this.#wrappedMessage)) {
+      // Not a wrapper of the current text: a real replacement.
+      this.#ownMessage = value;
+      this.#wrappedMessage = undefined;
+    }
+  }
+}
+
+/** Where the provider reads the API key, for messages about a refused key. */
+const apiKeySettings = "stack config `tines:apiKey` (`pulumi config set --secret tines:apiKey <key>`) or the TINES_API_KEY environment variable";
+
+/** What to do about an answer of this kind, appended to its message; empty when the message says enough. */
+function adviceFor(kind: TinesErrorKind): string {
+  if (kind === "unauthorized") {
+    return (
+      `Tines refused the API key: check the key in ${apiKeySettings}. ` +
+      "A personal API key stops working when its user is deactivated (or deleted): create a key for an active user, or a tenant-owner key."
+    );
+  }
+  return "";
 }
 
 /**
@@ -66,7 +111,9 @@ export class TinesApiError extends TinesError {
   }) {
     const { request, status, tinesMessage, attempts } = options;
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    super(`Tines API ${request.method} ${request.path} failed${tries}: ${status} ${tinesMessage}`.trim());
+    const failure = `Tines API ${request.method} ${request.path} failed${tries}: ${status} ${tinesMessage}`.trim();
+    const advice = adviceFor(errorKindOf(status));
+    super(advice === "" ? failure : `${failure}${/[.!?]$/.test(failure) ? "" : "."} ${advice}`);
     this.status = status;
     this.method = request.method;
     this.path = request.path;

@@ -9,6 +9,15 @@ import { z } from "zod";
 /** The roles every tenant has (the four that appear in documented payloads). */
 export const tinesDefaultRoles = ["VIEWER", "EDITOR", "TEAM_ADMIN", "CASE_MANAGER"] as const;
 
+/** One of the roles every tenant has. */
+export type TinesDefaultRole = (typeof tinesDefaultRoles)[number];
+
+/**
+ * A team role's name: an editor completes Tines' own roles, and any custom role's name is
+ * accepted too (`string & {}` keeps the literals from collapsing into `string`).
+ */
+export type TinesRoleName = TinesDefaultRole | (string & {});
+
 /** The documented `agent_type` values of a template. */
 export const tinesAgentTypes = [
   "Agents::EmailAgent",

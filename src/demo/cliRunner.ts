@@ -23,6 +23,7 @@ export function findPulumiCli(): string | undefined {
 /** The parts of `pulumi preview/up --json` the demo reads (Pulumi's PreviewDigest). */
 interface PreviewDigest {
   steps?: Array<{ op: string; urn: string; replaceReasons?: string[] }>;
+  diagnostics?: Array<{ message?: string; severity?: string }>;
 }
 
 /** Pulumi's step operations, as the demo names them; `delete-replaced` is the tail of a replace. */
@@ -47,6 +48,8 @@ export class PulumiCliRunner implements DemoRunner {
     repositoryRoot: string,
     workDirectory: string,
     private readonly config: Record<string, string>,
+    /** Called with each warning the run reported. */
+    private readonly onWarning: (warning: string) => void = () => {},
   ) {
     this.programDirectory = join(workDirectory, "program");
     cpSync(sourceProgramDirectory, this.programDirectory, { recursive: true });
@@ -59,6 +62,10 @@ export class PulumiCliRunner implements DemoRunner {
       PULUMI_CONFIG_PASSPHRASE: "pulumi-tines-demo",
       PULUMI_SKIP_UPDATE_CHECK: "true",
     };
+  }
+
+  command(name: "up" | "preview" | "destroy"): string {
+    return `pulumi ${name}`;
   }
 
   private pulumiCommand(args: string[]): string {
@@ -106,6 +113,9 @@ export class PulumiCliRunner implements DemoRunner {
       };
       steps.push(demoStep);
       onStep(demoStep);
+    }
+    for (const diagnostic of digest.diagnostics ?? []) {
+      if (diagnostic.severity === "warning" && diagnostic.message) this.onWarning(diagnostic.message.trim());
     }
     if (result.status !== 0) throw new Error(`pulumi ${command.join(" ")} failed:\n${result.stderr || result.stdout}`);
     return steps;

@@ -9,6 +9,8 @@ export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replac
 
 /** What the demo needs from a way of running the program. */
 export interface DemoRunner {
+  /** How this runner carries out a Pulumi command (`up`, `preview`, `destroy`), as the demo's headings name it. */
+  command(name: "up" | "preview" | "destroy"): string;
   up(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
@@ -21,7 +23,13 @@ export class HostRunner implements DemoRunner {
     private readonly statePath: string,
     private readonly config: Record<string, string>,
     private readonly projectName: string,
+    /** Called with each warning the provider logged. */
+    private readonly onWarning: (warning: string) => void = () => {},
   ) {}
+
+  command(name: "up" | "preview" | "destroy"): string {
+    return `${name} (CLI-free runner, no Pulumi CLI)`;
+  }
 
   private async run(mode: { preview?: boolean; destroy?: boolean }, onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
     const result = await runProgramInChildProcess(
@@ -35,6 +43,7 @@ export class HostRunner implements DemoRunner {
       },
       onStep,
     );
+    for (const warning of result.warnings) this.onWarning(warning);
     if (result.errors.length > 0) throw new Error(result.errors.join("\n"));
     return result.steps;
   }

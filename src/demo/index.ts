@@ -10,51 +10,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { TinesClient } from "../client";
 import { seedTenant, seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "../simulator";
 import { findPulumiCli, PulumiCliRunner } from "./cliRunner";
+import { describeStep, describeTenant, describeWarning } from "./format";
 import { HostRunner, type DemoRunner, type DemoStep } from "./hostRunner";
 
 const repositoryRoot = join(__dirname, "..", "..");
 const programDirectory = join(repositoryRoot, "examples", "bootstrap");
 const projectName = "tines-bootstrap";
 
-function describeStep(step: DemoStep): string {
-  const symbol = { create: "+", update: "~", replace: "+-", delete: "-", same: " " }[step.operation];
-  const why = step.replaces?.length ? ` (replaced: ${step.replaces.join(", ")} changed)` : "";
-  return `  ${symbol} ${step.operation.padEnd(7)} ${step.kind.padEnd(15)} ${step.name}${why}${step.error ? `\n      failed: ${step.error}` : ""}`;
-}
-
 async function printTenant(simulator: TinesSimulator): Promise<void> {
-  const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
-  try {
-    const [users, teams, templates] = await Promise.all([
-      client.users.listAll({ includeTeamMemberships: true }),
-      client.teams.list(),
-      client.templates.list(),
-    ]);
-    console.log(`\nThe tenant ${simulator.url} now holds:`);
-    console.log(`  Users (${users.length})`);
-    for (const user of users) {
-      const flags = [user.admin ? "tenant owner" : undefined, user.is_active ? "active" : "deactivated", ...(user.tenant_permissions ?? [])];
-      console.log(`    ${String(user.id).padStart(3)}  ${user.email.padEnd(32)} ${`${user.first_name ?? ""} ${user.last_name ?? ""}`.padEnd(16)} ${flags.filter(Boolean).join(", ")}`);
-    }
-    console.log("  Team memberships");
-    for (const team of teams) {
-      const members = await client.teams.listMembers(team.id);
-      console.log(`    ${team.name} (team ${team.id}): ${members.map((member) => `${member.email} as ${member.role}`).join("; ")}`);
-    }
-    console.log(`  Private templates (${templates.length})`);
-    for (const template of templates) {
-      const inputs = (template.action_inputs ?? []).map((input) => `${input.name}:${input.type}`).join(", ");
-      console.log(`    ${template.id}  "${template.name}", team ${template.team_id ?? "none"}, ${template.read_access} access, inputs ${inputs}`);
-    }
-    const outbox = simulator.state.snapshot().outbox;
-    console.log(`  Invitation emails sent so far: ${outbox.length}`);
-    for (const mail of outbox.slice(-6)) console.log(`    to ${mail.to} (${mail.kind === "team" ? `team ${mail.team_id}` : "tenant"})`);
-  } finally {
-    await client.close();
-  }
+  for (const line of await describeTenant(simulator)) console.log(line);
 }
 
 function expect(condition: boolean, reason: string): void {
@@ -77,17 +43,17 @@ async function main(): Promise<void> {
   writeFileSync(rosterPath, readFileSync(join(programDirectory, "roster.yaml")));
   const config = { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, [`${projectName}:roster`]: rosterPath };
   const runner: DemoRunner = pulumiCli
-    ? new PulumiCliRunner(pulumiCli, programDirectory, repositoryRoot, workDirectory, config)
-    : new HostRunner(programDirectory, join(workDirectory, "state.json"), config, projectName);
+    ? new PulumiCliRunner(pulumiCli, programDirectory, repositoryRoot, workDirectory, config, (warning) => console.log(describeWarning(warning)))
+    : new HostRunner(programDirectory, join(workDirectory, "state.json"), config, projectName, (warning) => console.log(describeWarning(warning)));
   const print = (step: DemoStep) => console.log(describeStep(step));
 
   try {
-    console.log("\n[1/5] pulumi up: deploying the roster (3 people on 2 teams, and a private template)");
+    console.log(`\n[1/5] ${runner.command("up")}: deploying the roster (3 people on 2 teams, and a private template)`);
     const first = await runner.up(print);
     expect(first.filter((step) => step.operation === "create").length === 8, "the first run should create 3 users, 4 memberships and 1 template");
     await printTenant(simulator);
 
-    console.log("\n[2/5] pulumi up again with the same roster: nothing should change");
+    console.log(`\n[2/5] ${runner.command("up")} again with the same roster: nothing should change`);
     const second = await runner.up(print);
     expect(second.every((step) => step.operation === "same"), "the second run changed something");
     console.log("  no changes: the tenant matches the stack");
@@ -98,7 +64,7 @@ async function main(): Promise<void> {
     roster.people = roster.people.filter((person) => !person.email.startsWith("alan"));
     roster.people.push({ email: "katherine.johnson@example.com", firstName: "Katherine", lastName: "Johnson", teams: { "IT Operations": "VIEWER" } } as never);
     writeFileSync(rosterPath, stringifyYaml(roster));
-    console.log("pulumi preview:");
+    console.log(`${runner.command("preview")}:`);
     const plan = await runner.preview(print);
     const changed = plan.filter((step) => step.operation !== "same");
     expect(
@@ -109,7 +75,7 @@ async function main(): Promise<void> {
     );
     expect(simulator.state.findUserByEmail("katherine.johnson@example.com") === undefined, "the preview changed the tenant");
 
-    console.log("\n[4/5] pulumi up: applying the edit");
+    console.log(`\n[4/5] ${runner.command("up")}: applying the edit`);
     const applied = await runner.up(print);
     expect(applied.every((step) => !step.error), "applying the edit failed");
     expect(simulator.state.findUserByEmail("alan.turing@example.com") === undefined, "Alan should be gone");
@@ -119,7 +85,7 @@ async function main(): Promise<void> {
     );
     await printTenant(simulator);
 
-    console.log("\n[5/5] pulumi destroy: cleaning up");
+    console.log(`\n[5/5] ${runner.command("destroy")}: cleaning up`);
     await runner.destroy(print);
     const left = simulator.state.listUsers().map((user) => user.email);
     expect(left.length === 1 && left[0] === seededOwnerEmail, `only the tenant owner should remain, found ${left.join(", ")}`);

@@ -86,9 +86,18 @@ export class ProviderConfiguration {
     return tenant;
   }
 
-  /** Whether checks may read the tenant (`tines:previewChecks` / `TINES_PREVIEW_CHECKS`): off unless "true". */
+  /**
+   * Whether checks may read the tenant (`tines:previewChecks` / `TINES_PREVIEW_CHECKS`): on unless
+   * set to "false" (or "0", "no", "off"), so a preview catches what would fail the deploy. Whether
+   * they can run at all (a tenant and a key are set) is the caller's question.
+   */
   previewChecksEnabled(): boolean {
-    return /^(true|1|yes)$/i.test(this.value(configurationSources.previewChecks) ?? "");
+    const text = this.value(configurationSources.previewChecks);
+    if (text === undefined || /^(true|1|yes|on)$/i.test(text)) return true;
+    if (/^(false|0|no|off)$/i.test(text)) return false;
+    throw new TinesConfigurationError(
+      `${configurationSources.previewChecks.config} (or ${configurationSources.previewChecks.environment}) must be true or false, got "${text}"`,
+    );
   }
 
   /** The bound of one operation in ms (`tines:operationTimeoutSeconds`), {@link defaultOperationTimeoutMs} by default. */

@@ -3,6 +3,8 @@
  * .resourceProvider(kind)`. Kept stable across releases, because state written by one release is
  * refreshed and deleted by later ones.
  */
+// First: on a Node.js too old, fail with one clear sentence before any dependency loads.
+import "../nodeVersion";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TinesResourceKind } from "./registration";
 import { createResourceProvider, type ResourceImplementation } from "./runtime";

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { TinesError, formatIssuePath } from "../client";
+import { TinesError, formatIssuePath, tinesDefaultRoles, type TinesDefaultRole } from "../client";
 
 /**
  * The string the engine sends in place of a value not known yet (in preview). Never validate it:
@@ -25,7 +25,7 @@ export function containsUnknown(value: unknown): boolean {
 /** A check failure of one property, as the engine shows it. */
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 
-/** A failure found across properties, after the schema passed. */
+/** A failure found across properties (run whether or not each property passed on its own). */
 export interface CrossFieldFailure {
   property: string;
   reason: string;
@@ -34,7 +34,9 @@ export interface CrossFieldFailure {
 /**
  * Validates `news` (minus `__provider`) with `schema`, skipping properties whose value is unknown,
  * then runs `crossField` on the parsed values. Returns the normalised inputs (defaults applied,
- * unknown values passed through) and every failure at once.
+ * unknown values passed through) and every failure at once: when some properties fail on their
+ * own, `crossField` still runs on the others (a property that failed is passed among
+ * `unknownKeys`, so no rule is judged on a value already reported as wrong).
  */
 export function checkInputs<Shape extends z.ZodRawShape, Parsed extends Record<string, unknown>>(
   schema: z.ZodObject<Shape>,
@@ -47,17 +49,25 @@ export function checkInputs<Shape extends z.ZodRawShape, Parsed extends Record<s
   const mask = Object.fromEntries([...unknownKeys].filter((key) => key in schema.shape).map((key) => [key, true as const]));
   const result = (unknownKeys.size > 0 ? schema.partial(mask as never) : schema).safeParse(known);
   if (!result.success) {
-    return {
-      inputs: given,
-      failures: result.error.issues.flatMap((issue) =>
-        issue.code === "unrecognized_keys"
-          ? issue.keys.map((key) => ({
-              property: formatIssuePath([...issue.path, key]),
-              reason: "is not an input of this resource (check the spelling)",
-            }))
-          : [{ property: formatIssuePath(issue.path) || "(inputs)", reason: issue.message }],
-      ),
-    };
+    const failures: CheckFailure[] = result.error.issues.flatMap((issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => ({
+            property: formatIssuePath([...issue.path, key]),
+            reason: "is not an input of this resource (check the spelling)",
+          }))
+        : [{ property: formatIssuePath(issue.path) || "(inputs)", reason: issue.message }],
+    );
+    // The rules across properties still run, on each property that passed alone.
+    const failed = new Set(result.error.issues.map((issue) => String(issue.path[0] ?? "")));
+    const values: Record<string, unknown> = {};
+    for (const [key, property] of Object.entries(schema.shape) as Array<[string, z.ZodType]>) {
+      if (unknownKeys.has(key) || failed.has(key)) continue;
+      const parsed = property.safeParse(known[key]);
+      if (parsed.success) values[key] = parsed.data;
+      else failed.add(key);
+    }
+    failures.push(...crossField(values as Parsed, new Set([...unknownKeys, ...failed])));
+    return { inputs: given, failures };
   }
   const parsed = result.data as Parsed;
   const failures = crossField(parsed, unknownKeys);
@@ -102,6 +112,44 @@ export const positiveIntegerId = z.unknown().transform((value, context) => {
   }
   return number;
 });
+
+/**
+ * A refinement for a list: each entry that repeats an earlier one is reported at its own index
+ * (`duplicates <list>[first]`). `key` picks what must be unique (the entry itself by default),
+ * `field` the property of the entry that holds it.
+ */
+export function reportDuplicates<Item>(list: string, key: (item: Item) => unknown = (item) => item, field?: string) {
+  return (items: Item[], context: z.RefinementCtx) => {
+    const firstIndex = new Map<unknown, number>();
+    items.forEach((item, index) => {
+      const value = key(item);
+      const first = firstIndex.get(value);
+      if (first === undefined) {
+        firstIndex.set(value, index);
+        return;
+      }
+      context.addIssue({
+        code: "custom",
+        path: field === undefined ? [index] : [index, field],
+        message: `duplicates ${list}[${first}]${field === undefined ? "" : `.${field}`}`,
+      });
+    });
+  };
+}
+
+/**
+ * A team role: one of Tines' own (tines-api.md, "Roles": VIEWER, EDITOR, TEAM_ADMIN,
+ * CASE_MANAGER) or a custom role's name, which may be anything else. A name that differs from one
+ * of Tines' own only in letter case is a typo Tines would refuse at deploy time, so it fails here.
+ */
+export function teamRole(defaultRole: TinesDefaultRole) {
+  return requiredText(100)
+    .default(defaultRole)
+    .superRefine((role, context) => {
+      const meant = tinesDefaultRoles.find((each) => each !== role && each === role.toUpperCase());
+      if (meant !== undefined) context.addIssue({ code: "custom", message: `"${role}" is not a role; did you mean ${meant}?` });
+    });
+}
 
 /** An email address, trimmed, at most 254 characters. */
 export const emailAddress = z

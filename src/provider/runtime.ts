@@ -31,7 +31,7 @@ export interface TenantOutputs {
 export interface ResourceImplementation {
   check(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
   /**
-   * With preview checks on, after `check` passed: what the tenant says about the checked inputs
+   * With preview checks on (the default when a key is set), after `check` passed: what the tenant says about the checked inputs
    * (values unknown in preview still hold the placeholder and must be skipped). `isNew` is true for
    * a resource not yet in the stack.
    */
@@ -116,6 +116,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
     },
     async check(olds, news) {
       const result = implementation.check(olds ?? {}, news ?? {});
+      // An input that fails offline fails without a request; tenant checks are on unless turned off.
       if (result.failures.length > 0 || !implementation.checkAgainstTenant || !configuration.previewChecksEnabled()) return result;
       // Without settings the deploy will say so; preview checks only add to a preview that can run.
       let client: TinesClient;

@@ -1,8 +1,11 @@
 /**
- * Opt-in checks against the tenant during `check` (stack config `tines:previewChecks: true`, or
- * `TINES_PREVIEW_CHECKS=true`): what would fail at deploy time (a team that does not exist, a role
- * that is not a role, an email that already has a user) fails the preview instead, naming the
- * property; what will happen but is no error (an invitation email) is a warning.
+ * Checks against the tenant during `check`, on by default whenever a tenant and an API key are
+ * configured (stack config `tines:previewChecks: false`, or `TINES_PREVIEW_CHECKS=false`, turns
+ * them off; without a key they cannot run and only the offline checks do): what would fail at
+ * deploy time (a team that does not exist, a role that is not a role, an email that already has a
+ * user) fails the preview instead, naming the property, before anything is created; what will
+ * happen but is no error (an invitation email) is a warning. They run only on inputs that passed
+ * the offline checks, so a wrong input fails without any request.
  *
  * Cost stays flat as a stack grows: the teams, the roles and the user directory (with each user's
  * team memberships) are each fetched at most once per host process, that is per deployment, and

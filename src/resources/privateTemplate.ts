@@ -26,6 +26,7 @@ import {
   optionalText,
   plainJson,
   positiveIntegerId,
+  reportDuplicates,
   requiredText,
   sameMeaning,
   unappliedWrite,
@@ -165,7 +166,7 @@ const templateInputsSchema = z.strictObject({
   teamId: positiveIntegerId.optional(),
   folderId: positiveIntegerId.optional(),
   readAccess: z.enum(readAccessValues, { error: `must be one of ${readAccessValues.join(", ")}` }).optional(),
-  sharedTeamSlugs: z.array(requiredText(100), { error: "must be a list of team slugs" }).default([]),
+  sharedTeamSlugs: z.array(requiredText(100), { error: "must be a list of team slugs" }).default([]).superRefine(reportDuplicates("sharedTeamSlugs")),
   actionInputs: z
     .array(actionInputSchema, { error: "must be a list of action inputs" })
     .max(100, "must hold at most 100 action inputs")
@@ -184,14 +185,8 @@ const templateInputsSchema = z.strictObject({
           message: `a template takes at most one CREDENTIAL input (actionInputs[${credentials[0]}] is one already)`,
         });
       }
-      const seen = new Map<string, number>();
+      reportDuplicates<{ name: string }>("actionInputs", (input) => input.name, "name")(inputs, context);
       inputs.forEach((input, index) => {
-        const first = seen.get(input.name);
-        if (first !== undefined) {
-          context.addIssue({ code: "custom", path: [index, "name"], message: `duplicates actionInputs[${first}].name` });
-        } else {
-          seen.set(input.name, index);
-        }
         if (input.data !== undefined && !dataKeysByType[input.type]) {
           context.addIssue({
             code: "custom",

@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, type TinesClient } from "../client";
+import { TinesApiError, TinesError, type TinesClient, type TinesRoleName } from "../client";
 import {
   changedProperties,
   checkInputs,
@@ -17,8 +17,8 @@ import {
   emailAddress,
   flag,
   positiveIntegerId,
-  requiredText,
   sameMeaning,
+  teamRole,
   unappliedWrite,
   type Comparison,
 } from "../provider/inputs";
@@ -46,8 +46,11 @@ export interface TinesTeamMembershipArgs {
   userId?: pulumi.Input<number | string>;
   /** The user's email: invites by email, creating the tenant user (and an invitation email) if needed. */
   email?: pulumi.Input<string>;
-  /** The role on the team: `VIEWER` (default), `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER` or a custom role's name. */
-  role?: pulumi.Input<string>;
+  /**
+   * The role on the team: `VIEWER` (default), `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER` or a custom
+   * role's name. Tines' own roles are upper case: `"editor"` fails the check ("did you mean EDITOR?").
+   */
+  role?: pulumi.Input<TinesRoleName>;
   /** When the user is already on the team, take the membership over (changing the role if needed) instead of failing. */
   adoptExisting?: pulumi.Input<boolean>;
 }
@@ -80,7 +83,7 @@ const membershipInputsSchema = z.strictObject({
   teamId: positiveIntegerId,
   userId: positiveIntegerId.optional(),
   email: emailAddress.optional(),
-  role: requiredText(100).default("VIEWER"),
+  role: teamRole("VIEWER"),
   adoptExisting: flag(false),
 });
 

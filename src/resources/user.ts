@@ -21,6 +21,7 @@ import {
   emailAddress,
   flag,
   optionalText,
+  reportDuplicates,
   requiredText,
   unappliedWrite,
   type Comparison,
@@ -109,8 +110,10 @@ const userInputsSchema = z.strictObject({
     .array(requiredText(100), { error: "must be a list of permission names" })
     .max(100, "must hold at most 100 permissions")
     .default([])
+    // A permission listed twice is a slip in the program (two edits of one list), so it is named.
+    .superRefine(reportDuplicates("tenantPermissions"))
     // Order carries no meaning in Tines: keep one canonical order so diffs show real changes only.
-    .transform((permissions) => [...new Set(permissions)].sort()),
+    .transform((permissions) => [...permissions].sort()),
   isActive: flag(true),
   deletionMode: z.enum(["delete", "deactivate"], { error: 'must be "delete" or "deactivate"' }).default("delete"),
   adoptExisting: flag(false),

@@ -7,6 +7,11 @@
  * State is kept in a JSON file between runs; resources no longer declared are deleted, memberships
  * first. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
  * entry point for callers.
+ *
+ * It exists so the tests, the benchmark and the demo can run real programs where the Pulumi CLI is
+ * not installed; a user's own programs run with the Pulumi CLI. Where a program fails it does what
+ * the engine does: the run fails with the program's error, and nothing is deleted, because what the
+ * program did not get to declare is not known to be unwanted.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -53,8 +58,12 @@ export interface ProgramRunResult {
   steps: ProgramStep[];
   /** The program's exports, resolved (unknown in a preview of new resources: null). */
   outputs: Record<string, unknown>;
-  /** Errors that stopped resources (check failures, Tines refusals); empty on success. */
+  /** Errors that stopped resources (check failures, Tines refusals) or the program; empty on success. */
   errors: string[];
+  /** The warnings the provider logged (preview checks' findings, for example), once each. */
+  warnings: string[];
+  /** The runner process's exit code, set by {@link runProgramInChildProcess}: non-zero when the run failed. */
+  exitCode?: number;
 }
 
 interface StackState {
@@ -118,7 +127,8 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                 return { id: result.state.id, state: result.state.outputs };
               } catch (error) {
                 const message = (error as Error).message;
-                errors.push(`${args.name}: ${message}`);
+                // A check failure already starts with the resource's URN: name it once.
+                errors.push(message.startsWith(urn) ? message : `${args.name}: ${message}`);
                 record({ urn, kind, name: args.name, operation: before ? "update" : "create", error: message });
                 throw error;
               }
@@ -161,7 +171,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       }
     }
     if (!options.preview) writeFileSync(options.statePath, JSON.stringify({ resources: [...next.values()] }, null, 2));
-    return { steps, outputs, errors: rootErrors(errors) };
+    return { steps, outputs, errors: rootErrors(errors), warnings: warningsOf(host.stderr) };
   } finally {
     await host.stop();
   }
@@ -172,9 +182,30 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
  * of a resource error already reported in its own words.
  */
 function rootErrors(errors: string[]): string[] {
-  const unique = [...new Set(errors)];
+  const unique = [...new Set(errors.map(withoutRepeatedWrappers))];
   const roots = unique.filter((error) => !/failed to register new resource/.test(error));
   return roots.length > 0 ? roots : unique;
+}
+
+/**
+ * A message with the SDK's input wrapper once: it prefixes `error serializing property "<name>": `
+ * to the one error object every resource awaiting a failed input shares, once per resource.
+ * (pulumi-tines' own errors keep one wrapper themselves; this covers errors of the program's code.)
+ */
+function withoutRepeatedWrappers(message: string): string {
+  return message.replace(/(error serializing property "[^"]*": )(?:error serializing property "[^"]*": )+/g, "$1");
+}
+
+/**
+ * The warnings the provider logged: the dynamic-provider host has no engine to send them to, so it
+ * prints them on its stderr as `warning: [runtime] <text>`.
+ */
+function warningsOf(hostOutput: string): string[] {
+  const warnings = hostOutput.split("\n").flatMap((line) => {
+    const match = /^warning: (?:\[runtime\] )?(.+)$/.exec(line.trim());
+    return match ? [match[1]!] : [];
+  });
+  return [...new Set(warnings)];
 }
 
 /** The engine sends unknown values as a placeholder string; the mock monitor hands them as `unknown`. */
@@ -202,6 +233,10 @@ async function executeProgram(
     const exports = require(resolve(main)) as Record<string, unknown>;
     return ((await outputValue(pulumi.output(exports))) ?? {}) as Record<string, unknown>;
   } finally {
+    // The program is done only when every registration it started has settled, including those
+    // still waiting for an input (a lookup on a slow tenant): the SDK counts them as RPCs under way,
+    // and its own runner waits for them the same way before the engine may compute deletes.
+    await pulumi.runtime.disconnect().catch(() => undefined);
     // Even when the program failed, let every registration under way finish, as the engine does,
     // so each resource's own error is reported and nothing is cut off mid-request.
     for (let settledCount = -1; settledCount !== pending.size; ) {
@@ -253,7 +288,7 @@ export function runProgramInChildProcess(options: ProgramRunOptions, onStep: (st
     });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.once("exit", (code) => {
-      if (result) resolveRun(result);
+      if (result) resolveRun({ ...result, exitCode: code ?? 1 });
       else reject(new Error(`the program runner exited with ${code} before finishing: ${stderr.trim().slice(-2000)}`));
     });
     child.stdin.end(JSON.stringify(options));

@@ -1,19 +1,22 @@
 /**
  * The child-process entry of {@link runProgramInChildProcess}: reads the options as JSON on stdin,
- * prints `step <json>` lines as resources change and a final `result <json>` line.
+ * prints `step <json>` lines as resources change and a final `result <json>` line, and exits 1 when
+ * the run failed.
  */
 import { runProgram, type ProgramRunOptions } from "./programRunner";
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   let input = "";
   for await (const chunk of process.stdin) input += String(chunk);
   const options = JSON.parse(input) as ProgramRunOptions;
   const result = await runProgram(options, (step) => process.stdout.write(`step ${JSON.stringify(step)}\n`));
   process.stdout.write(`result ${JSON.stringify(result)}\n`);
+  // As `pulumi up` does, a run that failed exits non-zero.
+  return result.errors.length > 0 ? 1 : 0;
 }
 
 main().then(
-  () => process.exit(0),
+  (exitCode) => process.exit(exitCode),
   (error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);

@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigures } from "../reliability/harness";
-import { resourceUrn, withProvider } from "../../src/testing/providerHost";
+import { resourceUrn, withProvider, type ProviderHost } from "../../src/testing/providerHost";
 import type { TinesResourceKind } from "../../src/provider/registration";
-import { useProviderHost } from "../helpers/host";
+import { startHost, useProviderHost } from "../helpers/host";
 
 const tines = useProviderHost();
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -36,6 +36,7 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ["an unknown deletion mode", { ...validUser, deletionMode: "archive" }, { deletionMode: '"delete" or "deactivate"' }],
     ["a misspelt input", { ...validUser, emial: "x" }, { emial: "is not an input" }],
     ["several problems at once", { email: "x", admin: "no" }, { email: "not an email", admin: "true or false" }],
+    ["a permission listed twice", { ...validUser, tenantPermissions: ["AUDIT_LOG_READ", "TUNNEL_MANAGE", "AUDIT_LOG_READ"] }, { "tenantPermissions[2]": "duplicates tenantPermissions[0]" }],
   ],
   TeamMembership: [
     ["a missing team", { userId: 2 }, { teamId: "is required" }],
@@ -51,6 +52,10 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ["a role of the wrong type", { ...validMembership, role: 3 }, { role: "must be a string" }],
     ["an oversized role", { ...validMembership, role: "R".repeat(101) }, { role: "at most 100 characters" }],
     ["adoptExisting as a string", { ...validMembership, adoptExisting: "true" }, { adoptExisting: "must be true or false" }],
+    ["one of Tines' roles in the wrong case", { ...validMembership, role: "editor" }, { role: '"editor" is not a role; did you mean EDITOR?' }],
+    ["another of Tines' roles in the wrong case", { ...validMembership, role: "Team_Admin" }, { role: '"Team_Admin" is not a role; did you mean TEAM_ADMIN?' }],
+    ["a bad team id and neither userId nor email, both at once", { teamId: "abc" }, { teamId: "must be a positive integer", userId: "give exactly one of userId and email" }],
+    ["a role in the wrong case and both userId and email, both at once", { teamId: 1, userId: 2, email: "ada@example.com", role: "viewer" }, { role: "did you mean VIEWER?", userId: "give exactly one of userId and email" }],
   ],
   PrivateTemplate: [
     ["every required input missing", {}, { name: "is required", vendor: "is required", product: "is required", agentType: "must be one of", agentOptions: "must be a JSON object" }],
@@ -70,6 +75,8 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ["an unknown action input type", { ...validTemplate, actionInputs: [{ name: "a", type: "FILE" }] }, { "actionInputs[0].type": "must be one of TEXT" }],
     ["an action input without a name", { ...validTemplate, actionInputs: [{ type: "TEXT" }] }, { "actionInputs[0].name": "is required" }],
     ["two action inputs of one name", { ...validTemplate, actionInputs: [{ name: "a", type: "TEXT" }, { name: "a", type: "NUMBER" }] }, { "actionInputs[1].name": "duplicates actionInputs[0].name" }],
+    ["a shared team slug listed twice", { ...validTemplate, readAccess: "SPECIFIC_TEAMS", sharedTeamSlugs: ["it", "soc", "it"] }, { "sharedTeamSlugs[2]": "duplicates sharedTeamSlugs[0]" }],
+    ["a bad name and SPECIFIC_TEAMS without slugs, both at once", { ...validTemplate, name: "", readAccess: "SPECIFIC_TEAMS" }, { name: "must not be empty", sharedTeamSlugs: "must name at least one team" }],
     ["data on a TEXT input", { ...validTemplate, actionInputs: [{ name: "a", type: "TEXT", data: { options: [] } }] }, { "actionInputs[0].data": "only used by OBJECT, OPTION and CODE" }],
   ],
 };
@@ -80,7 +87,8 @@ afterAll(() => {
   recordFigures({ faultClass: "Bad inputs (wrong types, empty, oversized, bad emails and ids, unknown enums, rule breaks)", operations: tried, succeeded: 0, failedClearly: rejected, duplicated: 0, lost: 0, note: "each rejected in check (preview), naming the property, with 0 requests" });
 });
 
-describe.each(Object.entries(cases))("%s rejects bad input in check, naming the property, with no request", (kind, inputs) => {
+// The shared host has a key, so preview checks are on (the default): a bad input still fails offline, with no request.
+describe.each(Object.entries(cases))("%s rejects bad input in check, naming every problem at once, with no request", (kind, inputs) => {
   it.each(inputs)("%s", async (_description, news, expected) => {
     tried += 1;
     const { failures } = await tines.host.check(resourceUrn(kind as TinesResourceKind, "bad"), {}, withProvider(kind as TinesResourceKind, news));
@@ -93,14 +101,22 @@ describe.each(Object.entries(cases))("%s rejects bad input in check, naming the 
   });
 });
 
-describe("check with values unknown in preview", () => {
+describe("check with values unknown in preview (offline checks: tines:previewChecks false)", () => {
+  // The tenant checks of unknown values are specified in previewChecks.test.ts; here only the offline ones run.
+  let offline: ProviderHost;
+  beforeAll(async () => {
+    offline = await startHost();
+    await offline.configure({ "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey, "tines:previewChecks": "false" });
+  });
+  afterAll(() => offline?.stop());
+
   it.each<[TinesResourceKind, Record<string, unknown>]>([
     ["User", { email: unknown, tenantPermissions: ["A", unknown] }],
     ["TeamMembership", { teamId: unknown, userId: unknown }],
     ["TeamMembership", { teamId: 1, email: unknown }],
     ["PrivateTemplate", { ...validTemplate, agentOptions: { url: unknown }, teamId: unknown, readAccess: unknown, sharedTeamSlugs: unknown }],
   ])("%s passes and keeps the placeholder for later", async (kind, news) => {
-    const { failures, inputs } = await tines.host.check(resourceUrn(kind, "preview"), {}, withProvider(kind, news));
+    const { failures, inputs } = await offline.check(resourceUrn(kind, "preview"), {}, withProvider(kind, news));
     expect(failures).toEqual([]);
     for (const [key, value] of Object.entries(news)) {
       if (JSON.stringify(value).includes(unknown)) expect(inputs[key]).toEqual(value);
@@ -109,7 +125,7 @@ describe("check with values unknown in preview", () => {
   });
 
   it("still reports the known properties that are wrong", async () => {
-    const { failures } = await tines.host.check(resourceUrn("User", "p"), {}, withProvider("User", { email: unknown, admin: "no" }));
+    const { failures } = await offline.check(resourceUrn("User", "p"), {}, withProvider("User", { email: unknown, admin: "no" }));
     expect(failures).toEqual([{ property: "admin", reason: "must be true or false" }]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../src/testing/engine";
+import { CheckFailedError, DynamicProviderEngine, EngineDeployment } from "../../src/testing/engine";
 import { resourceUrn, withProvider, type ProviderHost } from "../../src/testing/providerHost";
 import type { TinesResourceKind } from "../../src/provider/registration";
 import { startHost } from "../helpers/host";
@@ -21,11 +21,14 @@ afterAll(async () => {
   await simulator.stop();
 });
 
-/** A fresh host (fresh tenant facts), configured like a stack with `tines:previewChecks: true`. */
-async function hostWithChecks(config: Record<string, string> = {}): Promise<ProviderHost> {
-  const host = await startHost();
+/**
+ * A fresh host (fresh tenant facts), configured like a stack with a tenant and an API key and
+ * nothing else: preview checks are on by default.
+ */
+async function hostWithChecks(config: Record<string, string> = {}, environment: Record<string, string> = {}): Promise<ProviderHost> {
+  const host = await startHost(environment);
   hosts.push(host);
-  await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true", ...config });
+  await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, ...config });
   return host;
 }
 
@@ -33,12 +36,70 @@ function check(host: ProviderHost, kind: TinesResourceKind, news: Record<string,
   return host.check(resourceUrn(kind, "checked"), olds, withProvider(kind, news));
 }
 
-describe("preview checks against the tenant (tines:previewChecks: true)", () => {
-  it("are off by default: check stays offline", async () => {
+describe("preview checks against the tenant (on by default with a tenant and an API key)", () => {
+  it("are on by default: a role that is not a role and a team that does not exist fail the preview, before anything is created", async () => {
+    const host = await hostWithChecks();
+    const engine = new DynamicProviderEngine(host);
+    const deployment = new EngineDeployment(engine, 4);
+    // `pulumi up` previews first: every resource is checked before anything is changed.
+    const registrations = [
+      deployment.preview("User", "ada", { email: "ada@example.com" }),
+      deployment.preview("TeamMembership", "ada-secops", { teamId: 1, email: "ada@example.com", role: "RESPONDER" }),
+      deployment.preview("TeamMembership", "ada-red-team", { teamId: 42, email: "ada@example.com" }),
+    ];
+    const results = await Promise.allSettled(registrations);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "rejected"]);
+    const failures = results.flatMap((result) => (result.status === "rejected" ? (result.reason as CheckFailedError).failures : []));
+    expect(failures).toEqual([
+      { property: "role", reason: `"RESPONDER" is not a role in ${simulator.url} (its roles: VIEWER, EDITOR, TEAM_ADMIN, CASE_MANAGER)` },
+      { property: "teamId", reason: `team 42 does not exist in ${simulator.url}` },
+    ]);
+    expect(simulator.log.filter((entry) => entry.method !== "GET")).toEqual([]);
+    expect(simulator.state.findUserByEmail("ada@example.com")).toBeUndefined();
+  });
+
+  it("are on by default: a preview of a membership fails for a missing team and a role that is not a role, both at once, and creates nothing", async () => {
+    const host = await hostWithChecks();
+    const engine = new DynamicProviderEngine(host);
+    const failure = await engine.preview("TeamMembership", "m", { teamId: 42, email: "new@example.com", role: "RESPONDER" }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CheckFailedError);
+    expect((failure as CheckFailedError).failures.map((each) => each.property)).toEqual(["teamId", "role"]);
+    expect(simulator.log.filter((entry) => entry.method !== "GET")).toEqual([]);
+    expect(simulator.state.findUserByEmail("new@example.com")).toBeUndefined();
+  });
+
+  it("fail a role in the wrong case offline, naming Tines' role, with no request", async () => {
+    const host = await hostWithChecks();
+    simulator.log.length = 0;
+    const { failures } = await check(host, "TeamMembership", { teamId: 42, email: "a@example.com", role: "editor" });
+    expect(failures).toEqual([{ property: "role", reason: '"editor" is not a role; did you mean EDITOR?' }]);
+    // An input that fails offline fails without any request, checks on or not.
+    expect(simulator.log).toHaveLength(0);
+  });
+
+  it("keep any other name for a custom role", async () => {
+    simulator.state.addCustomRole("Editor-in-chief");
+    const host = await hostWithChecks();
+    expect((await check(host, "TeamMembership", { teamId: 1, email: "a@example.com", role: "Editor-in-chief" })).failures).toEqual([]);
+  });
+
+  it("are turned off by tines:previewChecks false: check stays offline", async () => {
     const host = await hostWithChecks({ "tines:previewChecks": "false" });
     simulator.log.length = 0;
     expect((await check(host, "TeamMembership", { teamId: 42, email: "a@example.com" })).failures).toEqual([]);
     expect(simulator.log).toHaveLength(0);
+  });
+
+  it("are turned off by TINES_PREVIEW_CHECKS=false: check stays offline", async () => {
+    const host = await hostWithChecks({}, { TINES_PREVIEW_CHECKS: "false" });
+    simulator.log.length = 0;
+    expect((await check(host, "TeamMembership", { teamId: 42, email: "a@example.com" })).failures).toEqual([]);
+    expect(simulator.log).toHaveLength(0);
+  });
+
+  it("refuse a tines:previewChecks value that is neither true nor false, naming the setting", async () => {
+    const host = await hostWithChecks({ "tines:previewChecks": "sometimes" });
+    await expect(check(host, "User", { email: "a@example.com" })).rejects.toThrow('tines:previewChecks (or TINES_PREVIEW_CHECKS) must be true or false, got "sometimes"');
   });
 
   it("fail a membership on a team that does not exist, or with a role that is not a role", async () => {
@@ -147,7 +208,7 @@ describe("preview checks against the tenant (tines:previewChecks: true)", () => 
   it("leave a preview without settings to the offline checks", async () => {
     const host = await startHost();
     hosts.push(host);
-    await host.configure({ "tines:tenant": simulator.url, "tines:previewChecks": "true" });
+    await host.configure({ "tines:tenant": simulator.url });
     simulator.log.length = 0;
     expect((await check(host, "User", { email: "a@example.com" })).failures).toEqual([]);
     expect(simulator.log).toHaveLength(0);

@@ -21,7 +21,10 @@ const ipLookup = {
 
 describe("TinesPrivateTemplate", () => {
   it("creates a template with one request, defaulting access to the team's", async () => {
-    const { state } = await tines.engine.up("PrivateTemplate", "ip", { ...ipLookup, teamId: 1 });
+    // The preview checks' reads are the check's cost, not the create's: count from the create on.
+    const plan = await tines.engine.preview("PrivateTemplate", "ip", { ...ipLookup, teamId: 1 });
+    tines.simulator.log.length = 0;
+    const { state } = await tines.engine.apply("PrivateTemplate", "ip", plan);
     expect(state.id).toMatch(/^\d+$/);
     expect(state.outputs).toMatchObject({
       templateId: state.id,

