@@ -313,6 +313,7 @@ async function removeMember(client: TinesClient, teamId: number, userId: number)
         throw new TinesError(
           `Cannot remove user ${members[0]!.email} (id ${userId}) from team ${teamId}: Tines refuses to remove the last member of a team. ` +
             "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
+            "when the team is a TinesTeam of this stack, declare its memberships with `deletedWith: team` so they go with it; " +
             "to stop managing this membership without changing Tines, run `pulumi state delete` on it.",
           { cause: error },
         );
