@@ -84,9 +84,6 @@ function nameTakenReason(name: string, tenant: string, roleId: string | undefine
   return `a custom role named ${name} already exists in ${tenant} (role id ${roleId ?? "unknown"}); set adoptExisting: true to manage that role`;
 }
 
-/** Names of the new custom roles this deployment's preview has seen, per tenant, to count against the limit. */
-const plannedRoles = new WeakMap<TenantFacts, Set<string>>();
-
 /**
  * With preview checks on: a new role's name must be free (unless adopting), and the roles this
  * deployment creates must fit in the tenant's 25.
@@ -105,8 +102,7 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     findings.warnings.push(`custom role ${existing.name} already exists in ${facts.tenantUrl}: it will be adopted`);
     return findings;
   }
-  const planned = plannedRoles.get(facts) ?? new Set<string>();
-  plannedRoles.set(facts, planned.add(inputs.name.toLowerCase()));
+  const planned = facts.plannedCustomRoles.add(inputs.name);
   if (custom.length + planned.size > tinesCustomRoleLimit) {
     findings.failures.push({
       property: "name",
@@ -243,9 +239,18 @@ async function deleteRole(id: string, props: Record<string, unknown>, context: P
   assertSameTenant(props.tenant, context, `Custom role ${id}`);
   const client = context.client();
   const name = String(props.name);
-  const holders = (await client.users.listAll({ includeTeamMemberships: true })).flatMap((user) =>
-    (user.team_memberships ?? []).filter((membership) => membership.role === name).map((membership) => ({ user, membership })),
-  );
+  const holdersNow = async () =>
+    (await client.users.listAll({ includeTeamMemberships: true })).flatMap((user) =>
+      (user.team_memberships ?? []).filter((membership) => membership.role === name).map((membership) => ({ user, membership })),
+    );
+  let holders = await holdersNow();
+  // In one `pulumi destroy` the engine deletes the role alongside the teams and users whose
+  // memberships hold it (those memberships went first, or go with their team): give those
+  // deletions, which Tines may finish asynchronously, a few seconds before refusing.
+  for (let wait = 0; holders.length > 0 && wait < holderWaitChecks; wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, holderWaitIntervalMs));
+    holders = await holdersNow();
+  }
   if (holders.length > 0) {
     const teams = [...new Set(holders.map(({ membership }) => `"${membership.team_name ?? membership.team_id}" (team ${membership.team_id})`))];
     throw new TinesError(
@@ -256,6 +261,10 @@ async function deleteRole(id: string, props: Record<string, unknown>, context: P
   }
   await unlessGone(client.roles.delete(id));
 }
+
+/** How often, and how far apart, a role's holders are counted again before its delete is refused. */
+const holderWaitChecks = 4;
+const holderWaitIntervalMs = 1000;
 
 /** The engine-facing behaviour of {@link TinesCustomRole}. */
 export const tinesCustomRoleImplementation: ResourceImplementation = {

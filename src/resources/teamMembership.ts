@@ -101,7 +101,8 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     if (!team) findings.failures.push({ property: "teamId", reason: `team ${inputs.teamId} does not exist in ${tenant}` });
   }
   if (!containsUnknown(inputs.role)) {
-    const roles = (await facts.roles()).map((role) => role.name);
+    // A custom role this deployment creates (checked before this membership) counts as a role.
+    const roles = [...(await facts.roles()).map((role) => role.name), ...facts.plannedCustomRoles];
     if (!roles.includes(inputs.role)) {
       findings.failures.push({ property: "role", reason: `"${inputs.role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})` });
     }
