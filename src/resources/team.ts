@@ -184,9 +184,13 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
   if (props.forceDestroy !== true) {
     const stories = await client.teams.storyCount(Number(id));
     if (stories > 0) {
+      // Memberships declared `deletedWith` this team have already left the stack (the engine skips
+      // their delete when the team is deleted in the same run): say who is still on the team.
+      const members = await unlessGone(client.teams.listMembers(Number(id))).catch(() => undefined);
+      const still = members && members.length > 0 ? ` ${members.length} ${members.length === 1 ? "member is" : "members are"} still on the team in Tines (${members.map((member) => member.email).join(", ")}): memberships declared deletedWith this team are no longer in the stack, so declare them with adoptExisting: true to manage them again.` : "";
       throw new TinesError(
         `Team ${id} ("${String(props.name)}") still holds ${stories} ${stories === 1 ? "story" : "stories"}, which Tines would delete with it. ` +
-          "Move or delete them in Tines first, or set forceDestroy: true on the team (and run `pulumi up`) to delete it with its stories.",
+          `Move or delete them in Tines first, or set forceDestroy: true on the team (and run \`pulumi up\`) to delete it with its stories.${still}`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -86,7 +86,7 @@ describe("TinesTeam", () => {
     const error = await failureOf(tines.engine.destroy(state));
     expect(error.message).toContain("still holds 2 stories");
     expect(error.message).toContain("forceDestroy: true");
-    expect(requests()).toEqual(["GET /api/v1/stories"]);
+    expect(requests()).toEqual(["GET /api/v1/stories", `GET /api/v1/teams/${state.id}/members`]);
     expect(tines.simulator.log[0]!.query).toContain(`team_id=${state.id}`);
     expect(tines.simulator.state.getTeam(Number(state.id))).toBeDefined();
   });
@@ -179,6 +179,21 @@ describe("a stack that makes a team and every one of its members", () => {
     // The memberships went with the team: no remove_member was refused or even sent.
     expect(tines.simulator.countRequests("POST", /remove_member$/)).toBe(0);
     expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
+  });
+
+  it("when the team's delete is refused for its stories, no membership is gone from the state that Tines still holds", async () => {
+    const statePath = join(workDirectory, "stories.json");
+    const up = await run(statePath);
+    expect(up.errors).toEqual([]);
+    const teamId = up.outputs.teamId as number;
+    tines.simulator.state.seedStory(teamId);
+    const destroyed = await run(statePath, {}, true);
+    expect(destroyed.errors.join("\n")).toContain("still holds 1 story");
+    const state = JSON.parse(readFileSync(statePath, "utf8")) as { resources: Array<{ kind: string; id: string }> };
+    expect(state.resources.map((resource) => resource.kind)).toEqual(["Team"]);
+    // The memberships left the stack with deletedWith; their users were deleted by the same destroy,
+    // and with them their places on the team.
+    expect(tines.simulator.state.membersOf(teamId)).toEqual([]);
   });
 
   it("without deletedWith, the last member cannot be removed and the destroy stops with the team and that membership kept", async () => {
