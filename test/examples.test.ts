@@ -91,6 +91,10 @@ describe("examples", () => {
       const statePath = join(workDirectory, "empty-tenant.json");
       writeRoster(rosterPath, () => {});
       const config = { "tines:tenant": empty.url, "tines:apiKey": empty.apiKey, "tines-bootstrap:roster": rosterPath };
+      // With preview checks on, the preview passes: the custom role the stack makes counts as a role.
+      const preview = await runProgramInChildProcess({ programDirectory: bootstrap, statePath, config: { ...config, "tines:previewChecks": "true" }, preview: true });
+      expect(preview.errors).toEqual([]);
+      expect(empty.state.listTeams("all")).toEqual([]);
       const up = await runProgramInChildProcess({ programDirectory: bootstrap, statePath, config });
       expect(up.errors).toEqual([]);
       expect(empty.state.listTeams("all").map((team) => team.name).sort()).toEqual(["Detection Engineering", "IT Operations", "Security Operations"]);
