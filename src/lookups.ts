@@ -106,6 +106,19 @@ function userOf(user: TinesUserObject): TinesUserInfo {
   };
 }
 
+function roleOf(role: TinesRoleObject): TinesRole {
+  return {
+    ...(role.id === undefined ? {} : { id: role.id }),
+    name: role.name,
+    type: role.type ?? null,
+    description: role.description ?? null,
+    permissions: role.permissions ?? [],
+    builder: role.builder ?? null,
+    createdAt: role.created_at ?? null,
+    updatedAt: role.updated_at ?? null,
+  };
+}
+
 /**
  * Finds one team by id or by exact name. Fails when there is none, or when two teams share the
  * name (then look it up by id).
@@ -130,6 +143,25 @@ export async function getTeam(query: { id: number } | { name: string }, options:
     );
   }
   return teamOf(matches[0]!);
+}
+
+/**
+ * Finds one role, Tines' own or custom, by its exact name. Fails when there is none, naming the
+ * roles that exist.
+ *
+ * @example
+ * ```ts
+ * const reviewer = await getRole({ name: "DETECTION_REVIEWER" });
+ * ```
+ */
+export async function getRole(query: { name: string }, options: TinesLookupOptions = {}): Promise<TinesRole> {
+  const client = lookupClient(options);
+  const roles = await client.roles.list();
+  const role = roles.find((each) => each.name === query.name);
+  if (!role) {
+    throw new TinesError(`getRole: no role named "${query.name}" in ${client.tenantUrl} (its roles: ${roles.map((each) => each.name).join(", ")})`);
+  }
+  return roleOf(role);
 }
 
 /**
@@ -167,36 +199,4 @@ export async function listTeams(options: TinesLookupOptions = {}): Promise<Tines
 /** Every role of the tenant: Tines' own and the custom ones. */
 export async function listRoles(options: TinesLookupOptions = {}): Promise<TinesRole[]> {
   return (await lookupClient(options).roles.list()).map(roleOf);
-}
-
-/**
- * Finds one role, Tines' own or custom, by its exact name. Fails when there is none, naming the
- * roles that exist.
- *
- * @example
- * ```ts
- * const reviewer = await getRole({ name: "DETECTION_REVIEWER" });
- * ```
- */
-export async function getRole(query: { name: string }, options: TinesLookupOptions = {}): Promise<TinesRole> {
-  const client = lookupClient(options);
-  const roles = await client.roles.list();
-  const role = roles.find((each) => each.name === query.name);
-  if (!role) {
-    throw new TinesError(`getRole: no role named "${query.name}" in ${client.tenantUrl} (its roles: ${roles.map((each) => each.name).join(", ")})`);
-  }
-  return roleOf(role);
-}
-
-function roleOf(role: TinesRoleObject): TinesRole {
-  return {
-    ...(role.id === undefined ? {} : { id: role.id }),
-    name: role.name,
-    type: role.type ?? null,
-    description: role.description ?? null,
-    permissions: role.permissions ?? [],
-    builder: role.builder ?? null,
-    createdAt: role.created_at ?? null,
-    updatedAt: role.updated_at ?? null,
-  };
 }
