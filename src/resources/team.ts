@@ -182,7 +182,16 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
   assertSameTenant(props.tenant, context, `Team ${id}`);
   const client = context.client();
   if (props.forceDestroy !== true) {
-    const stories = await client.teams.storyCount(Number(id));
+    const stories = await unlessGone(client.teams.storyCount(Number(id)));
+    if (stories === undefined) {
+      // A 404 from the story list: fine if the team is gone; otherwise the guard cannot run, and
+      // the team is not deleted unguarded.
+      if ((await unlessGone(client.teams.get(Number(id)))) === undefined) return;
+      throw new TinesError(
+        `Team ${id} ("${String(props.name)}") was not deleted: Tines did not answer how many stories it holds (GET /api/v1/stories answered 404). ` +
+          "Set forceDestroy: true on the team (and run `pulumi up`) to delete it without counting its stories.",
+      );
+    }
     if (stories > 0) {
       // Memberships declared `deletedWith` this team have already left the stack (the engine skips
       // their delete when the team is deleted in the same run): say who is still on the team.

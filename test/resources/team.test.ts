@@ -91,6 +91,17 @@ describe("TinesTeam", () => {
     expect(tines.simulator.state.getTeam(Number(state.id))).toBeDefined();
   });
 
+  it("does not delete a team unguarded when Tines cannot count its stories", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: "/api/v1/stories", action: { type: "status", status: 404, body: { message: "Not found" } } }] });
+    const error = await failureOf(tines.engine.destroy(state));
+    expect(error.message).toContain("did not answer how many stories it holds");
+    expect(error.message).toContain("forceDestroy: true");
+    expect(tines.simulator.countRequests("DELETE")).toBe(0);
+    tines.simulator.state.deleteTeam(Number(state.id));
+    await tines.engine.destroy(state);
+  });
+
   it("deletes a team that holds stories with forceDestroy, and deleting a team already gone succeeds", async () => {
     const { state } = await tines.engine.up("Team", "detection", { name: "Detection", forceDestroy: true });
     tines.simulator.state.seedStory(Number(state.id));
