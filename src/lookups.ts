@@ -5,7 +5,7 @@
  * environment variables `TINES_TENANT` and `TINES_API_KEY`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TinesError, type TinesClient, type TinesTeamObject, type TinesUserObject } from "./client";
+import { TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
 import { ProviderConfiguration } from "./provider/configuration";
 import { unlessGone } from "./provider/runtime";
 
@@ -17,8 +17,8 @@ export interface TinesLookupOptions {
   apiKey?: string;
 }
 
-/** A team of the tenant. */
-export interface TinesTeam {
+/** A team of the tenant, as a lookup returns it (the resource that makes teams is `TinesTeam`). */
+export interface TinesTeamInfo {
   /** The team id. */
   id: number;
   /** The team's name. */
@@ -46,12 +46,21 @@ export interface TinesUserInfo {
   teamMemberships?: Array<{ teamId: number; teamName: string | null; role: string }>;
 }
 
-/** A role: one of Tines' own, or a custom role of the tenant. */
+/** A role: one of Tines' own, or a custom role of the tenant (tines-api.md, "Roles"). */
 export interface TinesRole {
+  /** A default role's id is its name (`"TEAM_ADMIN"`); a custom role's is numeric (`"123"`). */
   id?: string;
   name: string;
   /** `default`, `custom`, or what Tines says. */
   type: string | null;
+  description: string | null;
+  /** The permissions the role grants (`["ALLOW_ALL"]` for `TEAM_ADMIN`). */
+  permissions: string[];
+  /** Whether the role can edit stories. */
+  builder: boolean | null;
+  createdAt: string | null;
+  /** Null for default roles. */
+  updatedAt: string | null;
 }
 
 function lookupClient(options: TinesLookupOptions): TinesClient {
@@ -68,7 +77,7 @@ function lookupClient(options: TinesLookupOptions): TinesClient {
   return configuration.client();
 }
 
-function teamOf(team: TinesTeamObject): TinesTeam {
+function teamOf(team: TinesTeamObject): TinesTeamInfo {
   return { id: team.id, name: team.name, groups: (team.groups ?? []).map((group) => ({ id: group.id, name: group.name })) };
 }
 
@@ -97,6 +106,19 @@ function userOf(user: TinesUserObject): TinesUserInfo {
   };
 }
 
+function roleOf(role: TinesRoleObject): TinesRole {
+  return {
+    ...(role.id === undefined ? {} : { id: role.id }),
+    name: role.name,
+    type: role.type ?? null,
+    description: role.description ?? null,
+    permissions: role.permissions ?? [],
+    builder: role.builder ?? null,
+    createdAt: role.created_at ?? null,
+    updatedAt: role.updated_at ?? null,
+  };
+}
+
 /**
  * Finds one team by id or by exact name. Fails when there is none, or when two teams share the
  * name (then look it up by id).
@@ -106,7 +128,7 @@ function userOf(user: TinesUserObject): TinesUserInfo {
  * const secops = await getTeam({ name: "Security Operations" });
  * ```
  */
-export async function getTeam(query: { id: number } | { name: string }, options: TinesLookupOptions = {}): Promise<TinesTeam> {
+export async function getTeam(query: { id: number } | { name: string }, options: TinesLookupOptions = {}): Promise<TinesTeamInfo> {
   const client = lookupClient(options);
   if ("id" in query) {
     const team = await unlessGone(client.teams.get(query.id));
@@ -121,6 +143,25 @@ export async function getTeam(query: { id: number } | { name: string }, options:
     );
   }
   return teamOf(matches[0]!);
+}
+
+/**
+ * Finds one role, Tines' own or custom, by its exact name. Fails when there is none, naming the
+ * roles that exist.
+ *
+ * @example
+ * ```ts
+ * const reviewer = await getRole({ name: "DETECTION_REVIEWER" });
+ * ```
+ */
+export async function getRole(query: { name: string }, options: TinesLookupOptions = {}): Promise<TinesRole> {
+  const client = lookupClient(options);
+  const roles = await client.roles.list();
+  const role = roles.find((each) => each.name === query.name);
+  if (!role) {
+    throw new TinesError(`getRole: no role named "${query.name}" in ${client.tenantUrl} (its roles: ${roles.map((each) => each.name).join(", ")})`);
+  }
+  return roleOf(role);
 }
 
 /**
@@ -151,15 +192,11 @@ export async function listUsers(
 }
 
 /** Every team of the tenant the key can see. */
-export async function listTeams(options: TinesLookupOptions = {}): Promise<TinesTeam[]> {
+export async function listTeams(options: TinesLookupOptions = {}): Promise<TinesTeamInfo[]> {
   return (await lookupClient(options).teams.list({ scope: "all" })).map(teamOf);
 }
 
 /** Every role of the tenant: Tines' own and the custom ones. */
 export async function listRoles(options: TinesLookupOptions = {}): Promise<TinesRole[]> {
-  return (await lookupClient(options).roles.list()).map((role) => ({
-    ...(role.id === undefined ? {} : { id: role.id }),
-    name: role.name,
-    type: role.type ?? null,
-  }));
+  return (await lookupClient(options).roles.list()).map(roleOf);
 }

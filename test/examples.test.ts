@@ -34,8 +34,10 @@ function options(rosterPath: string, statePath: string): ProgramRunOptions {
   };
 }
 
-function writeRoster(path: string, edit: (roster: { people: Person[] }) => void): void {
-  const roster = parse(readFileSync(join(bootstrap, "roster.yaml"), "utf8")) as { people: Person[] };
+type Roster = { people: Person[]; teams?: unknown[]; customRoles?: unknown[] };
+
+function writeRoster(path: string, edit: (roster: Roster) => void): void {
+  const roster = parse(readFileSync(join(bootstrap, "roster.yaml"), "utf8")) as Roster;
   edit(roster);
   writeFileSync(path, stringify(roster));
 }
@@ -55,7 +57,7 @@ describe("examples", () => {
     expect(first.errors).toEqual([]);
     const summary = first.outputs.summary as { users: Record<string, number>; memberships: Array<{ role: string }>; templateId: string };
     expect(Object.keys(summary.users).sort()).toEqual(["ada.lovelace@example.com", "alan.turing@example.com", "grace.hopper@example.com"]);
-    expect(summary.memberships).toHaveLength(4);
+    expect(summary.memberships).toHaveLength(6);
     expect(simulator.state.getTemplate(summary.templateId).action_inputs).toHaveLength(3);
 
     // Adding a line adds a user, changing a role replaces that membership, removing a line removes the user.
@@ -82,6 +84,38 @@ describe("examples", () => {
     ]);
   }, 120_000); // two program runs, each starting a host: slow on a loaded machine
 
+  it("bootstrap: an empty tenant gets the roster's teams and custom role first, and one destroy removes everything", async () => {
+    const empty = await startTinesSimulator({ userDeletionDelayMs: 0 });
+    try {
+      const rosterPath = join(workDirectory, "empty-tenant.yaml");
+      const statePath = join(workDirectory, "empty-tenant.json");
+      writeRoster(rosterPath, () => {});
+      const config = { "tines:tenant": empty.url, "tines:apiKey": empty.apiKey, "tines-bootstrap:roster": rosterPath };
+      // With preview checks on, the preview passes: the custom role the stack makes counts as a role.
+      const preview = await runProgramInChildProcess({ programDirectory: bootstrap, statePath, config: { ...config, "tines:previewChecks": "true" }, preview: true });
+      expect(preview.errors).toEqual([]);
+      expect(empty.state.listTeams("all")).toEqual([]);
+      const up = await runProgramInChildProcess({ programDirectory: bootstrap, statePath, config });
+      expect(up.errors).toEqual([]);
+      expect(empty.state.listTeams("all").map((team) => team.name).sort()).toEqual(["Detection Engineering", "IT Operations", "Security Operations"]);
+      const detection = empty.state.listTeams("all").find((team) => team.name === "Detection Engineering")!;
+      expect(empty.state.membersOf(detection.id).map((member) => `${member.email} ${member.role}`).sort()).toEqual([
+        "ada.lovelace@example.com TEAM_ADMIN",
+        "grace.hopper@example.com DETECTION_REVIEWER",
+      ]);
+      // Teams and the role exist before anything uses them: the first create of each kind comes in that order.
+      const firstCreate = (kind: string) => up.steps.findIndex((step) => step.kind === kind && step.operation === "create");
+      expect(firstCreate("TeamMembership")).toBeGreaterThan(Math.max(firstCreate("Team"), firstCreate("CustomRole")));
+      const destroyed = await runProgramInChildProcess({ programDirectory: bootstrap, statePath, config, destroy: true });
+      expect(destroyed.errors).toEqual([]);
+      expect(empty.state.listTeams("all")).toEqual([]);
+      expect(empty.state.listRoles().filter((role) => role.type === "custom")).toEqual([]);
+      expect(empty.state.listUsers()).toEqual([]);
+    } finally {
+      await empty.stop();
+    }
+  });
+
   it("bootstrap: a team the tenant does not have stops the program with its name, before any change", async () => {
     const rosterPath = join(workDirectory, "missing-team.yaml");
     writeRoster(rosterPath, (roster) => {
@@ -97,6 +131,9 @@ describe("examples", () => {
     const rosterPath = join(workDirectory, "checked.yaml");
     simulator.state.createUser({ email: "taken.by.hand@example.com" });
     writeRoster(rosterPath, (roster) => {
+      // The teams and the custom role were made by the first test's stack: this one looks teams up.
+      roster.teams = [];
+      roster.customRoles = [];
       roster.people = [
         { email: "taken.by.hand@example.com", teams: {} },
         { email: "typo@example.com", teams: { "IT Operations": "TEAM_ADMNI" } },

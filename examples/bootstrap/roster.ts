@@ -1,6 +1,6 @@
 /**
- * Reads and checks a roster file (YAML or JSON, by extension): who is in the tenant, on which teams,
- * with which role, and the team's private template. A mistake is reported with the file and the
+ * Reads and checks a roster file (YAML or JSON, by extension): the teams and custom roles the stack
+ * makes, who is in the tenant, on which teams, with which role, and the team's private template. A mistake is reported with the file and the
  * field, before Pulumi registers anything.
  */
 import { readFileSync } from "node:fs";
@@ -44,19 +44,53 @@ const templateSchema = z.strictObject({
     .optional(),
 });
 
+/** A team: created by the stack (a TinesTeam), or `existing: true` to be looked up and left alone. */
+const teamSchema = z.strictObject({
+  name: z.string().trim().min(1),
+  existing: z.boolean().optional(),
+  adoptExisting: z.boolean().optional(),
+  forceDestroy: z.boolean().optional(),
+});
+
+/** A custom role made by the stack (a TinesCustomRole). */
+const customRoleSchema = z.strictObject({
+  name: z.string().trim().min(1),
+  description: z.string().optional(),
+  permissions: z.array(z.string().trim().min(1)).min(1),
+  adoptExisting: z.boolean().optional(),
+});
+
 const rosterSchema = z
-  .strictObject({ people: z.array(personSchema).default([]), template: templateSchema.optional() })
+  .strictObject({
+    teams: z.array(teamSchema).default([]),
+    customRoles: z.array(customRoleSchema).default([]),
+    people: z.array(personSchema).default([]),
+    template: templateSchema.optional(),
+  })
   .superRefine((roster, context) => {
-    const seen = new Set<string>();
-    roster.people.forEach((person, index) => {
-      const email = person.email.toLowerCase();
-      if (seen.has(email)) context.addIssue({ code: "custom", path: ["people", index, "email"], message: `${person.email} is listed twice` });
-      seen.add(email);
+    const listedTwice = (section: string, keys: string[], what: (key: string) => string) => {
+      const seen = new Set<string>();
+      keys.forEach((key, index) => {
+        if (seen.has(key.toLowerCase())) context.addIssue({ code: "custom", path: [section, index], message: `${what(key)} is listed twice` });
+        seen.add(key.toLowerCase());
+      });
+    };
+    listedTwice("people", roster.people.map((person) => person.email), (email) => email);
+    listedTwice("teams", roster.teams.map((team) => team.name), (name) => `team ${name}`);
+    listedTwice("customRoles", roster.customRoles.map((role) => role.name), (name) => `custom role ${name}`);
+    roster.teams.forEach((team, index) => {
+      if (team.existing && (team.adoptExisting || team.forceDestroy)) {
+        context.addIssue({ code: "custom", path: ["teams", index], message: `team ${team.name}: an existing team is never created or deleted by the stack, so adoptExisting and forceDestroy do not apply` });
+      }
     });
   });
 
 /** One person of the roster. */
 export type RosterPerson = z.output<typeof personSchema>;
+/** One team of the roster. */
+export type RosterTeam = z.output<typeof teamSchema>;
+/** One custom role of the roster. */
+export type RosterCustomRole = z.output<typeof customRoleSchema>;
 /** The roster's template. */
 export type RosterTemplate = z.output<typeof templateSchema>;
 /** A whole roster. */
@@ -76,9 +110,17 @@ export function loadRoster(path: string): Roster {
 
 /** Every team name the roster mentions, once, in order of appearance. */
 export function teamNamesOf(roster: Roster): string[] {
-  const names = roster.people.flatMap((person) => Object.keys(person.teams));
+  const names = [...roster.teams.map((team) => team.name), ...roster.people.flatMap((person) => Object.keys(person.teams))];
   if (roster.template?.team) names.push(roster.template.team);
   return [...new Set(names)];
+}
+
+/**
+ * The teams the stack makes (TinesTeam): those under `teams:` not marked `existing`. A team named
+ * only under people or the template is an existing one, looked up by name.
+ */
+export function createdTeamsOf(roster: Roster): RosterTeam[] {
+  return roster.teams.filter((team) => !team.existing);
 }
 
 /** A name fit for a Pulumi resource name: lower case, words joined by `-`. */

@@ -72,6 +72,8 @@ async function requestsPerOperation(simulator: TinesSimulator, engine: DynamicPr
       { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} },
       { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, description: "Changed" },
     ],
+    ["Team", { name: "Bench team" }, { name: "Bench team renamed" }],
+    ["CustomRole", { name: "BENCH_ROLE", permissions: ["STORY_READ"] }, { name: "BENCH_ROLE", permissions: ["STORY_READ"], description: "Changed" }],
   ];
   const rows: OperationCounts[] = [];
   const states: Partial<Record<TinesResourceKind, EngineResourceState>> = {};
@@ -105,6 +107,9 @@ async function requestsPerOperation(simulator: TinesSimulator, engine: DynamicPr
   const adopted = simulator.state.findUserByEmail("adopt.me@example.com")!;
   simulator.state.seedMembership(2, adopted.id, "EDITOR");
   rows[1]!.adopt = await count(() => engine.up("TeamMembership", "adopted", { teamId: 2, userId: adopted.id, role: "EDITOR", adoptExisting: true }));
+  rows[3]!.adopt = await count(() => engine.up("Team", "adopted", { name: "IT Operations", adoptExisting: true }));
+  simulator.state.addCustomRole("ADOPT_ME", { permissions: ["STORY_READ"] });
+  rows[4]!.adopt = await count(() => engine.up("CustomRole", "adopted", { name: "ADOPT_ME", permissions: ["STORY_READ", "STORY_COMMENT"], adoptExisting: true }));
   return { rows, tenantUsers, states };
 }
 
@@ -361,7 +366,9 @@ async function main(): Promise<void> {
       operations.rows.map((row) => [row.resource, row.check, row.diff, row.create, row.read, row.update, row.delete, row.adopt ?? "n/a"]),
     ),
     "",
-    "Targets: check 0 with `tines:previewChecks false` (on, the default, a preview's checks cost what the next table shows, once per deployment), diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption at most 1 + ceil(users / 500) = 5.",
+    "Targets: check 0 with `tines:previewChecks false` (on, the default, a preview's checks cost what the next table shows, once per deployment), diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption at most 1 + ceil(users / 500) = 5. " +
+      "A team's create and delete take 2: its name is looked up first (Tines does not say names are unique), its stories are counted first (the forceDestroy guard). " +
+      "A custom role's delete takes 1 + ceil(users / 500): the directory is read for members who still hold it; its adoption 2 when the role must change (list, PATCH).",
     "",
     "### Preview with tenant checks on (the default; `tines:previewChecks`)",
     "",

@@ -130,14 +130,31 @@ export const tinesTemplateSchema = z.looseObject({
 /** A private template. */
 export type TinesTemplateObject = z.output<typeof tinesTemplateSchema>;
 
-/** A role from `GET /admin/roles`; ids of custom roles are strings in the documented sample. */
+/**
+ * A role from `/admin/roles` (tines-api.md, "Roles"): a default role's `id` is its name, a custom
+ * role's a numeric string (a number is accepted and turned into a string). `updated_at` is null for
+ * default roles; fields older answers lack are optional.
+ */
 export const tinesRoleSchema = z.looseObject({
   id: z.union([z.string(), z.number()]).transform(String).optional(),
   name: z.string(),
   type: z.string().nullable().optional(),
+  description: z.string().nullable().optional(),
+  permissions: z.array(z.string()).nullable().optional(),
+  builder: z.boolean().nullable().optional(),
+  created_at: timestamp,
+  updated_at: timestamp,
 });
 /** A role. */
 export type TinesRoleObject = z.output<typeof tinesRoleSchema>;
+
+/** A team's resend-invitation answer: the member, without `role` (tines-api.md). */
+export const tinesInvitedMemberSchema = tinesTeamMemberSchema.extend({ role: z.string().optional() });
+/** A team's resend-invitation answer. */
+export type TinesInvitedMemberObject = z.output<typeof tinesInvitedMemberSchema>;
+
+/** A story, as `GET /stories` lists it; only its id is relied on. */
+export const tinesStorySchema = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) });
 
 /** A sign-in activity of a user. */
 export const tinesSignInActivitySchema = z.looseObject({

@@ -6,12 +6,17 @@
 import { collectAll, paginate } from "./pagination";
 import {
   removedMemberSchema,
+  tinesInvitedMemberSchema,
+  tinesPageMetaSchema,
+  tinesStorySchema,
+  type TinesInvitedMemberObject,
   tinesTeamMemberSchema,
   tinesTeamSchema,
   type TinesTeamMemberObject,
   type TinesTeamObject,
 } from "./schemas";
 import type { TinesTransport } from "./transport";
+import { z } from "zod";
 
 /** Who to add to a team: an existing user by id, or an email (which creates the user if needed). */
 export type TinesInvitee = { user_id: number } | { email: string };
@@ -20,14 +25,30 @@ export type TinesInvitee = { user_id: number } | { email: string };
 export class TinesTeamsApi {
   constructor(private readonly transport: TinesTransport) {}
 
-  /** Every team the key can see, collected. `scope` defaults to Tines' default. */
+  /**
+   * Every team the key can see, collected. Tines' own default scope is `standard` (personal teams
+   * left out); the scope is always sent, so an older tenant's other default changes nothing.
+   */
   list(options: { scope?: "all" | "standard" | "personal_only" } = {}): Promise<TinesTeamObject[]> {
     return collectAll(this.transport, {
       path: "/api/v1/teams",
       itemsKey: "teams",
       itemSchema: tinesTeamSchema,
-      query: { scope: options.scope },
+      query: { scope: options.scope ?? "standard" },
     });
+  }
+
+  /**
+   * How many stories the team holds: `GET /stories?team_id=<id>&per_page=1` and its `meta.count`
+   * (tines-api.md, "Stories of a team"). Without a count, the page's length (0 or 1) says whether
+   * there is any.
+   */
+  async storyCount(teamId: number): Promise<number> {
+    const body = await this.transport.requestJson(
+      { method: "GET", path: "/api/v1/stories", query: { team_id: teamId, per_page: 1 } },
+      z.looseObject({ stories: z.array(tinesStorySchema).optional(), meta: tinesPageMetaSchema.optional() }),
+    );
+    return body.meta?.count ?? body.stories?.length ?? 0;
   }
 
   /** One team; throws a not-found {@link TinesApiError} for an unknown id. */
@@ -98,14 +119,28 @@ export class TinesTeamsApi {
     return body.deleted_id;
   }
 
-  /** Sends a member's team invitation again. */
-  async resendInvitation(teamId: number, userId: number): Promise<void> {
-    await this.transport.request({
+  /**
+   * Sends a member's team invitation again. Tines answers the member (without `role`); an older
+   * empty answer gives undefined.
+   */
+  async resendInvitation(teamId: number, userId: number): Promise<TinesInvitedMemberObject | undefined> {
+    const response = await this.transport.request({
       method: "POST",
       path: `/api/v1/teams/${teamId}/resend_invitation`,
       body: { user_id: userId },
       idempotent: false,
     });
+    return parseIfShaped(response.text, tinesInvitedMemberSchema);
+  }
+}
+
+/** The body read with `schema`, or undefined when it is empty, not JSON, or another shape. */
+export function parseIfShaped<Schema extends z.ZodType>(text: string, schema: Schema): z.output<Schema> | undefined {
+  try {
+    const result = schema.safeParse(JSON.parse(text));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,6 +4,7 @@
  * template is read back.
  */
 import { collectAll } from "./pagination";
+import { parseIfShaped } from "./teams";
 import { tinesTemplateSchema, type TinesTemplateObject } from "./schemas";
 import type { TinesTransport } from "./transport";
 
@@ -76,13 +77,15 @@ export class TinesTemplatesApi {
    * Moves a template to another team (and folder), the only way to change its `team_id`. Tines
    * resets its access to team-only. Moving twice to the same place has no further effect.
    */
-  async move(templateId: string, body: { team_id: number; folder_id?: number | null }): Promise<void> {
-    await this.transport.request({
+  async move(templateId: string, body: { team_id: number; folder_id?: number | null }): Promise<TinesTemplateObject> {
+    // Tines answers the moved template; an answer that is not one (older tenants) is read back.
+    const response = await this.transport.request({
       method: "POST",
       path: `/api/v1/admin/templates/${encodeURIComponent(templateId)}/move`,
       body,
       idempotent: true,
     });
+    return parseIfShaped(response.text, tinesTemplateSchema) ?? this.get(templateId);
   }
 
   /** Deletes a template. */

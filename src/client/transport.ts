@@ -50,7 +50,7 @@ export interface TransportOptions {
 /** A request as the API modules describe it. */
 export interface TinesRequest {
   /** HTTP method. */
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path below the tenant origin, starting with `/api/v1/`. */
   path: string;
   /** Query parameters; undefined values are left out. */

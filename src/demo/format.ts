@@ -39,12 +39,16 @@ export async function describeTenant(simulator: TinesSimulator): Promise<string[
   const lines: string[] = [];
   const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
   try {
-    const [users, teams, templates] = await Promise.all([
+    const [users, teams, templates, roles] = await Promise.all([
       client.users.listAll({ includeTeamMemberships: true }),
       client.teams.list(),
       client.templates.list(),
+      client.roles.list(),
     ]);
     lines.push(`\nThe tenant ${simulator.url} now holds:`);
+    const customRoles = roles.filter((role) => role.type === "custom");
+    lines.push(`  Custom roles (${customRoles.length})`);
+    for (const role of customRoles) lines.push(`    ${role.name} (role ${role.id}): ${(role.permissions ?? []).join(", ")}`);
     lines.push(`  Users (${users.length})`);
     const userRows = users.map((user) => {
       const flags = [user.admin ? "tenant owner" : undefined, user.is_active ? "active" : "deactivated", ...(user.tenant_permissions ?? [])];

@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: bootstraps a local Tines tenant from examples/bootstrap/roster.yaml, shows what
- * exists, shows that a second run changes nothing, previews and applies a roster edit (a role
+ * `npm run demo`: bootstraps an empty local Tines tenant from examples/bootstrap/roster.yaml (its
+ * teams and custom role first, then users and memberships, then the template), shows what exists, shows that a second run changes nothing, previews and applies a roster edit (a role
  * change, a new person, a removed person), then cleans up. It uses the Pulumi CLI when `pulumi` is
  * on the PATH (a local file backend in a temporary directory, no login), and otherwise the CLI-free
  * runner the tests use: the real @pulumi/pulumi dynamic-provider host, driven as the engine drives
@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { seedTenant, seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "../simulator";
+import { seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "../simulator";
 import { findPulumiCli, PulumiCliRunner } from "./cliRunner";
 import { describeStep, describeTenant, describeWarning } from "./format";
 import { HostRunner, type DemoRunner, type DemoStep } from "./hostRunner";
@@ -37,8 +37,9 @@ async function main(): Promise<void> {
   );
   const workDirectory = mkdtempSync(join(tmpdir(), "pulumi-tines-demo-"));
   const simulator = await startTinesSimulator({ userDeletionDelayMs: 0, seed: 7 });
-  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
-  console.log(`Started the Tines simulator at ${simulator.url} with teams "Security Operations" and "IT Operations".`);
+  // An empty tenant: only its owner (whose API key the stack uses), no teams, no custom roles.
+  simulator.state.acceptInvitation(simulator.state.createUser({ email: seededOwnerEmail, first_name: "Tenant", last_name: "Owner", admin: true }).id);
+  console.log(`Started the Tines simulator at ${simulator.url} with an empty tenant: its owner, no teams, no custom roles.`);
   const rosterPath = join(workDirectory, "roster.yaml");
   writeFileSync(rosterPath, readFileSync(join(programDirectory, "roster.yaml")));
   const config = { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, [`${projectName}:roster`]: rosterPath };
@@ -48,9 +49,14 @@ async function main(): Promise<void> {
   const print = (step: DemoStep) => console.log(describeStep(step));
 
   try {
-    console.log(`\n[1/5] ${runner.command("up")}: deploying the roster (3 people on 2 teams, and a private template)`);
+    console.log(`\n[1/5] ${runner.command("up")}: bootstrapping the roster (3 teams and 1 custom role, then 3 people with 6 memberships, then a private template)`);
     const first = await runner.up(print);
-    expect(first.filter((step) => step.operation === "create").length === 8, "the first run should create 3 users, 4 memberships and 1 template");
+    const created = (kind: string) => first.filter((step) => step.operation === "create" && step.kind === kind).length;
+    expect(
+      created("Team") === 3 && created("CustomRole") === 1 && created("User") === 3 && created("TeamMembership") === 6 && created("PrivateTemplate") === 1,
+      "the first run should create 3 teams, 1 custom role, 3 users, 6 memberships and 1 template",
+    );
+    expect(simulator.state.listTeams("all").length === 3, "the tenant should now have the roster's 3 teams");
     await printTenant(simulator);
 
     console.log(`\n[2/5] ${runner.command("up")} again with the same roster: nothing should change`);
@@ -89,7 +95,9 @@ async function main(): Promise<void> {
     await runner.destroy(print);
     const left = simulator.state.listUsers().map((user) => user.email);
     expect(left.length === 1 && left[0] === seededOwnerEmail, `only the tenant owner should remain, found ${left.join(", ")}`);
-    console.log(`  the tenant is back to its owner and two teams; ${simulator.state.listTemplates().length} templates left`);
+    expect(simulator.state.listTeams("all").length === 0, "the stack's teams should be gone");
+    expect(simulator.state.listRoles().every((role) => role.type === "default"), "the stack's custom role should be gone");
+    console.log(`  the tenant is empty again: its owner, no teams, no custom roles, ${simulator.state.listTemplates().length} templates`);
     console.log("\nDemo finished: every step did what it should.");
   } finally {
     await simulator.stop();

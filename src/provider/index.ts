@@ -28,6 +28,10 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
     case "PrivateTemplate":
       return (require("../resources/privateTemplate") as typeof import("../resources/privateTemplate"))
         .tinesPrivateTemplateImplementation;
+    case "Team":
+      return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
+    case "CustomRole":
+      return (require("../resources/customRole") as typeof import("../resources/customRole")).tinesCustomRoleImplementation;
     default:
       throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
   }

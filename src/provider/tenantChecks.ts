@@ -35,6 +35,11 @@ export class TenantFacts {
   stale = false;
   /** Set once the "could not reach the tenant" warning was given. */
   warnedUnreachable = false;
+  /**
+   * Names of the custom roles this deployment creates (TinesCustomRole checks add them): they
+   * count against the 25-role limit, and a membership may already name one.
+   */
+  readonly plannedCustomRoles = new Set<string>();
 
   constructor(
     private readonly client: TinesClient,

@@ -117,7 +117,8 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     if (!team) findings.failures.push({ property: "teamId", reason: `team ${inputs.teamId} does not exist in ${tenant}` });
   }
   if (!containsUnknown(inputs.role)) {
-    const roles = (await facts.roles()).map((role) => role.name);
+    // A custom role this deployment creates (checked before this membership) counts as a role.
+    const roles = [...(await facts.roles()).map((role) => role.name), ...facts.plannedCustomRoles];
     if (!roles.includes(inputs.role)) {
       findings.failures.push({ property: "role", reason: `"${inputs.role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})` });
     }
@@ -376,6 +377,7 @@ async function removeMember(client: TinesClient, teamId: number, userId: number)
         throw new TinesError(
           `Cannot remove user ${members[0]!.email} (id ${userId}) from team ${teamId}: Tines refuses to remove the last member of a team. ` +
             "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
+            "when the team is a TinesTeam of this stack, declare its memberships with `deletedWith: team` so they go with it; " +
             "to stop managing this membership without changing Tines, run `pulumi state delete` on it.",
           { cause: error },
         );

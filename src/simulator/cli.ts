@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run simulator -- [--port 4010] [--state .tines-local.json] [--api-key KEY] [--seed-team NAME]...
- * [--time-scale N] [--no-rate-limits]`: runs the local Tines simulator until interrupted, and prints
+ * [--seed-story TEAM]... [--no-custom-roles] [--time-scale N] [--no-rate-limits]`: runs the local Tines simulator until interrupted, and prints
  * its base URL and a tenant-owner API key.
  */
 import { parseArgs } from "node:util";
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
       state: { type: "string" },
       "api-key": { type: "string" },
       "seed-team": { type: "string", multiple: true },
+      "seed-story": { type: "string", multiple: true },
+      "no-custom-roles": { type: "boolean", default: false },
       "time-scale": { type: "string", default: "1" },
       "no-rate-limits": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -24,7 +26,10 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       "Usage: npm run simulator -- [--port 4010] [--host 127.0.0.1] [--state FILE] [--api-key KEY]\n" +
-        "                           [--seed-team NAME]... [--time-scale N] [--no-rate-limits]",
+        "                           [--seed-team NAME]... [--seed-story TEAM]... [--no-custom-roles]\n" +
+        "                           [--time-scale N] [--no-rate-limits]\n" +
+        "  --seed-story TEAM   adds a story to the team named TEAM (so deleting it needs forceDestroy)\n" +
+        "  --no-custom-roles   a tenant without the Enterprise custom-roles feature",
     );
     return;
   }
@@ -36,6 +41,12 @@ async function main(): Promise<void> {
     rateLimits: { enabled: !values["no-rate-limits"], timeScale: Number(values["time-scale"]) },
   });
   seedTenant(simulator.state, values["seed-team"] ?? ["Security Operations", "IT Operations"]);
+  for (const teamName of values["seed-story"] ?? []) {
+    const team = simulator.state.listTeams("all").find((each) => each.name === teamName);
+    if (!team) throw new Error(`--seed-story: no team named "${teamName}" (seed it with --seed-team)`);
+    simulator.state.seedStory(team.id);
+  }
+  if (values["no-custom-roles"]) simulator.state.setCustomRolesFeature(false);
   console.log(`Tines simulator listening on ${simulator.url}`);
   console.log(`Tenant-owner API key: ${simulator.apiKey}`);
   console.log(`Try: export TINES_TENANT=${simulator.url} TINES_API_KEY=${simulator.apiKey}`);

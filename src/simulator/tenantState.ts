@@ -4,7 +4,11 @@
  * status and body Tines would send; the server turns that into the answer.
  */
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
-import { tinesDefaultRoles as defaultRoleNames, teamSlugFromName as teamSlug } from "../client/schemas";
+import { teamSlugFromName as teamSlug } from "../client/schemas";
+import * as roleRules from "./roleState";
+import type { SimulatedRole, SimulatedStory } from "./roleState";
+
+export type { SimulatedRole, SimulatedStory } from "./roleState";
 
 /** An error answer: status and the JSON body to send. */
 export class SimulatorHttpError extends Error {
@@ -64,13 +68,6 @@ export interface SimulatedTemplate {
   action_inputs: Array<Record<string, unknown>>;
 }
 
-/** A role as `GET /admin/roles` lists it. */
-export interface SimulatedRole {
-  id: string;
-  name: string;
-  type: "default" | "custom";
-}
-
 /** An email the tenant would have sent. */
 export interface SimulatedInvitation {
   to: string;
@@ -102,7 +99,16 @@ export interface TenantData {
   customRoles: SimulatedRole[];
   outbox: SimulatedInvitation[];
   signIns: SimulatedSignIn[];
+  nextRoleId: number;
+  nextStoryId: number;
+  stories: SimulatedStory[];
+  /** Whether the plan has custom roles (an Enterprise feature). */
+  customRolesFeature: boolean;
 }
+
+const refuse: roleRules.Refuse = (status, body) => {
+  throw new SimulatorHttpError(status, body);
+};
 
 function emptyData(): TenantData {
   return {
@@ -117,6 +123,10 @@ function emptyData(): TenantData {
     customRoles: [],
     outbox: [],
     signIns: [],
+    nextRoleId: 100,
+    nextStoryId: 1,
+    stories: [],
+    customRolesFeature: true,
   };
 }
 
@@ -411,12 +421,30 @@ export class TenantState {
     return team;
   }
 
-  /** Deletes a team and its memberships. */
+  /**
+   * Deletes a team with its memberships, stories and templates (what Tines does with them is
+   * undocumented; tines-api.md says to assume they go with it).
+   */
   deleteTeam(id: number): void {
     this.getTeam(id);
     this.data.teams = this.data.teams.filter((team) => team.id !== id);
     delete this.data.memberships[String(id)];
+    this.data.stories = this.data.stories.filter((story) => story.team_id !== id);
+    this.data.templates = this.data.templates.filter((template) => template.team_id !== id);
     this.save();
+  }
+
+  /** Adds a story to a team, so its story count is not 0 (for tests, the demo and `--seed-story`). */
+  seedStory(teamId: number, name = "A story"): SimulatedStory {
+    this.getTeam(teamId);
+    const story = roleRules.addStory(this.data, teamId, name);
+    this.save();
+    return story;
+  }
+
+  /** A team's stories (`GET /stories?team_id=`), or every story. */
+  storiesOf(teamId?: number): SimulatedStory[] {
+    return this.data.stories.filter((story) => teamId === undefined || story.team_id === teamId);
   }
 
   /** A team's members as `GET /teams/{id}/members` shows them. */
@@ -445,23 +473,45 @@ export class TenantState {
 
   /** Every role name the tenant knows. */
   roleNames(): string[] {
-    return [...defaultRoleNames, ...this.data.customRoles.map((role) => role.name)];
+    return this.listRoles().map((role) => role.name);
   }
 
   /** Default and custom roles. */
   listRoles(): SimulatedRole[] {
-    return [
-      ...defaultRoleNames.map((name, index) => ({ id: String(index + 1), name, type: "default" as const })),
-      ...this.data.customRoles,
-    ];
+    return [...roleRules.defaultRoles(), ...this.data.customRoles];
   }
 
-  /** Adds a custom role (for tests and the demo). */
-  addCustomRole(name: string): SimulatedRole {
-    const role: SimulatedRole = { id: String(100 + this.data.customRoles.length), name, type: "custom" };
-    this.data.customRoles.push(role);
+  /** Adds a custom role (for tests and the demo); the feature and the limit apply. */
+  addCustomRole(name: string, fields: { description?: string; permissions?: string[] } = {}): SimulatedRole {
+    return this.createCustomRole({ name, description: fields.description, permissions: fields.permissions ?? ["STORY_READ"] });
+  }
+
+  /** `POST /admin/roles`. */
+  createCustomRole(fields: { name: string; description?: string; permissions: string[] }): SimulatedRole {
+    const role = roleRules.createCustomRole(this.data, fields, this.timestamp(), refuse);
     this.save();
     return role;
+  }
+
+  /** `PATCH /admin/roles/{id or name}`. */
+  updateCustomRole(idOrName: string, fields: { description?: string; permissions?: string[] }): SimulatedRole {
+    const role = roleRules.updateCustomRole(this.data, idOrName, fields, this.timestamp(), refuse);
+    this.save();
+    return role;
+  }
+
+  /** `DELETE /admin/roles/{id or name}`: refused while members hold the role. */
+  deleteCustomRole(idOrName: string): void {
+    const role = roleRules.findRole(this.data, idOrName, refuse);
+    const holders = Object.values(this.data.memberships).flatMap((members) => Object.values(members)).filter((each) => each.role === role.name);
+    roleRules.deleteCustomRole(this.data, idOrName, holders.length, refuse);
+    this.save();
+  }
+
+  /** Turns the Enterprise custom-roles feature on or off (a tenant without it refuses role writes). */
+  setCustomRolesFeature(enabled: boolean): void {
+    this.data.customRolesFeature = enabled;
+    this.save();
   }
 
   /**
@@ -499,15 +549,16 @@ export class TenantState {
     this.save();
   }
 
-  /** Resends a member's team invitation. */
-  resendTeamInvitation(teamId: number, userId: number): void {
+  /** Resends a member's team invitation; answers the member without `role`, as Tines does. */
+  resendTeamInvitation(teamId: number, userId: number): Record<string, unknown> {
     this.getTeam(teamId);
     const user = this.getUser(userId);
-    if (!this.data.memberships[String(teamId)]?.[String(userId)]) {
-      throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
-    }
+    const membership = this.data.memberships[String(teamId)]?.[String(userId)];
+    if (!membership) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
     this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
     this.save();
+    const { role: _role, ...member } = this.memberView(user, membership);
+    return member;
   }
 
   /** Puts a user on a team directly, without an invitation (for seeding tests and the demo). */
@@ -518,13 +569,17 @@ export class TenantState {
 
   // Templates ------------------------------------------------------------------------------------
 
-  /** Templates filtered by a name search and folder. */
+  /** Templates filtered by a search (name, description, vendor, product and action options) and folder. */
   listTemplates(search?: string, folderId?: number): SimulatedTemplate[] {
     const term = search?.toLowerCase();
+    const searched = (template: SimulatedTemplate) =>
+      [template.name, template.description, template.vendor, template.product, JSON.stringify(template.agent_options)].some((text) =>
+        text.toLowerCase().includes(term!),
+      );
     return this.data.templates.filter(
       (template) =>
         this.listed(`template:${template.id}`) &&
-        (term === undefined || template.name.toLowerCase().includes(term)) &&
+        (term === undefined || searched(template)) &&
         (folderId === undefined || template.folder_id === folderId),
     );
   }

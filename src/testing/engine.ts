@@ -19,6 +19,8 @@ export interface EngineResourceState {
   inputs: Record<string, unknown>;
   /** Outputs, `__provider` included. */
   outputs: Record<string, unknown>;
+  /** The URN named by the `deletedWith` resource option, as the engine keeps it in state. */
+  deletedWith?: string;
 }
 
 /** What `up` did to a resource. */

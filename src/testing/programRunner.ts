@@ -70,8 +70,24 @@ interface StackState {
   resources: EngineResourceState[];
 }
 
-/** Destroy order: what depends on others goes first. */
-const deletionOrder: TinesResourceKind[] = ["TeamMembership", "PrivateTemplate", "User"];
+/**
+ * Destroy order: what depends on others goes first. A membership depends on its user, team and
+ * role, a template on its team, so this kind order is the dependency order the engine schedules
+ * deletes in (pkg/resource/deploy/step_generator.go, ScheduleDeletes: dependents first; a
+ * `deletedWith` target counts as a dependency, pkg/resource/graph/dependency_graph.go). Users,
+ * teams and custom roles do not depend on each other, so the engine deletes them side by side;
+ * run one at a time, teams go before roles, so the members that go with a team no longer hold a role.
+ */
+const deletionOrder: TinesResourceKind[] = ["TeamMembership", "PrivateTemplate", "User", "Team", "CustomRole"];
+
+/**
+ * The engine's `deletedWith` rule (pkg/resource/deploy/step.go, `isDeletedWith` in
+ * `DeleteStep.Apply`): a resource whose `deletedWith` resource is itself planned for deletion in
+ * the same operation is not deleted through its provider; it only leaves the state.
+ */
+function isDeletedWith(resource: EngineResourceState, plannedDeletions: ReadonlySet<string>): boolean {
+  return resource.deletedWith !== undefined && resource.deletedWith !== "" && plannedDeletions.has(resource.deletedWith);
+}
 
 /** Runs one program update, preview or destroy in this process. Call once per process. */
 export async function runProgram(options: ProgramRunOptions, onStep: (step: ProgramStep) => void = () => {}): Promise<ProgramRunResult> {
@@ -104,6 +120,19 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       process.on("uncaughtException", programFailed);
       pulumi.runtime.setAllConfig(options.config, options.secretKeys);
       const pending = new Set<Promise<unknown>>();
+      // The mock monitor hands `newResource` no resource options: read `deletedWith` from the
+      // registration request itself, as the engine records it in state.
+      const deletedWithOf = new Map<string, string>();
+      const installMonitorTap = () => {
+        const monitor = pulumi.runtime.getMonitor() as unknown as {
+          registerResource(request: { getType(): string; getName(): string; getDeletedwith(): string }, callback: unknown): void;
+        };
+        const registerResource = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (request, callback) => {
+          deletedWithOf.set(`${request.getType()}::${request.getName()}`, request.getDeletedwith());
+          registerResource(request, callback);
+        };
+      };
       pulumi.runtime.setMocks(
         {
           newResource: (args) => {
@@ -122,7 +151,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                   return { id: before?.id ?? "", state };
                 }
                 const result = await deployment.up(kind, args.name, inputs, before);
-                next.set(urn, result.state);
+                const deletedWith = deletedWithOf.get(`${args.type}::${args.name}`);
+                const { deletedWith: _previous, ...current } = result.state;
+                next.set(urn, { ...current, ...(deletedWith ? { deletedWith } : {}) });
                 record({ urn, kind, name: args.name, operation: result.operation, ...(result.replaces.length ? { replaces: result.replaces } : {}) });
                 return { id: result.state.id, state: result.state.outputs };
               } catch (error) {
@@ -142,6 +173,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
         stack,
         options.preview ?? false,
       );
+      installMonitorTap();
       outputs = await executeProgram(options.programDirectory, pending, pulumi).catch((error: Error) => {
         errors.push(error.message);
         return {};
@@ -152,13 +184,14 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     const leftovers = [...next.values()].filter((resource) => options.destroy || !registered.has(resource.urn));
     if (errors.length === 0) {
       leftovers.sort((a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind));
+      const plannedDeletions = new Set(leftovers.map((resource) => resource.urn));
       for (const resource of leftovers) {
         if (options.preview) {
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
           continue;
         }
         try {
-          await engine.destroy(resource);
+          if (!isDeletedWith(resource, plannedDeletions)) await engine.destroy(resource);
           next.delete(resource.urn);
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
         } catch (error) {

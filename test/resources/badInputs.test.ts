@@ -12,6 +12,7 @@ type BadInput = [string, Record<string, unknown>, Record<string, string>];
 
 const validUser = { email: "ada@example.com" };
 const validMembership = { teamId: 1, userId: 2 };
+const validRole = { name: "REVIEWER", permissions: ["STORY_READ"] };
 const validTemplate = {
   name: "T",
   vendor: "V",
@@ -79,6 +80,26 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ["a bad name and SPECIFIC_TEAMS without slugs, both at once", { ...validTemplate, name: "", readAccess: "SPECIFIC_TEAMS" }, { name: "must not be empty", sharedTeamSlugs: "must name at least one team" }],
     ["data on a TEXT input", { ...validTemplate, actionInputs: [{ name: "a", type: "TEXT", data: { options: [] } }] }, { "actionInputs[0].data": "only used by OBJECT, OPTION and CODE" }],
   ],
+  Team: [
+    ["a missing name", {}, { name: "is required" }],
+    ["an empty name", { name: "  " }, { name: "must not be empty" }],
+    ["a name of the wrong type", { name: 7 }, { name: "must be a string" }],
+    ["an oversized name", { name: "t".repeat(256) }, { name: "at most 255 characters" }],
+    ["adoptExisting as a string", { name: "T", adoptExisting: "yes" }, { adoptExisting: "must be true or false" }],
+    ["forceDestroy as a number", { name: "T", forceDestroy: 1 }, { forceDestroy: "must be true or false" }],
+    ["a misspelt input", { name: "T", forceDestory: true }, { forceDestory: "is not an input" }],
+  ],
+  CustomRole: [
+    ["every required input missing", {}, { name: "is required", permissions: "must be a list of permission names" }],
+    ["one of Tines' own roles", { ...validRole, name: "team_admin" }, { name: "one of Tines' own roles" }],
+    ["an empty name", { ...validRole, name: "" }, { name: "must not be empty" }],
+    ["an oversized name", { ...validRole, name: "R".repeat(101) }, { name: "at most 100 characters" }],
+    ["a description of the wrong type", { ...validRole, description: 3 }, { description: "must be a string" }],
+    ["no permissions", { ...validRole, permissions: [] }, { permissions: "at least one permission" }],
+    ["permissions as a string", { ...validRole, permissions: "STORY_READ" }, { permissions: "must be a list" }],
+    ["an empty permission", { ...validRole, permissions: ["STORY_READ", ""] }, { "permissions[1]": "must not be empty" }],
+    ["adoptExisting as a string", { ...validRole, adoptExisting: "true" }, { adoptExisting: "must be true or false" }],
+  ],
 };
 
 let tried = 0;
@@ -115,6 +136,8 @@ describe("check with values unknown in preview (offline checks: tines:previewChe
     ["TeamMembership", { teamId: unknown, userId: unknown }],
     ["TeamMembership", { teamId: 1, email: unknown }],
     ["PrivateTemplate", { ...validTemplate, agentOptions: { url: unknown }, teamId: unknown, readAccess: unknown, sharedTeamSlugs: unknown }],
+    ["Team", { name: unknown }],
+    ["CustomRole", { name: unknown, permissions: ["STORY_READ", unknown] }],
   ])("%s passes and keeps the placeholder for later", async (kind, news) => {
     const { failures, inputs } = await offline.check(resourceUrn(kind, "preview"), {}, withProvider(kind, news));
     expect(failures).toEqual([]);

@@ -4,6 +4,7 @@
 import type { TenantState } from "../tenantState";
 import type { Route } from "./common";
 import { roleRoutes } from "./roles";
+import { storyRoutes } from "./stories";
 import { teamRoutes } from "./teams";
 import { templateRoutes } from "./templates";
 import { userRoutes } from "./users";
@@ -12,5 +13,5 @@ export type { Answer, RequestContext, Route } from "./common";
 
 /** Every route of the simulated API. */
 export function buildRoutes(state: TenantState, baseUrl: () => string): Route[] {
-  return [...userRoutes(state, baseUrl), ...roleRoutes(state, baseUrl), ...teamRoutes(state, baseUrl), ...templateRoutes(state, baseUrl)];
+  return [...userRoutes(state, baseUrl), ...roleRoutes(state, baseUrl), ...teamRoutes(state, baseUrl), ...templateRoutes(state, baseUrl), ...storyRoutes(state, baseUrl)];
 }

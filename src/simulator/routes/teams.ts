@@ -29,7 +29,8 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "GET",
       pattern: /^\/api\/v1\/teams$/,
       admin: false,
-      handle: ({ url, query }) => paginated(url, baseUrl(), "teams", state.listTeams(query.get("scope") ?? undefined).map(teamView)),
+      // Without `scope`, Tines lists `standard` teams (personal teams left out).
+      handle: ({ url, query }) => paginated(url, baseUrl(), "teams", state.listTeams(query.get("scope") ?? "standard").map(teamView)),
     },
     {
       method: "POST",
@@ -96,8 +97,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       admin: false,
       handle: ({ params, body }) => {
         const { user_id } = parseBody(requestBodies.memberUserId, body, teamsErrorShape);
-        state.resendTeamInvitation(positiveId(params[0], "Team"), user_id);
-        return { status: 200, body: {} };
+        return { status: 200, body: state.resendTeamInvitation(positiveId(params[0], "Team"), user_id) };
       },
     },
   ];

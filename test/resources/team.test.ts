@@ -1,0 +1,219 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { resourceUrn, withProvider } from "../../src/testing/providerHost";
+// The built runner: it starts its compiled child-process entry beside itself.
+import { runProgramInChildProcess } from "../../dist/testing/programRunner";
+import { failureOf, repositoryRoot, startHost, useProviderHost } from "../helpers/host";
+
+const tines = useProviderHost();
+const requests = () => tines.simulator.log.map((entry) => `${entry.method} ${entry.path}`);
+const workDirectory = mkdtempSync(join(tmpdir(), "team-test-"));
+afterAll(() => rmSync(workDirectory, { recursive: true, force: true }));
+
+describe("TinesTeam", () => {
+  it("creates a team after making sure its name is free, and records every input", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "  Detection Engineering " });
+    expect(state.outputs).toMatchObject({
+      name: "Detection Engineering",
+      adoptExisting: false,
+      forceDestroy: false,
+      teamId: Number(state.id),
+      tenant: tines.simulator.url,
+    });
+    expect(requests()).toEqual(["GET /api/v1/teams", "POST /api/v1/teams"]);
+    expect(tines.simulator.log[0]!.query).toContain("scope=standard");
+    expect(tines.simulator.state.getTeam(Number(state.id)).name).toBe("Detection Engineering");
+  });
+
+  it("shows no change when nothing changed, and renames in place with one PUT", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    expect((await tines.engine.preview("Team", "detection", { name: "Detection" }, state)).operation).toBe("same");
+    tines.simulator.log.length = 0;
+    const renamed = await tines.engine.up("Team", "detection", { name: "Detection Engineering" }, state);
+    expect(renamed.operation).toBe("update");
+    expect(renamed.state.id).toBe(state.id);
+    expect(requests()).toEqual([`PUT /api/v1/teams/${state.id}`]);
+    expect(tines.simulator.state.getTeam(Number(state.id)).name).toBe("Detection Engineering");
+  });
+
+  it("changes adoptExisting and forceDestroy without a request", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    tines.simulator.log.length = 0;
+    const changed = await tines.engine.up("Team", "detection", { name: "Detection", forceDestroy: true, adoptExisting: true }, state);
+    expect(changed.operation).toBe("update");
+    expect(changed.state.outputs).toMatchObject({ forceDestroy: true, adoptExisting: true });
+    expect(requests()).toEqual([]);
+  });
+
+  it("fails to create a team whose name is taken, naming adoptExisting, and adopts it when asked", async () => {
+    const existing = tines.simulator.state.createTeam("Security Operations");
+    const error = await failureOf(tines.engine.up("Team", "secops", { name: "Security Operations" }));
+    expect(error.message).toContain(`a team named "Security Operations" already exists`);
+    expect(error.message).toContain(`team id ${existing.id}`);
+    expect(error.message).toContain("adoptExisting: true");
+    expect(tines.simulator.countRequests("POST", "/api/v1/teams")).toBe(0);
+    const { state } = await tines.engine.up("Team", "secops", { name: "Security Operations", adoptExisting: true });
+    expect(state.id).toBe(String(existing.id));
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(1);
+  });
+
+  it("refuses to adopt when two teams share the name, naming both ids", async () => {
+    const first = tines.simulator.state.createTeam("Security Operations");
+    const second = tines.simulator.state.createTeam("Other");
+    tines.simulator.state.renameTeam(second.id, "Security Operations");
+    const error = await failureOf(tines.engine.up("Team", "secops", { name: "Security Operations", adoptExisting: true }));
+    expect(error.message).toContain(`team ids ${first.id} and ${second.id}`);
+  });
+
+  it("refresh drops a team deleted outside Pulumi and shows a rename made outside Pulumi as drift", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    tines.simulator.state.renameTeam(Number(state.id), "Renamed in Tines");
+    const refreshed = await tines.engine.refresh(state);
+    expect(refreshed!.outputs.name).toBe("Renamed in Tines");
+    expect(refreshed!.inputs.name).toBe("Renamed in Tines");
+    expect((await tines.engine.preview("Team", "detection", { name: "Detection" }, refreshed)).operation).toBe("update");
+    tines.simulator.state.deleteTeam(Number(state.id));
+    expect(await tines.engine.refresh(state)).toBeUndefined();
+  });
+
+  it("refuses to delete a team that holds stories, naming the count and forceDestroy, and sends no DELETE", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    tines.simulator.state.seedStory(Number(state.id));
+    tines.simulator.state.seedStory(Number(state.id));
+    tines.simulator.log.length = 0;
+    const error = await failureOf(tines.engine.destroy(state));
+    expect(error.message).toContain("still holds 2 stories");
+    expect(error.message).toContain("forceDestroy: true");
+    expect(requests()).toEqual(["GET /api/v1/stories", `GET /api/v1/teams/${state.id}/members`]);
+    expect(tines.simulator.log[0]!.query).toContain(`team_id=${state.id}`);
+    expect(tines.simulator.state.getTeam(Number(state.id))).toBeDefined();
+  });
+
+  it("does not delete a team unguarded when Tines cannot count its stories", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: "/api/v1/stories", action: { type: "status", status: 404, body: { message: "Not found" } } }] });
+    const error = await failureOf(tines.engine.destroy(state));
+    expect(error.message).toContain("did not answer how many stories it holds");
+    expect(error.message).toContain("forceDestroy: true");
+    expect(tines.simulator.countRequests("DELETE")).toBe(0);
+    tines.simulator.state.deleteTeam(Number(state.id));
+    await tines.engine.destroy(state);
+  });
+
+  it("deletes a team that holds stories with forceDestroy, and deleting a team already gone succeeds", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection", forceDestroy: true });
+    tines.simulator.state.seedStory(Number(state.id));
+    await tines.engine.destroy(state);
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
+    await tines.engine.destroy(state);
+  });
+
+  it("lets memberships use the team's teamId or id, and a membership whose team is gone is already gone", async () => {
+    const { state: team } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    const user = tines.simulator.state.createUser({ email: "ada@example.com" });
+    const other = tines.simulator.state.createUser({ email: "grace@example.com" });
+    const byTeamId = await tines.engine.up("TeamMembership", "ada", { teamId: team.outputs.teamId, userId: user.id });
+    const byId = await tines.engine.up("TeamMembership", "grace", { teamId: team.id, userId: other.id });
+    expect(byId.state.outputs.teamId).toBe(Number(team.id));
+    await tines.engine.destroy(team);
+    expect(await tines.engine.refresh(byTeamId.state)).toBeUndefined();
+    await tines.engine.destroy(byTeamId.state);
+    await tines.engine.destroy(byId.state);
+  });
+
+  it("reports every bad input by property, without a request", async () => {
+    tines.simulator.log.length = 0;
+    const checked = await tines.host.check(
+      resourceUrn("Team", "bad"),
+      {},
+      withProvider("Team", { name: "   ", adoptExisting: "yes", forceDestroy: 1, nmae: "x" }),
+    );
+    expect(checked.failures).toEqual(
+      expect.arrayContaining([
+        { property: "name", reason: "must not be empty" },
+        { property: "adoptExisting", reason: "must be true or false" },
+        { property: "forceDestroy", reason: "must be true or false" },
+        { property: "nmae", reason: "is not an input of this resource (check the spelling)" },
+      ]),
+    );
+    expect((await tines.host.check(resourceUrn("Team", "bad"), {}, withProvider("Team", {}))).failures).toEqual([
+      { property: "name", reason: "is required" },
+    ]);
+    expect((await tines.host.check(resourceUrn("Team", "bad"), {}, withProvider("Team", { name: "x".repeat(256) }))).failures[0]!.property).toBe("name");
+    expect(tines.simulator.log).toHaveLength(0);
+  });
+
+  it("fails the preview of a new team whose name is taken, naming adoptExisting (preview checks on)", async () => {
+    tines.simulator.state.createTeam("Security Operations");
+    const host = await startHost();
+    try {
+      await host.configure({ "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey, "tines:previewChecks": "true" });
+      const checked = await host.check(resourceUrn("Team", "secops"), {}, withProvider("Team", { name: "Security Operations" }));
+      expect(checked.failures).toHaveLength(1);
+      expect(checked.failures[0]!.property).toBe("name");
+      expect(checked.failures[0]!.reason).toContain("adoptExisting: true");
+      const adopting = await host.check(resourceUrn("Team", "secops"), {}, withProvider("Team", { name: "Security Operations", adoptExisting: true }));
+      expect(adopting.failures).toEqual([]);
+    } finally {
+      await host.stop();
+    }
+  });
+});
+
+describe("a stack that makes a team and every one of its members", () => {
+  const program = join(repositoryRoot, "test", "programs", "team-with-members");
+  const run = (statePath: string, config: Record<string, string> = {}, destroy = false) =>
+    runProgramInChildProcess({
+      programDirectory: program,
+      statePath,
+      destroy,
+      config: { "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey, ...config },
+    });
+
+  it("comes down with one destroy when its memberships are deletedWith the team", async () => {
+    const statePath = join(workDirectory, "deleted-with.json");
+    const up = await run(statePath);
+    expect(up.errors).toEqual([]);
+    const teamId = up.outputs.teamId as number;
+    expect(tines.simulator.state.membersOf(teamId)).toHaveLength(2);
+    const destroyed = await run(statePath, {}, true);
+    expect(destroyed.errors).toEqual([]);
+    expect(destroyed.steps.map((step) => `${step.operation} ${step.kind}`).sort()).toEqual([
+      "delete Team",
+      "delete TeamMembership",
+      "delete TeamMembership",
+      "delete User",
+      "delete User",
+    ]);
+    // The memberships went with the team: no remove_member was refused or even sent.
+    expect(tines.simulator.countRequests("POST", /remove_member$/)).toBe(0);
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
+  });
+
+  it("when the team's delete is refused for its stories, no membership is gone from the state that Tines still holds", async () => {
+    const statePath = join(workDirectory, "stories.json");
+    const up = await run(statePath);
+    expect(up.errors).toEqual([]);
+    const teamId = up.outputs.teamId as number;
+    tines.simulator.state.seedStory(teamId);
+    const destroyed = await run(statePath, {}, true);
+    expect(destroyed.errors.join("\n")).toContain("still holds 1 story");
+    const state = JSON.parse(readFileSync(statePath, "utf8")) as { resources: Array<{ kind: string; id: string }> };
+    expect(state.resources.map((resource) => resource.kind)).toEqual(["Team"]);
+    // The memberships left the stack with deletedWith; their users were deleted by the same destroy,
+    // and with them their places on the team.
+    expect(tines.simulator.state.membersOf(teamId)).toEqual([]);
+  });
+
+  it("without deletedWith, the last member cannot be removed and the destroy stops with the team and that membership kept", async () => {
+    const statePath = join(workDirectory, "plain.json");
+    const config = { "tines-bootstrap:deletedWith": "false" };
+    expect((await run(statePath, config)).errors).toEqual([]);
+    const destroyed = await run(statePath, config, true);
+    expect(destroyed.errors.join("\n")).toContain("refuses to remove the last member");
+    expect(destroyed.errors.join("\n")).toContain("deletedWith");
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(1);
+  });
+});
