@@ -26,6 +26,8 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
     case "PrivateTemplate":
       return (require("../resources/privateTemplate") as typeof import("../resources/privateTemplate"))
         .tinesPrivateTemplateImplementation;
+    case "TeamMembers":
+      return (require("../resources/teamMembers") as typeof import("../resources/teamMembers")).tinesTeamMembersImplementation;
     default:
       throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
   }

@@ -169,3 +169,28 @@ export class PartialCreateError extends TinesError {
     this.reasons = [cause.message];
   }
 }
+
+/**
+ * An error for an update that changed the object in Tines only in part. The host reports it the
+ * way it reports a {@link PartialCreateError} (ErrorResourceInitFailed), and for an update the
+ * engine then records `properties` as the resource's new outputs (pkg/resource/deploy/step.go,
+ * `UpdateStep.Apply`: on a partial failure `s.new.Outputs = outs`) instead of keeping the old ones,
+ * which no longer match Tines. The next `pulumi up` diffs the declared inputs against what Tines
+ * holds and finishes the job.
+ */
+export class PartialUpdateError extends TinesError {
+  override name = "PartialUpdateError";
+  /** Read by the dynamic-provider host. */
+  readonly id: string;
+  /** Read by the dynamic-provider host: what Tines now holds. */
+  readonly properties: Record<string, unknown>;
+  /** Read by the dynamic-provider host. */
+  readonly reasons: string[];
+
+  constructor(id: string, properties: object, cause: Error) {
+    super(`${cause.message} (the changes made before this failure are recorded in the stack; the next \`pulumi up\` finishes the rest)`, { cause });
+    this.id = id;
+    this.properties = plainJson(properties) as Record<string, unknown>;
+    this.reasons = [cause.message];
+  }
+}

@@ -12,6 +12,13 @@ import { z } from "zod";
 import { TinesApiError, TinesError, type TinesClient } from "../client";
 import { changedProperties, checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
+import {
+  membershipOnAuthoritativeTeamReason,
+  missingTeamReason,
+  removeTeamMember,   teamMemberOf,
+  unknownRoleReason,
+  type TeamMember,
+} from "../provider/members";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
@@ -98,16 +105,25 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   let team: { id: number; name: string } | undefined;
   if (!containsUnknown(inputs.teamId)) {
     team = (await facts.teams()).find((each) => each.id === inputs.teamId);
-    if (!team) findings.failures.push({ property: "teamId", reason: `team ${inputs.teamId} does not exist in ${tenant}` });
+    if (!team) findings.failures.push({ property: "teamId", reason: missingTeamReason(inputs.teamId, tenant) });
   }
   if (!containsUnknown(inputs.role)) {
     const roles = (await facts.roles()).map((role) => role.name);
     if (!roles.includes(inputs.role)) {
-      findings.failures.push({ property: "role", reason: `"${inputs.role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})` });
+      findings.failures.push({ property: "role", reason: unknownRoleReason(inputs.role, roles, tenant) });
     }
   }
   const byEmail = inputs.userId === undefined;
   const who = byEmail ? inputs.email : inputs.userId;
+  if (team) {
+    // A TinesTeamMembers on the same team would remove this member again (README, "TinesTeamMembers"):
+    // checked after one, this membership fails; checked before, the TinesTeamMembers fails, naming it.
+    if (facts.teamsWithAuthoritativeMembers.has(team.id)) {
+      findings.failures.push({ property: "teamId", reason: membershipOnAuthoritativeTeamReason(team) });
+    }
+    const named = who === undefined || containsUnknown(who) ? "a user known once deployed" : byEmail ? String(who) : `user ${who}`;
+    facts.membershipsByTeam.set(team.id, [...(facts.membershipsByTeam.get(team.id) ?? []), named]);
+  }
   if (!isNew || !team || who === undefined || containsUnknown(who)) return findings;
   const user = byEmail ? await facts.userByEmail(inputs.email!) : await facts.userById(inputs.userId!);
   if (!user) {
@@ -172,7 +188,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   try {
     member = await createReconciled(
       async () =>
-        memberOf(
+        teamMemberOf(
           await client.teams.inviteMember(
             inputs.teamId,
             inputs.userId !== undefined ? { user_id: inputs.userId } : { email: inputs.email! },
@@ -199,16 +215,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
 }
 
 /** A membership as found in Tines. */
-interface FoundMembership {
-  userId: number;
-  email: string;
-  role: string;
-  invitationAccepted: boolean;
-}
-
-function memberOf(member: { id: number; email: string; role: string; invitation_accepted?: boolean | null }): FoundMembership {
-  return { userId: member.id, email: member.email, role: member.role, invitationAccepted: member.invitation_accepted ?? false };
-}
+type FoundMembership = TeamMember;
 
 function finish(member: FoundMembership, inputs: TinesTeamMembershipInputs, tenant: string) {
   return {
@@ -265,7 +272,7 @@ async function findMembership(
     }
   }
   const member = await unlessGone(client.teams.findMember(teamId, who));
-  return member ? memberOf(member) : undefined;
+  return member ? teamMemberOf(member) : undefined;
 }
 
 // Read ---------------------------------------------------------------------------------------------
@@ -300,26 +307,14 @@ async function deleteMembership(id: string, props: Record<string, unknown>, cont
   await removeMember(context.client(), teamId, userId);
 }
 
+/** Why the last member stays: what a TinesTeamMembership's user can do about it. */
+const lastMemberAdvice =
+  "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
+  "to stop managing this membership without changing Tines, run `pulumi state delete` on it.";
+
 /** Removes a member; already gone is success; the last member gets an explanation. */
-async function removeMember(client: TinesClient, teamId: number, userId: number): Promise<void> {
-  try {
-    await client.teams.removeMember(teamId, userId);
-  } catch (error) {
-    if (!(error instanceof TinesApiError)) throw error;
-    if (error.isNotFound) return;
-    if (error.isConflictOrValidation) {
-      const members = await client.teams.listMembers(teamId).catch(() => undefined);
-      if (members?.length === 1 && members[0]!.id === userId) {
-        throw new TinesError(
-          `Cannot remove user ${members[0]!.email} (id ${userId}) from team ${teamId}: Tines refuses to remove the last member of a team. ` +
-            "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
-            "to stop managing this membership without changing Tines, run `pulumi state delete` on it.",
-          { cause: error },
-        );
-      }
-    }
-    throw error;
-  }
+function removeMember(client: TinesClient, teamId: number, userId: number): Promise<void> {
+  return removeTeamMember(client, teamId, userId, lastMemberAdvice);
 }
 
 /** The engine-facing behaviour of {@link TinesTeamMembership}. */

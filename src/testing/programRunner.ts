@@ -62,7 +62,7 @@ interface StackState {
 }
 
 /** Destroy order: what depends on others goes first. */
-const deletionOrder: TinesResourceKind[] = ["TeamMembership", "PrivateTemplate", "User"];
+const deletionOrder: TinesResourceKind[] = ["TeamMembers", "TeamMembership", "PrivateTemplate", "User"];
 
 /** Runs one program update, preview or destroy in this process. Call once per process. */
 export async function runProgram(options: ProgramRunOptions, onStep: (step: ProgramStep) => void = () => {}): Promise<ProgramRunResult> {
