@@ -31,9 +31,9 @@ export interface ResourceImplementation {
   /**
    * With preview checks on, after `check` passed: what the tenant says about the checked inputs
    * (values unknown in preview still hold the placeholder and must be skipped). `isNew` is true for
-   * a resource not yet in the stack.
+   * a resource not yet in the stack; `olds` are its recorded outputs (empty when new).
    */
-  checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings>;
+  checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
   diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext): pulumi.dynamic.DiffResult;
   create(inputs: Record<string, unknown>, context: ProviderContext): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(
@@ -120,7 +120,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       }
       const facts = tenantFactsFor(client);
       const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
-      const failures = await runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current));
+      const failures = await runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current, olds ?? {}));
       return { inputs: result.inputs, failures };
     },
     async diff(id, olds, news) {

@@ -285,7 +285,12 @@ function notDeclaredReason(team: string, members: readonly TeamMember[]): string
  * the point of it all, a warning lists exactly whom the `up` adds, re-roles and removes. One paged
  * read of the team, shared by the deployment.
  */
-async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(
+  raw: Record<string, unknown>,
+  isNew: boolean,
+  facts: TenantFacts,
+  olds: Record<string, unknown>,
+): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesTeamMembersInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   if (containsUnknown(inputs.teamId)) return findings;
@@ -322,14 +327,22 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     if (entry === undefined) lines.push(`  + members[${index}], known once deployed, as ${containsUnknown(inputs.members[index]!.role) ? "its role" : inputs.members[index]!.role}`);
   }
   if (lines.length === 0) return findings;
-  const counts = `adds ${plan.adds.length + unknownCount}, re-roles ${plan.reroles.length} and removes ${plan.removals.length}`;
+  const counts = `${plan.adds.length + unknownCount}, re-roles ${plan.reroles.length} and removes ${plan.removals.length}`;
+  // An up changes Tines only when diff sees a change, and diff compares the program with the
+  // stack's state: changes made in Tines since the last refresh are seen by this read but not by
+  // diff. Then say so rather than list changes the up will not make.
+  const driftOnly = !isNew && olds.teamId === inputs.teamId && !membersChanged(olds, raw);
+  const heading = driftOnly
+    ? `team ${teamName} was changed outside Pulumi since the stack's state was last refreshed: this up changes nothing there; ` +
+      `\`pulumi up --refresh\` (or \`options: refresh: always\` in Pulumi.yaml) adds ${counts} member(s):`
+    : `team ${teamName}: TinesTeamMembers adds ${counts} member(s):`;
   const caveats = [
     unknownCount > 0 ? `${unknownCount} declared member(s) are known only once deployed: one may be a member listed as removed, which then stays` : "",
     ignoredKnown ? "" : "ignoredMembers is known only once deployed: a member listed as removed may be ignored",
     plan.ignored.length > 0 ? `${plan.ignored.length} ignored member(s) on the team are left as they are` : "",
   ].filter((caveat) => caveat !== "");
   findings.warnings.push(
-    [`team ${teamName}: TinesTeamMembers ${counts} member(s):`, ...lines, ...caveats.map((caveat) => `  (${caveat})`)].join("\n"),
+    [heading, ...lines, ...caveats.map((caveat) => `  (${caveat})`)].join("\n"),
   );
   return findings;
 }
@@ -369,13 +382,21 @@ function canonicalIgnored(ignored: unknown): string {
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"], deleteBeforeReplace: false };
   if (news.teamId === unknownValue || olds.teamId !== news.teamId) return { changes: true, replaces: ["teamId"], deleteBeforeReplace: false };
-  const changes =
+  return { changes: membersChanged(olds, news), replaces: [] };
+}
+
+/**
+ * Whether an update is due on the same team: the declared members or ignored members differ from
+ * the recorded ones by meaning, the recorded state holds members to remove, or adoptExisting changed.
+ */
+function membersChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return (
     canonicalMembers(olds.members) !== canonicalMembers(news.members) ||
     canonicalIgnored(olds.ignoredMembers ?? []) !== canonicalIgnored(news.ignoredMembers) ||
     // Someone on the team undeclared (seen by a refresh): the `up` removes them.
     (Array.isArray(olds.unmanagedMembers) && olds.unmanagedMembers.length > 0) ||
-    olds.adoptExisting !== news.adoptExisting;
-  return { changes, replaces: [] };
+    olds.adoptExisting !== news.adoptExisting
+  );
 }
 
 // Create -------------------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TinesClient } from "../../src/client";
 import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
 import { ProviderHostError, resourceUrn, withProvider, type ProviderHost } from "../../src/testing/providerHost";
-import { failureOf, startHost, useProviderHost } from "../helpers/host";
+// The built runner: it starts its compiled child-process entry beside itself.
+import { runProgramInChildProcess } from "../../dist/testing/programRunner";
+import { failureOf, repositoryRoot, startHost, useProviderHost } from "../helpers/host";
 
 // Preview checks off here: these tests specify what create, update, read and delete do by
 // themselves; the preview's list and refusals have their own tests below, on fresh hosts.
@@ -347,9 +352,19 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
 
     const { state } = await tines.engine.up("TeamMembers", "m", args);
     await client().teams.inviteMember(1, { email: "eve@example.com" }, "EDITOR");
+    // Not yet refreshed: diff sees no change, so the up would change nothing; the preview says so.
+    const stale = await hostWithChecks();
+    await stale.preview("TeamMembers", "m", args, state);
+    await expect.poll(() => stale.host.stderr).toContain(
+      'team 1 ("Security Operations") was changed outside Pulumi since the stack\'s state was last refreshed: this up changes nothing there; ' +
+        "`pulumi up --refresh` (or `options: refresh: always` in Pulumi.yaml) adds 0, re-roles 0 and removes 1 member(s):",
+    );
+    expect(stale.host.stderr).toMatch(/- eve@example\.com \(id \d+, EDITOR\): on the team but not declared/);
+    // Refreshed (`pulumi up --refresh`): the up removes eve, and the preview lists it.
+    const refreshed = (await tines.engine.refresh(state))!;
     const later = await hostWithChecks();
-    await later.preview("TeamMembers", "m", args, state);
-    await expect.poll(() => later.host.stderr).toContain("TinesTeamMembers adds 0, re-roles 0 and removes 1 member(s):");
+    expect((await later.preview("TeamMembers", "m", args, refreshed)).operation).toBe("update");
+    await expect.poll(() => later.host.stderr).toContain('team 1 ("Security Operations"): TinesTeamMembers adds 0, re-roles 0 and removes 1 member(s):');
     expect(later.host.stderr).toMatch(/- eve@example\.com \(id \d+, EDITOR\): on the team but not declared/);
   });
 
@@ -383,5 +398,45 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
     await before.preview("TeamMembership", "one", { teamId: 1, email: "ada@example.com" });
     const membersFail = await failureOf(before.preview("TeamMembers", "all", { teamId: 1, members: [{ userId: owner! }] }));
     expect(membersFail.message).toContain('teamId: this deployment also declares TinesTeamMembership resources on team 1 ("Security Operations") (ada@example.com)');
+  });
+});
+
+describe("examples/team-members", () => {
+  it("runs as a Pulumi program: refuses to take over the team, adopts it when told, and removes a member added by hand", async () => {
+    const workDirectory = mkdtempSync(join(tmpdir(), "team-members-"));
+    try {
+      seedTeam(1, 1, "TEAM_ADMIN", "founder");
+      tines.simulator.state.seedMembership(1, tines.simulator.state.createUser({ email: "break-glass@example.com" }).id, "TEAM_ADMIN");
+      const run = (config: Record<string, string> = {}) =>
+        runProgramInChildProcess({
+          programDirectory: join(repositoryRoot, "examples", "team-members"),
+          projectName: "tines-team-members",
+          statePath: join(workDirectory, "state.json"),
+          config: { "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey, "tines:previewChecks": "false", ...config },
+          secretKeys: ["tines:apiKey"],
+        });
+      const refused = await run();
+      expect(refused.errors.join("\n")).toContain("founder0@example.com (id");
+      expect(roster(1)).toEqual(["break-glass@example.com TEAM_ADMIN", "founder0@example.com TEAM_ADMIN"]);
+
+      const adopted = await run({ "tines-team-members:adoptExisting": "true" });
+      expect(adopted.errors).toEqual([]);
+      const team = ["auditor@example.com VIEWER", "break-glass@example.com TEAM_ADMIN", "grace.hopper@example.com TEAM_ADMIN", "oncall@example.com EDITOR"];
+      expect(roster(1)).toEqual(team);
+      expect(adopted.outputs.teamMembers).toEqual(["grace.hopper@example.com TEAM_ADMIN", "oncall@example.com EDITOR", "auditor@example.com VIEWER"]);
+
+      // Added by hand; the example's Pulumi.yaml sets `options: refresh: always`, so the next up
+      // refreshes first (done here with the engine's refresh, since this runner has no CLI).
+      await client().teams.inviteMember(1, { email: "eve@example.com" }, "EDITOR");
+      const statePath = join(workDirectory, "state.json");
+      const saved = JSON.parse(readFileSync(statePath, "utf8")) as { resources: EngineResourceState[] };
+      saved.resources = await Promise.all(saved.resources.map(async (resource) => (await tines.engine.refresh(resource)) ?? resource));
+      writeFileSync(statePath, JSON.stringify(saved));
+      const again = await run({ "tines-team-members:adoptExisting": "true" });
+      expect(again.errors).toEqual([]);
+      expect(roster(1)).toEqual(team);
+    } finally {
+      rmSync(workDirectory, { recursive: true, force: true });
+    }
   });
 });
