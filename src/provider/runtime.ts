@@ -149,37 +149,11 @@ export function createResourceProvider(implementation: ResourceImplementation): 
 }
 
 /**
- * An error for a create that made an object in Tines but could not finish: the host records the
- * object in state under `id` with these outputs (pulumi's ErrorResourceInitFailed), so it is
- * neither lost nor made twice by the next `pulumi up`.
+ * A failed operation whose object the stack must still record: the dynamic-provider host reports
+ * an error carrying `id`, `properties` and `reasons` as ErrorResourceInitFailed, and the engine
+ * records `properties` as the object's outputs.
  */
-export class PartialCreateError extends TinesError {
-  override name = "PartialCreateError";
-  /** Read by the dynamic-provider host. */
-  readonly id: string;
-  /** Read by the dynamic-provider host. */
-  readonly properties: Record<string, unknown>;
-  /** Read by the dynamic-provider host. */
-  readonly reasons: string[];
-
-  constructor(id: string, properties: object, cause: Error) {
-    super(`${cause.message} (the object was created in Tines with id ${id} and is recorded in the stack)`, { cause });
-    this.id = id;
-    this.properties = plainJson(properties) as Record<string, unknown>;
-    this.reasons = [cause.message];
-  }
-}
-
-/**
- * An error for an update that changed the object in Tines only in part. The host reports it the
- * way it reports a {@link PartialCreateError} (ErrorResourceInitFailed), and for an update the
- * engine then records `properties` as the resource's new outputs (pkg/resource/deploy/step.go,
- * `UpdateStep.Apply`: on a partial failure `s.new.Outputs = outs`) instead of keeping the old ones,
- * which no longer match Tines. The next `pulumi up` diffs the declared inputs against what Tines
- * holds and finishes the job.
- */
-export class PartialUpdateError extends TinesError {
-  override name = "PartialUpdateError";
+abstract class RecordedFailure extends TinesError {
   /** Read by the dynamic-provider host. */
   readonly id: string;
   /** Read by the dynamic-provider host: what Tines now holds. */
@@ -187,10 +161,38 @@ export class PartialUpdateError extends TinesError {
   /** Read by the dynamic-provider host. */
   readonly reasons: string[];
 
-  constructor(id: string, properties: object, cause: Error) {
-    super(`${cause.message} (the changes made before this failure are recorded in the stack; the next \`pulumi up\` finishes the rest)`, { cause });
+  constructor(message: string, id: string, properties: object, cause: Error) {
+    super(message, { cause });
     this.id = id;
     this.properties = plainJson(properties) as Record<string, unknown>;
     this.reasons = [cause.message];
+  }
+}
+
+/**
+ * An error for a create that made an object in Tines but could not finish: the host records the
+ * object in state under `id` with these outputs (pulumi's ErrorResourceInitFailed), so it is
+ * neither lost nor made twice by the next `pulumi up`.
+ */
+export class PartialCreateError extends RecordedFailure {
+  override name = "PartialCreateError";
+
+  constructor(id: string, properties: object, cause: Error) {
+    super(`${cause.message} (the object was created in Tines with id ${id} and is recorded in the stack)`, id, properties, cause);
+  }
+}
+
+/**
+ * An error for an update that changed the object in Tines only in part. For an update the engine
+ * records the reported `properties` as the resource's new outputs (pkg/resource/deploy/step.go,
+ * `UpdateStep.Apply`: on a partial failure `s.new.Outputs = outs`) instead of keeping the old ones,
+ * which no longer match Tines; the next `pulumi up` diffs the declared inputs against what Tines
+ * holds and finishes the job.
+ */
+export class PartialUpdateError extends RecordedFailure {
+  override name = "PartialUpdateError";
+
+  constructor(id: string, properties: object, cause: Error) {
+    super(`${cause.message} (what Tines now holds is recorded in the stack; the next \`pulumi up\` finishes the rest)`, id, properties, cause);
   }
 }

@@ -260,7 +260,8 @@ function planMembers(
       plan.failures.push({ property, reason: `is ${describeMember(member)}, which ignoredMembers also lists: a member is either declared or ignored` });
     }
     claimedBy.set(member.userId, index);
-    if (member.role !== entry.role) plan.reroles.push({ index, member });
+    // A role unknown in preview is not counted as a change: it is only known once deployed.
+    if (member.role !== entry.role && entry.role !== unknownValue) plan.reroles.push({ index, member });
   });
   for (const member of current) {
     if (claimedBy.has(member.userId)) continue;
@@ -304,12 +305,16 @@ async function checkAgainstTenant(
   facts.teamsWithAuthoritativeMembers.add(team.id);
   const memberships = facts.membershipsByTeam.get(team.id);
   if (memberships?.length) findings.failures.push({ property: "teamId", reason: authoritativeTeamWithMembershipsReason(team, memberships) });
-  if (!Array.isArray(inputs.members)) return findings;
+  if (!Array.isArray(inputs.members)) {
+    findings.warnings.push(`team ${team.id} ("${team.name}"): members are known only once deployed, so the members this up adds and removes cannot be listed yet`);
+    return findings;
+  }
 
-  const declared = inputs.members.map((entry) => (containsUnknown(entry.userId) || containsUnknown(entry.email) ? undefined : entry));
+  // A member whose user is unknown in preview (a user created in the same deployment) is listed as such.
+  const declared = inputs.members.map((entry) => (typeof entry !== "object" || containsUnknown(entry.userId) || containsUnknown(entry.email) ? undefined : entry));
   const roles = (await facts.roles()).map((role) => role.name);
   inputs.members.forEach((entry, index) => {
-    if (!containsUnknown(entry.role) && !roles.includes(entry.role)) {
+    if (typeof entry === "object" && !containsUnknown(entry.role) && !roles.includes(entry.role)) {
       findings.failures.push({ property: `members[${index}].role`, reason: unknownRoleReason(entry.role, roles, facts.tenantUrl) });
     }
   });
@@ -324,7 +329,8 @@ async function checkAgainstTenant(
   }
   const lines = await planLines(inputs, plan, facts);
   for (const [index, entry] of declared.entries()) {
-    if (entry === undefined) lines.push(`  + members[${index}], known once deployed, as ${containsUnknown(inputs.members[index]!.role) ? "its role" : inputs.members[index]!.role}`);
+    const role = (inputs.members[index] as Partial<TinesDeclaredTeamMember>).role;
+    if (entry === undefined) lines.push(`  + members[${index}], known once deployed, as ${role === undefined || containsUnknown(role) ? "its declared role" : role}`);
   }
   if (lines.length === 0) return findings;
   const counts = `${plan.adds.length + unknownCount}, re-roles ${plan.reroles.length} and removes ${plan.removals.length}`;

@@ -385,6 +385,15 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
     expect(engine.host.stderr).toContain(`- member500@example.com (id ${ids[500]}, VIEWER)`);
   });
 
+  it("lists members still unknown in preview (users created in the same deployment) as such, and fails nothing for them", async () => {
+    const ids = seedTeam(1, 2);
+    const engine = await hostWithChecks();
+    await engine.preview("TeamMembers", "m", { teamId: 1, members: [{ userId: ids[0]! }, { userId: unknown, role: "EDITOR" }, unknown, { userId: ids[1]!, role: unknown }] });
+    await expect.poll(() => engine.host.stderr).toContain('team 1 ("Security Operations"): TinesTeamMembers adds 2, re-roles 0 and removes 0 member(s):');
+    expect(engine.host.stderr).toContain("+ members[1], known once deployed, as EDITOR");
+    expect(engine.host.stderr).toContain("+ members[2], known once deployed, as its declared role");
+  });
+
   it("fails a TinesTeamMembership on a team a TinesTeamMembers manages, in either order", async () => {
     const [owner] = seedTeam(1, 1);
     const after = await hostWithChecks();
