@@ -312,9 +312,13 @@ async function checkAgainstTenant(
 
   // A member whose user is unknown in preview (a user created in the same deployment) is listed as such.
   const declared = inputs.members.map((entry) => (typeof entry !== "object" || containsUnknown(entry.userId) || containsUnknown(entry.email) ? undefined : entry));
-  const roles = (await facts.roles()).map((role) => role.name);
+  // The roles need a tenant-owner key; with a Team key they go unchecked, and the list still comes.
+  const roles = await facts.roles().then(
+    (found) => found.map((role) => role.name),
+    () => undefined,
+  );
   inputs.members.forEach((entry, index) => {
-    if (typeof entry === "object" && !containsUnknown(entry.role) && !roles.includes(entry.role)) {
+    if (roles && typeof entry === "object" && !containsUnknown(entry.role) && !roles.includes(entry.role)) {
       findings.failures.push({ property: `members[${index}].role`, reason: unknownRoleReason(entry.role, roles, facts.tenantUrl) });
     }
   });

@@ -394,6 +394,17 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
     expect(engine.host.stderr).toContain("+ members[2], known once deployed, as its declared role");
   });
 
+  it("lists the changes with a Team key too, which may read neither roles nor users", async () => {
+    const ids = seedTeam(1, 2);
+    const host = await startHost({ TINES_TENANT: tines.simulator.url, TINES_API_KEY: tines.simulator.createTeamApiKey(1), TINES_PREVIEW_CHECKS: "true" });
+    checkHosts.push(host);
+    await host.configure({});
+    await new DynamicProviderEngine(host).preview("TeamMembers", "m", { teamId: 1, members: [{ userId: ids[0]! }, { email: "ada@example.com" }], adoptExisting: true });
+    await expect.poll(() => host.stderr).toContain("TinesTeamMembers adds 1, re-roles 0 and removes 1 member(s):");
+    expect(host.stderr).toContain(`- member1@example.com (id ${ids[1]}, VIEWER): on the team but not declared`);
+    expect(host.stderr).not.toContain("preview checks against");
+  });
+
   it("fails a TinesTeamMembership on a team a TinesTeamMembers manages, in either order", async () => {
     const [owner] = seedTeam(1, 1);
     const after = await hostWithChecks();
