@@ -98,6 +98,7 @@ describe("check with values unknown in preview", () => {
     ["User", { email: unknown, tenantPermissions: ["A", unknown] }],
     ["TeamMembership", { teamId: unknown, userId: unknown }],
     ["TeamMembership", { teamId: 1, email: unknown }],
+    ["TeamMembers", { teamId: unknown, members: unknown, ignoredMembers: unknown }],
     ["PrivateTemplate", { ...validTemplate, agentOptions: { url: unknown }, teamId: unknown, readAccess: unknown, sharedTeamSlugs: unknown }],
   ])("%s passes and keeps the placeholder for later", async (kind, news) => {
     const { failures, inputs } = await tines.host.check(resourceUrn(kind, "preview"), {}, withProvider(kind, news));
