@@ -458,5 +458,6 @@ describe("examples/team-members", () => {
     } finally {
       rmSync(workDirectory, { recursive: true, force: true });
     }
-  });
+    // Three program runs, each a child process compiling the program: slow on a loaded machine.
+  }, 180_000);
 });
