@@ -15,7 +15,8 @@ import { createReconciled } from "../provider/reconcile";
 import {
   membershipOnAuthoritativeTeamReason,
   missingTeamReason,
-  removeTeamMember,   teamMemberOf,
+  removeTeamMember,
+  teamMemberOf,
   unknownRoleReason,
   type TeamMember,
 } from "../provider/members";
@@ -184,7 +185,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     }
   }
 
-  let member: FoundMembership;
+  let member: TeamMember;
   try {
     member = await createReconciled(
       async () =>
@@ -214,17 +215,14 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   return finish(member, inputs, tenant);
 }
 
-/** A membership as found in Tines. */
-type FoundMembership = TeamMember;
-
-function finish(member: FoundMembership, inputs: TinesTeamMembershipInputs, tenant: string) {
+function finish(member: TeamMember, inputs: TinesTeamMembershipInputs, tenant: string) {
   return {
     id: membershipId(inputs.teamId, member.userId),
     outs: outputsOf(member, inputs.teamId, inputs.adoptExisting, tenant) as unknown as Record<string, unknown>,
   };
 }
 
-function outputsOf(member: FoundMembership, teamId: number, adoptExisting: boolean, tenant: string): TinesTeamMembershipOutputs {
+function outputsOf(member: TeamMember, teamId: number, adoptExisting: boolean, tenant: string): TinesTeamMembershipOutputs {
   return {
     teamId,
     userId: member.userId,
@@ -258,7 +256,7 @@ async function findMembership(
   teamId: number,
   who: { userId: number } | { email: string },
   previous?: Pick<TinesTeamMembershipOutputs, "invitationAccepted">,
-): Promise<FoundMembership | undefined> {
+): Promise<TeamMember | undefined> {
   if ("userId" in who) {
     try {
       const user = await client.users.get(who.userId, { includeTeamMemberships: true });
