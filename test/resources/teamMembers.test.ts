@@ -200,6 +200,17 @@ describe("TinesTeamMembers: update", () => {
     expect(roster(1)).toEqual(["bob@example.com VIEWER", "member0@example.com EDITOR"]);
   });
 
+  it("a re-role whose invitation fails puts the member back with their old role, and says which member failed", async () => {
+    const [ada, bob] = seedTeam(1, 2);
+    const { state } = await tines.engine.up("TeamMembers", "m", { teamId: 1, members: [{ userId: ada! }, { userId: bob! }] });
+    tines.simulator.setFaults({ rules: [{ method: "POST", path: "/api/v1/teams/1/invite_member", times: 1, action: { type: "status", status: 403, body: '{"error":"Forbidden"}' } }] });
+    const error = (await failureOf(tines.engine.up("TeamMembers", "m", { teamId: 1, members: [{ userId: ada!, role: "EDITOR" }, { userId: bob! }] }, state))) as ProviderHostError;
+    tines.simulator.setFaults({});
+    expect(error.message).toContain("members[0].role: changing the role of member0@example.com to EDITOR failed");
+    expect(roster(1)).toEqual(["member0@example.com VIEWER", "member1@example.com VIEWER"]);
+    expect(error.partialProperties).toMatchObject({ members: [{ userId: ada, role: "VIEWER" }, { userId: bob, role: "VIEWER" }], unmanagedMembers: [] });
+  });
+
   it("a failed update records what Tines holds, and the next up converges without duplicates", async () => {
     const ids = seedTeam(1, 3);
     const { state } = await tines.engine.up("TeamMembers", "m", { teamId: 1, members: ids.map((userId) => ({ userId })) });
