@@ -1,14 +1,15 @@
 /**
  * pulumi-tines: Pulumi dynamic resources that manage a Tines tenant as code.
  *
- * Resources: {@link TinesUser}, {@link TinesTeamMembership}, {@link TinesPrivateTemplate}, {@link TinesTeam},
- * {@link TinesCustomRole}.
+ * Resources: {@link TinesUser}, {@link TinesTeamMembership}, {@link TinesTeamMembers}, {@link TinesPrivateTemplate},
+ * {@link TinesTeam}, {@link TinesCustomRole}.
  * The REST client and the local simulator are exported for programs and tests that need them.
  */
 // First: on a Node.js too old, fail with one clear sentence before any dependency loads.
 import "./nodeVersion";
 export * from "./resources/user";
 export * from "./resources/teamMembership";
+export * from "./resources/teamMembers";
 export * from "./resources/privateTemplate";
 export * from "./resources/team";
 export * from "./resources/customRole";

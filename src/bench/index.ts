@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../simulator";
 import { replaceReadmeSection, repositoryRoot } from "./readme";
 import { startSimulatorThread, type LoggedRequest } from "./simulatorThread";
+import { teamMembersReport, teamMembersRequests } from "./teamMembers";
 import { DynamicProviderEngine, EngineDeployment, type EngineResourceState } from "../testing/engine";
 import { ProviderHost, withProvider } from "../testing/providerHost";
 import type { TinesResourceKind } from "../provider/registration";
@@ -348,6 +349,7 @@ async function main(): Promise<void> {
   await simulator.stop();
   const cost = stateCost(operations.states);
   const previews = [await previewCheckRequests(100, 2000), await previewCheckRequests(1000, 2000)];
+  const teamMembers = await teamMembersRequests();
 
   const sizes = [100, 300, 1000];
   const bulkRuns: BulkFigures[] = [];
@@ -378,6 +380,8 @@ async function main(): Promise<void> {
     ),
     "",
     "Target: a handful, independent of the number of resources: teams once, roles once, the user directory once (500 a page).",
+    "",
+    teamMembersReport(teamMembers),
     "",
     "### State cost per resource",
     "",
@@ -416,7 +420,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${report}\n\nBenchmark took ${fixed(seconds, 1)} s.`);
 
-  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, previewChecks: previews, stateCost: cost, bulk: bulkRuns, seconds };
+  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, previewChecks: previews, teamMembers, stateCost: cost, bulk: bulkRuns, seconds };
   const directory = join(repositoryRoot, "bench", "results");
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "latest.json"), JSON.stringify(results, null, 2));

@@ -32,6 +32,8 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
       return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
     case "CustomRole":
       return (require("../resources/customRole") as typeof import("../resources/customRole")).tinesCustomRoleImplementation;
+    case "TeamMembers":
+      return (require("../resources/teamMembers") as typeof import("../resources/teamMembers")).tinesTeamMembersImplementation;
     default:
       throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
   }

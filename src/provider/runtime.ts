@@ -33,9 +33,9 @@ export interface ResourceImplementation {
   /**
    * With preview checks on (the default when a key is set), after `check` passed: what the tenant says about the checked inputs
    * (values unknown in preview still hold the placeholder and must be skipped). `isNew` is true for
-   * a resource not yet in the stack.
+   * a resource not yet in the stack; `olds` are its recorded outputs (empty when new).
    */
-  checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings>;
+  checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
   diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext): pulumi.dynamic.DiffResult;
   create(inputs: Record<string, unknown>, context: ProviderContext): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(
@@ -129,7 +129,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       const facts = tenantFactsFor(client);
       const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
       const failures = await bounded(() =>
-        runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current)),
+        runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current, olds ?? {})),
       );
       return { inputs: result.inputs, failures };
     },
@@ -159,14 +159,14 @@ export function createResourceProvider(implementation: ResourceImplementation): 
 }
 
 /**
- * An error after a write that left an object in Tines in some state: the host hands `id` and
- * `properties` (what Tines holds) to the engine (pulumi's ErrorResourceInitFailed), which records
- * them in the stack, so the object is neither lost nor misdescribed.
+ * A failed operation whose object the stack must still record: the dynamic-provider host reports
+ * an error carrying `id`, `properties` and `reasons` as ErrorResourceInitFailed, and the engine
+ * records `properties` as the object's outputs.
  */
 abstract class PartialWriteError extends TinesError {
   /** Read by the dynamic-provider host. */
   readonly id: string;
-  /** Read by the dynamic-provider host. */
+  /** Read by the dynamic-provider host: what Tines now holds. */
   readonly properties: Record<string, unknown>;
   /** Read by the dynamic-provider host. */
   readonly reasons: string[];
@@ -180,9 +180,9 @@ abstract class PartialWriteError extends TinesError {
 }
 
 /**
- * An error for a create that made an object in Tines but could not finish: the object is recorded
- * in state under `id` with these outputs, so it is neither lost nor made twice by the next
- * `pulumi up`.
+ * An error for a create that made an object in Tines but could not finish: the host records the
+ * object in state under `id` with these outputs (pulumi's ErrorResourceInitFailed), so it is
+ * neither lost nor made twice by the next `pulumi up`.
  */
 export class PartialCreateError extends PartialWriteError {
   override name = "PartialCreateError";
@@ -193,9 +193,12 @@ export class PartialCreateError extends PartialWriteError {
 }
 
 /**
- * An error for an update that Tines answered without applying all of it (see `unappliedWrite` in
- * inputs.ts): the state records what Tines now holds, so the next `pulumi up` shows the change that
- * is still to make.
+ * An error for an update that changed the object in Tines only in part, or that Tines answered
+ * without applying all of it (see `unappliedWrite` in inputs.ts). For an update the engine records
+ * the reported `properties` as the resource's new outputs (pkg/resource/deploy/step.go,
+ * `UpdateStep.Apply`: on a partial failure `s.new.Outputs = outs`) instead of keeping the old ones,
+ * which no longer match Tines; the next `pulumi up` diffs the declared inputs against what Tines
+ * holds and finishes the job.
  */
 export class PartialUpdateError extends PartialWriteError {
   override name = "PartialUpdateError";

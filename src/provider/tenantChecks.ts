@@ -15,7 +15,7 @@
  * are stale and tenant checks stop; the preview that came first reported them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TinesApiError, TinesConnectionError, TinesResponseError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "../client";
+import { TinesApiError, TinesConnectionError, TinesResponseError, type TinesClient, type TinesRoleObject, type TinesTeamMemberObject, type TinesTeamObject, type TinesUserObject } from "../client";
 import type { CheckFailure } from "./inputs";
 
 /** What a resource's tenant check found. */
@@ -31,6 +31,14 @@ export class TenantFacts {
   private teamsPromise: Promise<TinesTeamObject[]> | undefined;
   private rolesPromise: Promise<TinesRoleObject[]> | undefined;
   private directoryPromise: Promise<{ byEmail: Map<string, TinesUserObject>; byId: Map<number, TinesUserObject> }> | undefined;
+  private readonly teamMembersPromises = new Map<number, Promise<TinesTeamMemberObject[]>>();
+  /**
+   * Teams whose whole member list a `TinesTeamMembers` checked in this deployment manages. The
+   * engine checks resources one at a time, in registration order, in this one process.
+   */
+  readonly teamsWithAuthoritativeMembers = new Set<number>();
+  /** Who each `TinesTeamMembership` checked so far in this deployment adds, by team. */
+  readonly membershipsByTeam = new Map<number, string[]>();
   /** Set once this process has changed the tenant. */
   stale = false;
   /** Set once the "could not reach the tenant" warning was given. */
@@ -63,6 +71,16 @@ export class TenantFacts {
       byEmail: new Map(users.map((user) => [user.email.toLowerCase(), user])),
       byId: new Map(users.map((user) => [user.id, user])),
     })));
+  }
+
+  /** A team's members, read once (paged, 500 a page). */
+  teamMembers(teamId: number): Promise<TinesTeamMemberObject[]> {
+    let members = this.teamMembersPromises.get(teamId);
+    if (!members) {
+      members = this.client.teams.listMembers(teamId);
+      this.teamMembersPromises.set(teamId, members);
+    }
+    return members;
   }
 
   /** The user with this email (case-insensitive), if any. */

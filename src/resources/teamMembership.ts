@@ -24,6 +24,14 @@ import {
 } from "../provider/inputs";
 import { mayBePendingDeletion, waitForPendingDeletion } from "../provider/pendingDeletions";
 import { createReconciled, settledLookup } from "../provider/reconcile";
+import {
+  membershipOnAuthoritativeTeamReason,
+  missingTeamReason,
+  removeTeamMember,
+  teamMemberOf,
+  unknownRoleReason,
+  type TeamMember,
+} from "../provider/members";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
@@ -114,17 +122,26 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   let team: { id: number; name: string } | undefined;
   if (!containsUnknown(inputs.teamId)) {
     team = (await facts.teams()).find((each) => each.id === inputs.teamId);
-    if (!team) findings.failures.push({ property: "teamId", reason: `team ${inputs.teamId} does not exist in ${tenant}` });
+    if (!team) findings.failures.push({ property: "teamId", reason: missingTeamReason(inputs.teamId, tenant) });
   }
   if (!containsUnknown(inputs.role)) {
     // A custom role this deployment creates (checked before this membership) counts as a role.
     const roles = [...(await facts.roles()).map((role) => role.name), ...facts.plannedCustomRoles];
     if (!roles.includes(inputs.role)) {
-      findings.failures.push({ property: "role", reason: `"${inputs.role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})` });
+      findings.failures.push({ property: "role", reason: unknownRoleReason(inputs.role, roles, tenant) });
     }
   }
   const byEmail = inputs.userId === undefined;
   const who = byEmail ? inputs.email : inputs.userId;
+  if (team) {
+    // A TinesTeamMembers on the same team would remove this member again (README, "TinesTeamMembers"):
+    // checked after one, this membership fails; checked before, the TinesTeamMembers fails, naming it.
+    if (facts.teamsWithAuthoritativeMembers.has(team.id)) {
+      findings.failures.push({ property: "teamId", reason: membershipOnAuthoritativeTeamReason(team) });
+    }
+    const named = who === undefined || containsUnknown(who) ? "a user known once deployed" : byEmail ? String(who) : `user ${who}`;
+    facts.membershipsByTeam.set(team.id, [...(facts.membershipsByTeam.get(team.id) ?? []), named]);
+  }
   if (!isNew || !team || who === undefined || containsUnknown(who)) return findings;
   const user = byEmail ? await facts.userByEmail(inputs.email!) : await facts.userById(inputs.userId!);
   if (!user) {
@@ -186,14 +203,14 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     }
   }
 
-  let member: FoundMembership | undefined;
+  let member: TeamMember | undefined;
   // Twice at most: an invitation by email refused because a user Tines was deleting still held
   // the email is sent again once the deletion is over (it then creates a new user).
   for (let attempt = 1; member === undefined; attempt += 1) {
     try {
       member = await createReconciled(
         async () =>
-          memberOf(
+          teamMemberOf(
             await client.teams.inviteMember(
               inputs.teamId,
               inputs.userId !== undefined ? { user_id: inputs.userId } : { email: inputs.email! },
@@ -240,10 +257,10 @@ async function waitedForDeletionOf(client: TinesClient, email: string, tenant: s
  */
 async function unlessUserBeingDeleted(
   client: TinesClient,
-  found: FoundMembership | undefined,
+  found: TeamMember | undefined,
   tenant: string,
   waitMs: number,
-): Promise<FoundMembership | undefined> {
+): Promise<TeamMember | undefined> {
   if (!found) return undefined;
   // A key that may not read users (403) leaves the membership as found.
   const user = await unlessGone(client.users.get(found.userId)).catch(() => undefined);
@@ -252,24 +269,12 @@ async function unlessUserBeingDeleted(
   return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone" ? undefined : found;
 }
 
-/** A membership as found in Tines. */
-interface FoundMembership {
-  userId: number;
-  email: string;
-  role: string;
-  invitationAccepted: boolean;
-}
-
-function memberOf(member: { id: number; email: string; role: string; invitation_accepted?: boolean | null }): FoundMembership {
-  return { userId: member.id, email: member.email, role: member.role, invitationAccepted: member.invitation_accepted ?? false };
-}
-
 /**
  * The result of a create once Tines holds the membership as declared. Otherwise (Tines answered
  * the invitation with another role, or another user) the membership exists but is not as
  * declared: it is recorded with what Tines holds and the create fails, naming what differs.
  */
-function verifiedCreate(member: FoundMembership, inputs: TinesTeamMembershipInputs, tenant: string) {
+function verifiedCreate(member: TeamMember, inputs: TinesTeamMembershipInputs, tenant: string) {
   const id = membershipId(inputs.teamId, member.userId);
   const outputs = outputsOf(member, inputs.teamId, inputs.adoptExisting, tenant);
   const compared = ["role", inputs.userId !== undefined ? "userId" : "email"];
@@ -278,7 +283,7 @@ function verifiedCreate(member: FoundMembership, inputs: TinesTeamMembershipInpu
   return { id, outs: outputs as unknown as Record<string, unknown> };
 }
 
-function outputsOf(member: FoundMembership, teamId: number, adoptExisting: boolean, tenant: string): TinesTeamMembershipOutputs {
+function outputsOf(member: TeamMember, teamId: number, adoptExisting: boolean, tenant: string): TinesTeamMembershipOutputs {
   return {
     teamId,
     userId: member.userId,
@@ -312,7 +317,7 @@ async function findMembership(
   teamId: number,
   who: { userId: number } | { email: string },
   previous?: Pick<TinesTeamMembershipOutputs, "invitationAccepted">,
-): Promise<FoundMembership | undefined> {
+): Promise<TeamMember | undefined> {
   if ("userId" in who) {
     try {
       const user = await client.users.get(who.userId, { includeTeamMemberships: true });
@@ -326,7 +331,7 @@ async function findMembership(
     }
   }
   const member = await unlessGone(client.teams.findMember(teamId, who));
-  return member ? memberOf(member) : undefined;
+  return member ? teamMemberOf(member) : undefined;
 }
 
 // Read ---------------------------------------------------------------------------------------------
@@ -364,27 +369,15 @@ async function deleteMembership(id: string, props: Record<string, unknown>, cont
   await removeMember(context.client(), teamId, userId);
 }
 
+/** Why the last member stays: what a TinesTeamMembership's user can do about it. */
+const lastMemberAdvice =
+  "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
+  "when the team is a TinesTeam of this stack, declare its memberships with `deletedWith: team` so they go with it; " +
+  "to stop managing this membership without changing Tines, run `pulumi state delete` on it.";
+
 /** Removes a member; already gone is success; the last member gets an explanation. */
-async function removeMember(client: TinesClient, teamId: number, userId: number): Promise<void> {
-  try {
-    await client.teams.removeMember(teamId, userId);
-  } catch (error) {
-    if (!(error instanceof TinesApiError)) throw error;
-    if (error.isNotFound) return;
-    if (error.isConflictOrValidation) {
-      const members = await client.teams.listMembers(teamId).catch(() => undefined);
-      if (members?.length === 1 && members[0]!.id === userId) {
-        throw new TinesError(
-          `Cannot remove user ${members[0]!.email} (id ${userId}) from team ${teamId}: Tines refuses to remove the last member of a team. ` +
-            "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
-            "when the team is a TinesTeam of this stack, declare its memberships with `deletedWith: team` so they go with it; " +
-            "to stop managing this membership without changing Tines, run `pulumi state delete` on it.",
-          { cause: error },
-        );
-      }
-    }
-    throw error;
-  }
+function removeMember(client: TinesClient, teamId: number, userId: number): Promise<void> {
+  return removeTeamMember(client, teamId, userId, lastMemberAdvice);
 }
 
 /** The engine-facing behaviour of {@link TinesTeamMembership}. */

@@ -71,14 +71,14 @@ interface StackState {
 }
 
 /**
- * Destroy order: what depends on others goes first. A membership depends on its user, team and
- * role, a template on its team, so this kind order is the dependency order the engine schedules
+ * Destroy order: what depends on others goes first. A membership or a team roster depends on its
+ * users, team and roles, a template on its team, so this kind order is the dependency order the engine schedules
  * deletes in (pkg/resource/deploy/step_generator.go, ScheduleDeletes: dependents first; a
  * `deletedWith` target counts as a dependency, pkg/resource/graph/dependency_graph.go). Users,
  * teams and custom roles do not depend on each other, so the engine deletes them side by side;
  * run one at a time, teams go before roles, so the members that go with a team no longer hold a role.
  */
-const deletionOrder: TinesResourceKind[] = ["TeamMembership", "PrivateTemplate", "User", "Team", "CustomRole"];
+const deletionOrder: TinesResourceKind[] = ["TeamMembers", "TeamMembership", "PrivateTemplate", "User", "Team", "CustomRole"];
 
 /**
  * The engine's `deletedWith` rule (pkg/resource/deploy/step.go, `isDeletedWith` in

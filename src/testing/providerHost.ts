@@ -43,6 +43,8 @@ export class ProviderHostError extends Error {
     message: string,
     /** The id of a partially created object (ErrorResourceInitFailed), if the host reported one. */
     readonly partialId?: string,
+    /** The outputs of that object, which the engine records in state (for a create or an update). */
+    readonly partialProperties?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -134,15 +136,17 @@ export class ProviderHost {
       this.client[method](request, (error: Grpc, response: Response) => {
         if (!error) return resolve(response);
         let partialId: string | undefined;
+        let partialProperties: Record<string, unknown> | undefined;
         const details = error.metadata?.get?.("grpc-status-details-bin")?.[0];
         if (details) {
           const status = this.protos.status.Status.deserializeBinary(details);
           for (const any of status.getDetailsList()) {
             const init = this.protos.provider.ErrorResourceInitFailed.deserializeBinary(any.getValue());
             partialId = init.getId();
+            partialProperties = init.getProperties()?.toJavaScript();
           }
         }
-        reject(new ProviderHostError(method, String(error.details ?? error.message), partialId));
+        reject(new ProviderHostError(method, String(error.details ?? error.message), partialId, partialProperties));
       });
     });
   }

@@ -14,15 +14,16 @@ export function startHost(environment: Record<string, string> = {}): Promise<Pro
 
 /**
  * One simulator and one configured provider host for a test file (the host runs the compiled
- * package, as the engine would), with the simulator reset before each test.
+ * package, as the engine would), with the simulator reset before each test. `config` adds stack
+ * config (e.g. `"tines:previewChecks": "false"`).
  */
-export function useProviderHost(options: TinesSimulatorOptions = {}) {
+export function useProviderHost({ config, ...options }: TinesSimulatorOptions & { config?: Record<string, string> } = {}) {
   let simulator: TinesSimulator | undefined;
   let host: ProviderHost | undefined;
   const ready = (async () => {
     simulator = await startTinesSimulator({ userDeletionDelayMs: 0, ...options });
     host = await startHost({ TINES_MAX_ATTEMPTS: "3" });
-    await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey });
+    await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, ...config });
   })();
   beforeEach(async () => {
     await ready;

@@ -135,6 +135,7 @@ describe("check with values unknown in preview (offline checks: tines:previewChe
     ["User", { email: unknown, tenantPermissions: ["A", unknown] }],
     ["TeamMembership", { teamId: unknown, userId: unknown }],
     ["TeamMembership", { teamId: 1, email: unknown }],
+    ["TeamMembers", { teamId: unknown, members: unknown, ignoredMembers: unknown }],
     ["PrivateTemplate", { ...validTemplate, agentOptions: { url: unknown }, teamId: unknown, readAccess: unknown, sharedTeamSlugs: unknown }],
     ["Team", { name: unknown }],
     ["CustomRole", { name: unknown, permissions: ["STORY_READ", unknown] }],

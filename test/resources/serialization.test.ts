@@ -69,6 +69,19 @@ describe("resources as a Pulumi program registers them", () => {
     }
   });
 
+  it("TinesTeamMembers: its type token, the members as given, and every output on the resource even when its input is omitted", async () => {
+    const { TinesTeamMembers } = await import("../../src");
+    let team: InstanceType<typeof TinesTeamMembers> | undefined;
+    const [resource] = await registeredAfter(() => {
+      team = new TinesTeamMembers("secops", { teamId: 1, members: [{ email: "ada@example.com", role: "EDITOR" }] });
+    }, 1);
+    expect(resource!.type).toBe("pulumi-nodejs:dynamic/tines:TeamMembers");
+    expect(resource!.inputs.members).toEqual([{ email: "ada@example.com", role: "EDITOR" }]);
+    for (const key of ["teamId", "members", "ignoredMembers", "adoptExisting", "resolvedMembers", "unmanagedMembers", "tenant"] as const) {
+      expect(pulumi.Output.isInstance(team![key])).toBe(true);
+    }
+  });
+
   it("lets one args object build several resources", async () => {
     const { TinesUser } = await import("../../src");
     const args = { email: "shared@example.com" };

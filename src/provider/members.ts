@@ -1,0 +1,98 @@
+/**
+ * What `TinesTeamMembership` and `TinesTeamMembers` share about a team's members: a member as the
+ * provider records it, removal with Tines' last-member rule explained, and the words of the
+ * preview checks both give (a team or a role that does not exist).
+ */
+import { TinesApiError, TinesError, type TinesClient, type TinesTeamMemberObject } from "../client";
+
+/** A team member as the provider records it. */
+export interface TeamMember {
+  /** The user's id. */
+  userId: number;
+  /** The user's email, as Tines spells it. */
+  email: string;
+  /** The role on the team. */
+  role: string;
+  /** Whether the user accepted the team invitation. */
+  invitationAccepted: boolean;
+}
+
+/** A member of `GET /teams/{id}/members` (or of `invite_member`'s answer) as a {@link TeamMember}. */
+export function teamMemberOf(member: TinesTeamMemberObject): TeamMember {
+  return { userId: member.id, email: member.email, role: member.role, invitationAccepted: member.invitation_accepted ?? false };
+}
+
+/** How a member is named in messages: `ada@example.com (id 5, EDITOR)`. */
+export function describeMember(member: Pick<TeamMember, "userId" | "email" | "role">): string {
+  return `${member.email} (id ${member.userId}, ${member.role})`;
+}
+
+/** Tines refused to remove a team's only member (tines-api.md: "the last member of a team cannot be removed"). */
+export class TinesLastMemberError extends TinesError {
+  override name = "TinesLastMemberError";
+  constructor(
+    /** The member that stays. */
+    readonly member: TeamMember,
+    readonly teamId: number,
+    advice: string,
+    cause: Error,
+  ) {
+    super(
+      `Cannot remove user ${member.email} (id ${member.userId}) from team ${teamId}: Tines refuses to remove the last member of a team. ${advice}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Removes a member; already gone is success. When Tines refuses because the user is the team's
+ * only member (its refusal is an undocumented 4xx, so the member list is read to be sure), throws
+ * a {@link TinesLastMemberError} carrying `advice`, what the caller's user can do about it.
+ */
+export async function removeTeamMember(client: TinesClient, teamId: number, userId: number, advice: string): Promise<void> {
+  try {
+    await client.teams.removeMember(teamId, userId);
+  } catch (error) {
+    if (!(error instanceof TinesApiError)) throw error;
+    if (error.isNotFound) return;
+    if (error.isConflictOrValidation) {
+      const members = await client.teams.listMembers(teamId).catch(() => undefined);
+      if (members?.length === 1 && members[0]!.id === userId) throw new TinesLastMemberError(teamMemberOf(members[0]!), teamId, advice, error);
+    }
+    throw error;
+  }
+}
+
+/** A preview-check reason: the team does not exist. */
+export function missingTeamReason(teamId: number, tenant: string): string {
+  return `team ${teamId} does not exist in ${tenant}`;
+}
+
+/** A preview-check reason: the role is not one of the tenant's. */
+export function unknownRoleReason(role: string, roles: readonly string[], tenant: string): string {
+  return `"${role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})`;
+}
+
+/**
+ * A preview-check reason, given to a `TinesTeamMembership` checked after a `TinesTeamMembers` of
+ * the same deployment on the same team: the two would fight, the authoritative list removing what
+ * the membership adds, one `up` after another.
+ */
+export function membershipOnAuthoritativeTeamReason(team: { id: number; name: string }): string {
+  return (
+    `team ${team.id} ("${team.name}") has its whole member list managed by a TinesTeamMembers in this deployment, ` +
+    "which removes every member it does not declare: declare this member in that resource's members instead"
+  );
+}
+
+/**
+ * A preview-check reason, given to a `TinesTeamMembers` checked after `TinesTeamMembership`
+ * resources of the same deployment on the same team (see {@link membershipOnAuthoritativeTeamReason}).
+ */
+export function authoritativeTeamWithMembershipsReason(team: { id: number; name: string }, who: readonly string[]): string {
+  return (
+    `this deployment also declares TinesTeamMembership resources on team ${team.id} ("${team.name}") (${who.join(", ")}); ` +
+    "a TinesTeamMembers removes every member it does not declare, so the two would undo each other: " +
+    "move those members into members (or ignoredMembers) and remove the TinesTeamMembership resources"
+  );
+}
