@@ -14,6 +14,7 @@ import {
   tinesAgentTypes as agentTypes,
   tinesReadAccessValues as readAccessValues,
   teamSlugFromName,
+  TinesError,
   type CreateTinesTemplateRequest,
   type TinesActionInputRequest,
   type TinesClient,
@@ -33,6 +34,7 @@ import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
+  PartialCreateError,
   assertSameTenant,
   tenantChanged,
   unlessGone,
@@ -90,6 +92,12 @@ export interface TinesPrivateTemplateArgs {
   sharedTeamSlugs?: pulumi.Input<pulumi.Input<string>[]>;
   /** The inputs of the template's action. Default none; the list is replaced as a whole on update. */
   actionInputs?: pulumi.Input<pulumi.Input<TinesActionInput>[]>;
+  /**
+   * When the team (or, without `teamId`, the tenant) already has a template with this name, take it
+   * over (and bring it to these inputs) instead of creating another. Two such templates fail the
+   * create, naming both ids. Default false.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** One action input after validation. */
@@ -115,6 +123,7 @@ export interface TinesPrivateTemplateInputs {
   readAccess: TinesReadAccess;
   sharedTeamSlugs: string[];
   actionInputs: TinesActionInputValue[];
+  adoptExisting: boolean;
 }
 
 // Outputs ------------------------------------------------------------------------------------------
@@ -198,6 +207,7 @@ const templateInputsSchema = z.strictObject({
         }
       });
     }),
+  adoptExisting: flag(false),
 });
 
 const inputProperties = [
@@ -212,6 +222,7 @@ const inputProperties = [
   "readAccess",
   "sharedTeamSlugs",
   "actionInputs",
+  "adoptExisting",
 ] as const;
 
 // Check --------------------------------------------------------------------------------------------
@@ -287,11 +298,45 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     ...updateBody(inputs),
     ...(inputs.teamId === undefined ? {} : { team_id: inputs.teamId }),
   };
+  if (inputs.adoptExisting) {
+    const existing = await findTemplateToAdopt(client, inputs);
+    if (existing) {
+      const current = outputsOf(existing, context.tenantUrl(), inputs.adoptExisting);
+      // A template that already matches is adopted without a write.
+      if (changedProperties(plainJson(current), plainJson(inputs), comparedProperties(raw)).length === 0) {
+        return { id: existing.id, outs: current as unknown as Record<string, unknown> };
+      }
+      try {
+        const updated = await client.templates.update(existing.id, updateBody(inputs));
+        return { id: updated.id, outs: outputsOf(updated, context.tenantUrl(), inputs.adoptExisting) as unknown as Record<string, unknown> };
+      } catch (error) {
+        throw new PartialCreateError(existing.id, current, error as Error);
+      }
+    }
+  }
   const template = await createReconciled(
     () => client.templates.create(body),
     () => findCreatedTemplate(client, inputs),
   );
-  return { id: template.id, outs: outputsOf(template, context.tenantUrl()) as unknown as Record<string, unknown> };
+  return { id: template.id, outs: outputsOf(template, context.tenantUrl(), inputs.adoptExisting) as unknown as Record<string, unknown> };
+}
+
+/**
+ * The template to adopt: the one with this name in the declared team (or with no team, when none
+ * is declared). Two of them are ambiguous: the create fails naming both, rather than guess.
+ */
+async function findTemplateToAdopt(client: TinesClient, inputs: TinesPrivateTemplateInputs): Promise<TinesTemplateObject | undefined> {
+  const matches = (await client.templates.list({ search: inputs.name })).filter(
+    (template) => template.name === inputs.name && (template.team_id ?? undefined) === inputs.teamId,
+  );
+  if (matches.length > 1) {
+    const where = inputs.teamId === undefined ? "without a team" : `in team ${inputs.teamId}`;
+    throw new TinesError(
+      `name: ${matches.length} private templates are named "${inputs.name}" ${where} (ids ${matches.map((each) => each.id).join(", ")}), ` +
+        "so adoptExisting cannot tell which to take over; rename or delete all but one in Tines",
+    );
+  }
+  return matches[0];
 }
 
 /** Everything but `team_id`, as both create and update take it. */
@@ -337,7 +382,7 @@ async function findCreatedTemplate(client: TinesClient, inputs: TinesPrivateTemp
   return candidates.sort((a, b) => (byAge(a.id) < byAge(b.id) ? 1 : -1))[0];
 }
 
-function outputsOf(template: TinesTemplateObject, tenant: string): TinesPrivateTemplateOutputs {
+function outputsOf(template: TinesTemplateObject, tenant: string, adoptExisting: boolean): TinesPrivateTemplateOutputs {
   return {
     name: template.name,
     vendor: template.vendor ?? "",
@@ -359,6 +404,7 @@ function outputsOf(template: TinesTemplateObject, tenant: string): TinesPrivateT
         data: input.data ?? undefined,
       }),
     ),
+    adoptExisting,
     templateId: template.id,
     tenant,
   };
@@ -370,7 +416,7 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
   assertSameTenant(props.tenant, context, `Private template ${id}`);
   const template = await unlessGone(context.client().templates.get(id));
   if (template === undefined) return undefined;
-  const outputs = outputsOf(template, context.tenantUrl());
+  const outputs = outputsOf(template, context.tenantUrl(), props.adoptExisting === true);
   const inputs = Object.fromEntries(
     inputProperties.filter((key) => props[key] !== undefined && props[key] !== null).map((key) => [key, outputs[key]]),
   );
@@ -382,13 +428,17 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
 async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(olds.tenant, context, `Private template ${id}`);
   const inputs = news as unknown as TinesPrivateTemplateInputs;
+  if (changedProperties(plainJson(olds), plainJson(news), comparedProperties(news).filter((key) => key !== "adoptExisting")).length === 0) {
+    // Only adoptExisting changed: nothing to tell Tines.
+    return { ...olds, adoptExisting: inputs.adoptExisting };
+  }
   const client = context.client();
   if (inputs.teamId !== undefined && inputs.teamId !== olds.teamId) {
     // Moving resets access to team-only; the update below sends the declared access again.
     await client.templates.move(id, { team_id: inputs.teamId, folder_id: inputs.folderId ?? null });
   }
   const template = await client.templates.update(id, updateBody(inputs));
-  return outputsOf(template, context.tenantUrl()) as unknown as Record<string, unknown>;
+  return outputsOf(template, context.tenantUrl(), inputs.adoptExisting) as unknown as Record<string, unknown>;
 }
 
 // Delete -------------------------------------------------------------------------------------------
@@ -447,6 +497,8 @@ export class TinesPrivateTemplate extends pulumi.dynamic.Resource {
   declare readonly sharedTeamSlugs: pulumi.Output<string[]>;
   /** The action's inputs. */
   declare readonly actionInputs: pulumi.Output<TinesActionInputValue[]>;
+  /** Whether an existing template with this name was allowed to be adopted. */
+  declare readonly adoptExisting: pulumi.Output<boolean>;
   /** The Tines template id (also the resource id). */
   declare readonly templateId: pulumi.Output<string>;
   /** The tenant the template lives in. */
@@ -465,6 +517,7 @@ export class TinesPrivateTemplate extends pulumi.dynamic.Resource {
       readAccess: undefined,
       sharedTeamSlugs: undefined,
       actionInputs: undefined,
+      adoptExisting: undefined,
       templateId: undefined,
       tenant: undefined,
       ...args,

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, type TinesClient } from "../client";
 import { changedProperties, checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, requiredText } from "../provider/inputs";
+import { sharedDirectoryFor } from "../provider/directory";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
@@ -158,6 +159,10 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
 
   let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
+    // The deployment's shared snapshot first (no request per membership); what it does not show
+    // as declared is looked up afresh, so nothing is invited twice.
+    const known = await sharedDirectoryFor(client).knownMembership(inputs.teamId, who);
+    if (known && known.role === inputs.role) return finish({ ...known, invitationAccepted: known.invitationAccepted ?? false }, inputs, tenant);
     const existing = await findMembership(client, inputs.teamId, who);
     if (existing && existing.role === inputs.role) return finish(existing, inputs, tenant);
     if (existing) {

@@ -16,6 +16,7 @@ import {
   optionalText,
   requiredText,
 } from "../provider/inputs";
+import { sharedDirectoryFor } from "../provider/directory";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
@@ -167,8 +168,12 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const body = requestBody(inputs);
 
   if (inputs.adoptExisting) {
-    const existing = await client.users.findByEmail(inputs.email);
+    // One shared read of the directory per deployment, not a page walk per adopted user.
+    const existing = await sharedDirectoryFor(client).findByEmail(inputs.email);
     if (existing) {
+      // A user who already matches is adopted without a write: taking over a tenant changes nothing in it.
+      const current = outputsOf(existing, inputs, tenant);
+      if (!differsFromDeclared(current, inputs)) return { id: String(existing.id), outs: current as unknown as Record<string, unknown> };
       try {
         return finish(await client.users.update(existing.id, body), inputs, tenant);
       } catch (error) {
@@ -201,7 +206,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const outputs = outputsOf(user, inputs, tenant);
   // A reconciled create may have found the user made by a request whose answer was lost; make
   // sure it carries every declared field.
-  if (changedProperties(outputs, { ...outputs, ...declared(inputs) }, updatableProperties).length > 0) {
+  if (differsFromDeclared(outputs, inputs)) {
     try {
       return finish(await client.users.update(user.id, body), inputs, tenant);
     } catch (error) {
@@ -225,6 +230,11 @@ function requestBody(inputs: TinesUserInputs): CreateTinesUserRequest & { admin:
     tenant_permissions: inputs.tenantPermissions,
     is_active: inputs.isActive,
   };
+}
+
+/** Whether what Tines holds differs from what is declared. */
+function differsFromDeclared(outputs: TinesUserOutputs, inputs: TinesUserInputs): boolean {
+  return changedProperties(outputs, { ...outputs, ...declared(inputs) }, updatableProperties).length > 0;
 }
 
 /** The inputs the user declared (an omitted name is not declared). */
