@@ -17,7 +17,7 @@ import {
   type TinesActionInput,
   type TinesAgentType,
 } from "pulumi-tines";
-import { loadRoster, slug, teamNamesOf } from "./roster";
+import { loadRoster, slug, teamNamesOf, templatesOf } from "./roster";
 
 const config = new pulumi.Config();
 const rosterPath = path.resolve(config.get("roster") ?? path.join(__dirname, "roster.yaml"));
@@ -35,6 +35,7 @@ const users = roster.people.map((person) => ({
     admin: person.admin,
     tenantPermissions: person.tenantPermissions,
     deletionMode: person.deletionMode,
+    isActive: person.isActive,
     adoptExisting: person.adoptExisting,
   }),
 }));
@@ -48,35 +49,42 @@ const memberships = users.flatMap(({ person, user }) =>
         teamId: teamIds.get(team)!,
         userId: user.userId,
         role,
+        // A person taken over is taken over with their memberships.
+        adoptExisting: person.adoptExisting,
       }),
   ),
 );
 
-const template = roster.template
-  ? new TinesPrivateTemplate(`template-${slug(roster.template.name)}`, {
-      name: roster.template.name,
-      description: roster.template.description,
-      vendor: roster.template.vendor,
-      product: roster.template.product,
-      agentType: roster.template.agentType as TinesAgentType,
-      agentOptions: roster.template.agentOptions,
-      teamId: roster.template.team ? teamIds.get(roster.template.team) : undefined,
-      readAccess: roster.template.readAccess,
-      sharedTeamSlugs: roster.template.sharedTeamSlugs,
+const templates = templatesOf(roster).map(
+  (template) =>
+    new TinesPrivateTemplate(template.resourceName, {
+      name: template.name,
+      description: template.description,
+      vendor: template.vendor,
+      product: template.product,
+      agentType: template.agentType as TinesAgentType,
+      agentOptions: template.agentOptions,
+      teamId: template.team ? teamIds.get(template.team) : undefined,
+      readAccess: template.readAccess,
+      sharedTeamSlugs: template.sharedTeamSlugs,
       // The provider's check validates types and agent types, naming the property, in preview.
-      actionInputs: roster.template.actionInputs as TinesActionInput[] | undefined,
-    })
-  : undefined;
+      actionInputs: template.actionInputs as TinesActionInput[] | undefined,
+      adoptExisting: template.adoptExisting,
+    }),
+);
+const template = roster.template ? templates[0] : undefined;
 
-/** What now exists: user ids by email, membership ids with roles, and the template's id. */
+/** What now exists: user ids by email, membership ids with roles, the template's id and every template's id. */
 export const summary = pulumi
   .all([
     pulumi.all(users.map(({ user }) => pulumi.all([user.email, user.userId]))),
     pulumi.all(memberships.map((membership) => pulumi.all([membership.id, membership.email, membership.role]))),
     template ? template.templateId : pulumi.output(null),
+    pulumi.all(templates.map((each) => each.templateId)),
   ])
-  .apply(([userRows, membershipRows, templateId]) => ({
+  .apply(([userRows, membershipRows, templateId, templateIds]) => ({
     users: Object.fromEntries(userRows),
     memberships: membershipRows.map(([id, email, role]) => ({ id, email, role })),
     templateId,
+    templateIds,
   }));

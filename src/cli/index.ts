@@ -113,7 +113,8 @@ export function explain(error: TinesError): string {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    // Not process.exit: it would cut off a roster still being written to a pipe.
+    (code) => (process.exitCode = code),
     (error: unknown) => {
       process.stderr.write(`pulumi-tines export failed: ${(error as Error)?.stack ?? String(error)}\n`);
       process.exit(1);
