@@ -6,14 +6,16 @@
  * directory: about N × ceil(M / 500) requests to adopt N users of a tenant of M.
  *
  * The snapshot is taken when the first resource asks and may be stale by the time a later one
- * does, so it is trusted only to say where to look:
+ * does (or, in a host process that outlives a deployment, belong to an earlier one), so it is
+ * trusted only to say where to look:
  * - a user found in it is read again by id (one request) and its current state is returned; a user
- *   gone since (404) is looked up afresh;
- * - a user or member NOT found in it is looked up afresh (paging, as before) before anyone
- *   concludes it does not exist: someone created during the deployment is still found, and the
- *   snapshot can never make a create duplicate something.
+ *   gone since (404), or whose id now holds another email, is looked up afresh;
+ * - a user NOT found in it is looked up afresh (paging, as before) before anyone concludes it does
+ *   not exist: someone created during the deployment is still found, and the snapshot can never
+ *   make a create duplicate something.
+ * So adopting N users of a tenant of M costs N + ceil(M / 500) requests instead of N × ceil(M / 500).
  */
-import { TinesApiError, type TinesClient, type TinesTeamMemberObject, type TinesUserObject } from "../client";
+import { TinesApiError, TinesError, type TinesClient, type TinesTeamMemberObject, type TinesUserObject } from "../client";
 import { tenantFactsFor } from "./tenantChecks";
 import { unlessGone } from "./runtime";
 
@@ -37,7 +39,13 @@ export class SharedDirectory {
    * `client.users.findByEmail`, at the cost of one request per user found instead of a page walk.
    */
   async findByEmail(email: string): Promise<TinesUserObject | undefined> {
-    const known = await tenantFactsFor(this.client).userByEmail(email.trim());
+    // A snapshot that could not be read is no answer: the fresh lookup below says what is wrong.
+    const known = await tenantFactsFor(this.client)
+      .userByEmail(email.trim())
+      .catch((error: unknown) => {
+        if (error instanceof TinesError) return undefined;
+        throw error;
+      });
     if (known) {
       const current = await unlessGone(this.client.users.get(known.id, { includeTeamMemberships: true }));
       if (current && sameEmail(current.email, email)) return current;
@@ -46,21 +54,22 @@ export class SharedDirectory {
   }
 
   /**
-   * A user's membership of a team when the shared snapshot already shows it, else undefined (then
-   * the caller looks it up afresh). With a tenant-owner key the snapshot is the user directory with
-   * each user's `team_memberships`; with a key that may not read users (403), the team's members.
+   * A user's membership of a team as Tines now holds it, or undefined. With a tenant-owner key it
+   * is one request: the user, found through the snapshot, read with `team_memberships`. A key that
+   * may not read users (a Team key, 403) has no per-member endpoint: the team's member list is read
+   * once and shared, and a member not in it is looked up afresh before concluding it is absent.
    */
-  async knownMembership(teamId: number, who: { userId: number } | { email: string }): Promise<DirectoryMembership | undefined> {
-    const facts = tenantFactsFor(this.client);
+  async findMembership(teamId: number, who: { userId: number } | { email: string }): Promise<DirectoryMembership | undefined> {
     try {
-      const user = "userId" in who ? await facts.userById(who.userId) : await facts.userByEmail(who.email.trim());
+      const user =
+        "userId" in who ? await unlessGone(this.client.users.get(who.userId, { includeTeamMemberships: true })) : await this.findByEmail(who.email);
       const membership = user?.team_memberships?.find((each) => each.team_id === teamId);
       return user && membership ? { userId: user.id, email: user.email, role: membership.role } : undefined;
     } catch (error) {
       if (!(error instanceof TinesApiError && error.isForbidden)) throw error;
     }
-    const members = await this.teamMembers(teamId);
-    const member = members.find((each) => ("userId" in who ? each.id === who.userId : sameEmail(each.email, who.email)));
+    const matches = (member: TinesTeamMemberObject) => ("userId" in who ? member.id === who.userId : sameEmail(member.email, who.email));
+    const member = (await this.teamMembers(teamId)).find(matches) ?? (await unlessGone(this.client.teams.findMember(teamId, who)));
     return member
       ? { userId: member.id, email: member.email, role: member.role, invitationAccepted: member.invitation_accepted ?? false }
       : undefined;

@@ -159,11 +159,9 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
 
   let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
-    // The deployment's shared snapshot first (no request per membership); what it does not show
-    // as declared is looked up afresh, so nothing is invited twice.
-    const known = await sharedDirectoryFor(client).knownMembership(inputs.teamId, who);
-    if (known && known.role === inputs.role) return finish({ ...known, invitationAccepted: known.invitationAccepted ?? false }, inputs, tenant);
-    const existing = await findMembership(client, inputs.teamId, who);
+    // Through the deployment's shared directory: one request per membership, not a walk of the team.
+    const found = await sharedDirectoryFor(client).findMembership(inputs.teamId, who);
+    const existing = found && { ...found, invitationAccepted: found.invitationAccepted ?? false };
     if (existing && existing.role === inputs.role) return finish(existing, inputs, tenant);
     if (existing) {
       // Taking over with another role: Tines has no role update, so remove and invite again; if
