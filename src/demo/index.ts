@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { describeSummary, exportRoster, formatRoster } from "../cli/export";
 import { TinesClient } from "../client";
 import { seedTenant, seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "../simulator";
 import { findPulumiCli, PulumiCliRunner } from "./cliRunner";
@@ -52,6 +53,24 @@ async function printTenant(simulator: TinesSimulator): Promise<void> {
     const outbox = simulator.state.snapshot().outbox;
     console.log(`  Invitation emails sent so far: ${outbox.length}`);
     for (const mail of outbox.slice(-6)) console.log(`    to ${mail.to} (${mail.kind === "team" ? `team ${mail.team_id}` : "tenant"})`);
+  } finally {
+    await client.close();
+  }
+}
+
+/** `npx pulumi-tines export`: the tenant as a roster for examples/bootstrap, every entry marked for adoption. */
+async function showExport(simulator: TinesSimulator): Promise<void> {
+  console.log("\n[export] npx pulumi-tines export: the tenant as a roster that a new stack would adopt without one write");
+  const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
+  try {
+    const requestsBefore = simulator.log.length;
+    const { roster, summary } = await exportRoster(client);
+    const lines = formatRoster(roster, "yaml", client.tenantUrl).trimEnd().split("\n");
+    for (const line of lines.slice(0, 24)) console.log(`    ${line}`);
+    if (lines.length > 24) console.log(`    ... (${lines.length - 24} more lines)`);
+    console.log(`  ${describeSummary(summary)}`);
+    expect(roster.people.length === simulator.state.listUsers().length, "the export should hold every user");
+    expect(simulator.log.slice(requestsBefore).every((entry) => entry.method === "GET"), "the export should only read");
   } finally {
     await client.close();
   }
@@ -118,6 +137,8 @@ async function main(): Promise<void> {
       "Grace should be TEAM_ADMIN",
     );
     await printTenant(simulator);
+
+    await showExport(simulator);
 
     console.log("\n[5/5] pulumi destroy: cleaning up");
     await runner.destroy(print);
