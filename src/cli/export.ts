@@ -233,7 +233,9 @@ function templateOf(template: TinesTemplateObject, teamNames: Map<number, string
     const entry: Record<string, unknown> = { name: input.name, type: input.type };
     if (input.required) entry.required = true;
     if (input.description) entry.description = input.description;
-    if (input.default_value !== undefined && input.default_value !== null) entry.defaultValue = input.default_value;
+    // Even a null default is written: the template's resource records what Tines holds, and an
+    // omitted one would differ from it, turning the adoption into an update.
+    if (input.default_value !== undefined) entry.defaultValue = input.default_value;
     if (input.data) entry.data = input.data;
     return entry;
   });

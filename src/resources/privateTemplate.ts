@@ -285,7 +285,8 @@ function comparedProperties(news: Record<string, unknown>): string[] {
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"] };
   // A team change is a move, in place (tines-api.md: "the only way to change team_id").
-  const changed = changedProperties(plainJson(olds), plainJson(news), comparedProperties(news));
+  // State written before adoptExisting existed holds none: that is false, not a change.
+  const changed = changedProperties(plainJson({ ...olds, adoptExisting: olds.adoptExisting ?? false }), plainJson(news), comparedProperties(news));
   return { changes: changed.length > 0, replaces: [] };
 }
 

@@ -148,6 +148,13 @@ describe("TinesPrivateTemplate", () => {
     expect(tines.simulator.state.listTemplates()).toHaveLength(2);
   });
 
+  it("shows no change for a template recorded before adoptExisting existed", async () => {
+    const { state } = await tines.engine.up("PrivateTemplate", "ip", { ...ipLookup, teamId: 1 });
+    const { adoptExisting: _recordedLater, ...olderOutputs } = state.outputs;
+    const plan = await tines.engine.preview("PrivateTemplate", "ip", { ...ipLookup, teamId: 1 }, { ...state, outputs: olderOutputs });
+    expect(plan.operation).toBe("same");
+  });
+
   it("refuses to adopt when two templates of the team share the name, naming both ids", async () => {
     const a = tines.simulator.state.createTemplate({ ...ipLookupObject(), team_id: 1 });
     const b = tines.simulator.state.createTemplate({ ...ipLookupObject(), team_id: 1 });
