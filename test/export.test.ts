@@ -97,6 +97,9 @@ describe("pulumi-tines export", () => {
     const text = readFileSync(out, "utf8");
     const second = await exportWithCli(["--templates"]);
     expect(second.stdout).toBe(text);
+    // JSON for a .json name, the same roster.
+    await exportWithCli(["--out", join(workDirectory, "tenant.json"), "--templates", "--quiet"]);
+    expect(JSON.parse(readFileSync(join(workDirectory, "tenant.json"), "utf8"))).toEqual(parse(text));
     expect(simulator.log.slice(logBefore).every((entry) => entry.method === "GET")).toBe(true);
 
     // Progress for a large tenant, then the summary.
