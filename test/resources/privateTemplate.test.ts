@@ -118,14 +118,10 @@ describe("TinesPrivateTemplate", () => {
     const error = await failureOf(tines.engine.up("PrivateTemplate", "ip", { ...ipLookup, teamId: 99 }));
     expect(error.message).toContain("POST /api/v1/admin/templates failed: 404 Team not found");
   });
+
   it("adopts a template with the same name in the same team, without a write when it already matches", async () => {
     const existing = tines.simulator.state.createTemplate({
-      name: ipLookup.name,
-      description: ipLookup.description,
-      vendor: ipLookup.vendor,
-      product: ipLookup.product,
-      agent_type: ipLookup.agentType,
-      agent_options: ipLookup.agentOptions,
+      ...ipLookupObject(),
       team_id: 1,
       action_inputs: [
         { name: "ip", type: "TEXT", required: true, description: "The address" },
