@@ -206,7 +206,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const outputs = outputsOf(user, inputs, tenant);
   // A reconciled create may have found the user made by a request whose answer was lost; make
   // sure it carries every declared field.
-  if (differsFromDeclared(outputs, inputs)) {
+  if (changedProperties(outputs, { ...outputs, ...declared(inputs) }, updatableProperties).length > 0) {
     try {
       return finish(await client.users.update(user.id, body), inputs, tenant);
     } catch (error) {
