@@ -159,12 +159,18 @@ describe("pulumi-tines export", () => {
     await expect(exportRoster(client, { teams: ["Red Team"] })).rejects.toThrow('--team: no team is named "Red Team"');
   });
 
-  it("a refused key gets a message saying what to do, without the key; a key on the command line is refused", async () => {
+  it("a refused key (401) or one without the rights (403) gets a message saying what to do, without the key; a key on the command line is refused", async () => {
     const refused = await exportWithCli([], "wrong-key-123").catch((error: { code: number; stderr: string }) => error);
     expect((refused as { code: number }).code).toBe(1);
     expect((refused as { stderr: string }).stderr).toContain("401");
     expect((refused as { stderr: string }).stderr).toContain("Tines refused the API key: check TINES_API_KEY");
     expect((refused as { stderr: string }).stderr).not.toContain("wrong-key-123");
+
+    const teamKey = simulator.createTeamApiKey(simulator.state.listTeams()[0]!.id);
+    const forbidden = await exportWithCli([], teamKey).catch((error: { code: number; stderr: string }) => error);
+    expect((forbidden as { code: number }).code).toBe(1);
+    expect((forbidden as { stderr: string }).stderr).toContain("403");
+    expect((forbidden as { stderr: string }).stderr).toContain("exporting users and roles needs a tenant-owner key");
 
     const onCommandLine = await exportWithCli(["--api-key", "abc"]).catch((error: { code: number; stderr: string }) => error);
     expect((onCommandLine as { code: number }).code).toBe(2);
