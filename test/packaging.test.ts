@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTinesSimulator, type TinesSimulator } from "../src/simulator";
 import { DynamicProviderEngine } from "../src/testing/engine";
@@ -78,5 +79,15 @@ describe("the packed package in a fresh Pulumi program", () => {
     } finally {
       await host.stop();
     }
+  });
+  it("installs the pulumi-tines command, which exports the tenant with only its runtime dependencies", async () => {
+    simulator.state.createUser({ email: "grace@example.com", first_name: "Grace" });
+    // The bin link npm made, run with this Node (its shebang would pick whichever node is on the PATH).
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(programDirectory, "node_modules", ".bin", "pulumi-tines"), "export"], {
+      cwd: programDirectory,
+      env: { ...process.env, TINES_TENANT: simulator.url, TINES_API_KEY: simulator.apiKey },
+    });
+    expect(stdout).toContain("- email: grace@example.com");
+    expect(stderr).toContain("Exported 1 users, 1 teams");
   });
 });

@@ -24,7 +24,7 @@ import {
   type TinesActionInput,
   type TinesAgentType,
 } from "pulumi-tines";
-import { createdTeamsOf, loadRoster, slug, teamNamesOf } from "./roster";
+import { createdTeamsOf, loadRoster, slug, teamNamesOf, templatesOf } from "./roster";
 
 const config = new pulumi.Config();
 const rosterPath = path.resolve(config.get("roster") ?? path.join(__dirname, "roster.yaml"));
@@ -67,6 +67,7 @@ const users = roster.people.map((person) => ({
     admin: person.admin,
     tenantPermissions: person.tenantPermissions,
     deletionMode: person.deletionMode,
+    isActive: person.isActive,
     adoptExisting: person.adoptExisting,
   }),
 }));
@@ -78,40 +79,51 @@ const memberships = users.flatMap(({ person, user }) =>
     ([team, role]) =>
       new TinesTeamMembership(
         `membership-${person.email}-${slug(team)}`,
-        { teamId: teamIds.get(team)!, userId: user.userId, role: customRoles.get(role)?.name ?? role },
+        {
+          teamId: teamIds.get(team)!,
+          userId: user.userId,
+          role: customRoles.get(role)?.name ?? role,
+          // A person taken over is taken over with their memberships.
+          adoptExisting: person.adoptExisting,
+        },
         // Goes with its team when the stack deletes the team (see the top of this file).
         createdTeams.has(team) ? { deletedWith: createdTeams.get(team) } : {},
       ),
   ),
 );
 
-const template = roster.template
-  ? new TinesPrivateTemplate(`template-${slug(roster.template.name)}`, {
-      name: roster.template.name,
-      description: roster.template.description,
-      vendor: roster.template.vendor,
-      product: roster.template.product,
-      agentType: roster.template.agentType as TinesAgentType,
-      agentOptions: roster.template.agentOptions,
-      teamId: roster.template.team ? teamIds.get(roster.template.team) : undefined,
-      readAccess: roster.template.readAccess,
-      sharedTeamSlugs: roster.template.sharedTeamSlugs,
+const templates = templatesOf(roster).map(
+  (template) =>
+    new TinesPrivateTemplate(template.resourceName, {
+      name: template.name,
+      description: template.description,
+      vendor: template.vendor,
+      product: template.product,
+      agentType: template.agentType as TinesAgentType,
+      agentOptions: template.agentOptions,
+      teamId: template.team ? teamIds.get(template.team) : undefined,
+      readAccess: template.readAccess,
+      sharedTeamSlugs: template.sharedTeamSlugs,
       // The provider's check validates types and agent types, naming the property, in preview.
-      actionInputs: roster.template.actionInputs as TinesActionInput[] | undefined,
-    })
-  : undefined;
+      actionInputs: template.actionInputs as TinesActionInput[] | undefined,
+      adoptExisting: template.adoptExisting,
+    }),
+);
+const template = roster.template ? templates[0] : undefined;
 
-/** What now exists: team ids by name, user ids by email, membership ids with roles, and the template's id. */
+/** What now exists: team ids by name, user ids by email, membership ids with roles, the template's id and every template's id. */
 export const summary = pulumi
   .all([
     pulumi.all([...teamIds].map(([name, id]) => pulumi.all([name, id]))),
     pulumi.all(users.map(({ user }) => pulumi.all([user.email, user.userId]))),
     pulumi.all(memberships.map((membership) => pulumi.all([membership.id, membership.email, membership.role]))),
     template ? template.templateId : pulumi.output(null),
+    pulumi.all(templates.map((each) => each.templateId)),
   ])
-  .apply(([teamRows, userRows, membershipRows, templateId]) => ({
+  .apply(([teamRows, userRows, membershipRows, templateId, templateIds]) => ({
     teams: Object.fromEntries(teamRows),
     users: Object.fromEntries(userRows),
     memberships: membershipRows.map(([id, email, role]) => ({ id, email, role })),
     templateId,
+    templateIds,
   }));

@@ -14,6 +14,9 @@ const personSchema = z.strictObject({
   admin: z.boolean().optional(),
   tenantPermissions: z.array(z.string().trim().min(1)).optional(),
   deletionMode: z.enum(["delete", "deactivate"]).optional(),
+  /** false keeps the user deactivated (an export of a deactivated user says so). */
+  isActive: z.boolean().optional(),
+  /** Take over the user, and their memberships, when they already exist in Tines. */
   adoptExisting: z.boolean().optional(),
   /** Team name → role. */
   teams: z.record(z.string().trim().min(1), z.string().trim().min(1)).default({}),
@@ -42,6 +45,8 @@ const templateSchema = z.strictObject({
       }),
     )
     .optional(),
+  /** Take over a template with this name in this team when Tines already has one. */
+  adoptExisting: z.boolean().optional(),
 });
 
 /** A team: created by the stack (a TinesTeam), or `existing: true` to be looked up and left alone. */
@@ -65,7 +70,10 @@ const rosterSchema = z
     teams: z.array(teamSchema).default([]),
     customRoles: z.array(customRoleSchema).default([]),
     people: z.array(personSchema).default([]),
+    /** One template (the original form), */
     template: templateSchema.optional(),
+    /** or a list of them (what `pulumi-tines export --templates` writes). */
+    templates: z.array(templateSchema).default([]),
   })
   .superRefine((roster, context) => {
     const listedTwice = (section: string, keys: string[], what: (key: string) => string) => {
@@ -78,6 +86,14 @@ const rosterSchema = z
     listedTwice("people", roster.people.map((person) => person.email), (email) => email);
     listedTwice("teams", roster.teams.map((team) => team.name), (name) => `team ${name}`);
     listedTwice("customRoles", roster.customRoles.map((role) => role.name), (name) => `custom role ${name}`);
+    const templates = new Set<string>();
+    roster.templates.forEach((template, index) => {
+      const key = JSON.stringify([template.name, template.team ?? null]);
+      if (templates.has(key) || (roster.template && key === JSON.stringify([roster.template.name, roster.template.team ?? null]))) {
+        context.addIssue({ code: "custom", path: ["templates", index, "name"], message: `"${template.name}" is listed twice for the same team` });
+      }
+      templates.add(key);
+    });
     roster.teams.forEach((team, index) => {
       if (team.existing && (team.adoptExisting || team.forceDestroy)) {
         context.addIssue({ code: "custom", path: ["teams", index], message: `team ${team.name}: an existing team is never created or deleted by the stack, so adoptExisting and forceDestroy do not apply` });
@@ -111,16 +127,29 @@ export function loadRoster(path: string): Roster {
 /** Every team name the roster mentions, once, in order of appearance. */
 export function teamNamesOf(roster: Roster): string[] {
   const names = [...roster.teams.map((team) => team.name), ...roster.people.flatMap((person) => Object.keys(person.teams))];
-  if (roster.template?.team) names.push(roster.template.team);
+  for (const template of templatesOf(roster)) if (template.team) names.push(template.team);
   return [...new Set(names)];
 }
 
 /**
  * The teams the stack makes (TinesTeam): those under `teams:` not marked `existing`. A team named
- * only under people or the template is an existing one, looked up by name.
+ * only under people or a template is an existing one, looked up by name.
  */
 export function createdTeamsOf(roster: Roster): RosterTeam[] {
   return roster.teams.filter((team) => !team.existing);
+}
+
+/** The roster's templates, `template` first, each with its Pulumi resource name. */
+export function templatesOf(roster: Roster): Array<RosterTemplate & { resourceName: string }> {
+  const all = [...(roster.template ? [roster.template] : []), ...roster.templates];
+  const slugCounts = new Map<string, number>();
+  for (const template of all) slugCounts.set(slug(template.name), (slugCounts.get(slug(template.name)) ?? 0) + 1);
+  // A name two teams share gets its team in the resource name; any other keeps the plain form.
+  return all.map((template) => ({
+    ...template,
+    resourceName:
+      slugCounts.get(slug(template.name))! > 1 ? `template-${slug(template.team ?? "no team")}-${slug(template.name)}` : `template-${slug(template.name)}`,
+  }));
 }
 
 /** A name fit for a Pulumi resource name: lower case, words joined by `-`. */

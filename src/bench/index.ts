@@ -15,6 +15,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../simulator";
+import { adoptionCost } from "./adoption";
 import { replaceReadmeSection, repositoryRoot } from "./readme";
 import { startSimulatorThread, type LoggedRequest } from "./simulatorThread";
 import { teamMembersReport, teamMembersRequests } from "./teamMembers";
@@ -360,6 +361,10 @@ async function main(): Promise<void> {
     console.log(`create ${fixed(run.create.seconds)} s, refresh ${fixed(run.refresh.seconds)} s; rig ceiling ${fixed(run.rigCeiling.createRatio)} / ${fixed(run.rigCeiling.refreshRatio)}`);
   }
 
+  process.stdout.write("adoption: 1000 users of a tenant of 5000... ");
+  const adoption = await adoptionCost(1000, 5000, { parallelism, latencyMs, timeScale });
+  console.log(`${adoption.requests} requests (target ${adoption.targetRequests}, before ${adoption.previousRequests}), ${fixed(adoption.seconds)} s`);
+
   const report = [
     "### Requests per operation",
     "",
@@ -368,7 +373,7 @@ async function main(): Promise<void> {
       operations.rows.map((row) => [row.resource, row.check, row.diff, row.create, row.read, row.update, row.delete, row.adopt ?? "n/a"]),
     ),
     "",
-    "Targets: check 0 with `tines:previewChecks false` (on, the default, a preview's checks cost what the next table shows, once per deployment), diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption at most 1 + ceil(users / 500) = 5. " +
+    "Targets: check 0 with `tines:previewChecks false` (on, the default, a preview's checks cost what the next table shows, once per deployment), diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption of a user at most 2 + ceil(users / 500) = 6 (the shared read of the directory, a fresh read of the user, the update), of a membership 1. " +
       "A team's create and delete take 2: its name is looked up first (Tines does not say names are unique), its stories are counted first (the forceDestroy guard). " +
       "A custom role's delete takes 1 + ceil(users / 500): the directory is read for members who still hold it; its adoption 2 when the role must change (list, PATCH).",
     "",
@@ -388,6 +393,15 @@ async function main(): Promise<void> {
     table(["resource", "`__provider` bytes", "inputs + outputs bytes"], cost.map((row) => [row.resource, row.providerBytes, row.inputsPlusOutputsBytes])),
     "",
     "Target: `__provider` at most 1 KB.",
+    "",
+    "### Taking over a tenant: adopting users (as a roster from `pulumi-tines export` does)",
+    "",
+    table(
+      ["adopted users", "tenant users", "requests", "target", "writes", "requests before", `s (limits ${timeScale}x faster)`, "min at Tines' limits", "bound min", "bound min before", "failed"],
+      [[adoption.adoptedUsers, adoption.tenantUsers, adoption.requests, adoption.targetRequests, adoption.writes, adoption.previousRequests, fixed(adoption.seconds), fixed(adoption.realLimitMinutes, 1), fixed(adoption.boundMinutes, 1), fixed(adoption.previousBoundMinutes, 1), adoption.failedOperations]],
+    ),
+    "",
+    `Target: at most N + ceil(M / 500) + 5 requests: one shared read of the directory, then one GET per adopted user; no write for a user who already matches. "Before": each adoption paged the directory until it found its user, then updated it (counted for the same users). Min at Tines' limits: the measured time times ${timeScale} (an upper estimate, latency does not scale); bound min: requests / 500, the admin/users limit every one of them falls under.`,
     "",
     "### Bulk create and refresh (users, as many memberships, 20 templates)",
     "",
@@ -420,7 +434,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${report}\n\nBenchmark took ${fixed(seconds, 1)} s.`);
 
-  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, previewChecks: previews, teamMembers, stateCost: cost, bulk: bulkRuns, seconds };
+  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, previewChecks: previews, adoption, teamMembers, stateCost: cost, bulk: bulkRuns, seconds };
   const directory = join(repositoryRoot, "bench", "results");
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "latest.json"), JSON.stringify(results, null, 2));

@@ -10,6 +10,7 @@ import { seedTenant, startTinesSimulator, type SimulatorFaults, type TinesSimula
 
 /** What the bench reads of each request. */
 export interface LoggedRequest {
+  method: string;
   path: string;
   status: number;
 }
@@ -79,7 +80,7 @@ async function serveInThisThread(data: ThreadData): Promise<void> {
   parentPort!.on("message", async (message: Message) => {
     let value: unknown;
     if (message.type === "setFaults") simulator.setFaults(message.faults);
-    if (message.type === "takeLog") value = simulator.log.splice(0).map(({ path, status }) => ({ path, status }));
+    if (message.type === "takeLog") value = simulator.log.splice(0).map(({ method, path, status }) => ({ method, path, status }));
     if (message.type === "stop") await simulator.stop();
     parentPort!.postMessage({ id: message.id, value });
   });

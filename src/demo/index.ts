@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { describeSummary, exportRoster, formatRoster } from "../cli/export";
+import { TinesClient } from "../client";
 import { seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "../simulator";
 import { findPulumiCli, PulumiCliRunner } from "./cliRunner";
 import { describeStep, describeTenant, describeWarning } from "./format";
@@ -21,6 +23,24 @@ const projectName = "tines-bootstrap";
 
 async function printTenant(simulator: TinesSimulator): Promise<void> {
   for (const line of await describeTenant(simulator)) console.log(line);
+}
+
+/** `npx pulumi-tines export`: the tenant as a roster for examples/bootstrap, every entry marked for adoption. */
+async function showExport(simulator: TinesSimulator): Promise<void> {
+  console.log("\n[5/6] npx pulumi-tines export: the tenant as a roster that a new stack would adopt without one write");
+  const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
+  try {
+    const requestsBefore = simulator.log.length;
+    const { roster, summary } = await exportRoster(client);
+    const lines = formatRoster(roster, "yaml", client.tenantUrl).trimEnd().split("\n");
+    for (const line of lines.slice(0, 24)) console.log(`    ${line}`);
+    if (lines.length > 24) console.log(`    ... (${lines.length - 24} more lines)`);
+    console.log(`  ${describeSummary(summary)}`);
+    expect(roster.people.length === simulator.state.listUsers().length, "the export should hold every user");
+    expect(simulator.log.slice(requestsBefore).every((entry) => entry.method === "GET"), "the export should only read");
+  } finally {
+    await client.close();
+  }
 }
 
 function expect(condition: boolean, reason: string): void {
@@ -49,7 +69,7 @@ async function main(): Promise<void> {
   const print = (step: DemoStep) => console.log(describeStep(step));
 
   try {
-    console.log(`\n[1/5] ${runner.command("up")}: bootstrapping the roster (3 teams and 1 custom role, then 3 people with 6 memberships, then a private template)`);
+    console.log(`\n[1/6] ${runner.command("up")}: bootstrapping the roster (3 teams and 1 custom role, then 3 people with 6 memberships, then a private template)`);
     const first = await runner.up(print);
     const created = (kind: string) => first.filter((step) => step.operation === "create" && step.kind === kind).length;
     expect(
@@ -59,12 +79,12 @@ async function main(): Promise<void> {
     expect(simulator.state.listTeams("all").length === 3, "the tenant should now have the roster's 3 teams");
     await printTenant(simulator);
 
-    console.log(`\n[2/5] ${runner.command("up")} again with the same roster: nothing should change`);
+    console.log(`\n[2/6] ${runner.command("up")} again with the same roster: nothing should change`);
     const second = await runner.up(print);
     expect(second.every((step) => step.operation === "same"), "the second run changed something");
     console.log("  no changes: the tenant matches the stack");
 
-    console.log("\n[3/5] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
+    console.log("\n[3/6] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
     const roster = parseYaml(readFileSync(rosterPath, "utf8")) as { people: Array<{ email: string; teams: Record<string, string> }> };
     roster.people.find((person) => person.email.startsWith("grace"))!.teams["Security Operations"] = "TEAM_ADMIN";
     roster.people = roster.people.filter((person) => !person.email.startsWith("alan"));
@@ -81,7 +101,7 @@ async function main(): Promise<void> {
     );
     expect(simulator.state.findUserByEmail("katherine.johnson@example.com") === undefined, "the preview changed the tenant");
 
-    console.log(`\n[4/5] ${runner.command("up")}: applying the edit`);
+    console.log(`\n[4/6] ${runner.command("up")}: applying the edit`);
     const applied = await runner.up(print);
     expect(applied.every((step) => !step.error), "applying the edit failed");
     expect(simulator.state.findUserByEmail("alan.turing@example.com") === undefined, "Alan should be gone");
@@ -91,7 +111,9 @@ async function main(): Promise<void> {
     );
     await printTenant(simulator);
 
-    console.log(`\n[5/5] ${runner.command("destroy")}: cleaning up`);
+    await showExport(simulator);
+
+    console.log(`\n[6/6] ${runner.command("destroy")}: cleaning up`);
     await runner.destroy(print);
     const left = simulator.state.listUsers().map((user) => user.email);
     expect(left.length === 1 && left[0] === seededOwnerEmail, `only the tenant owner should remain, found ${left.join(", ")}`);

@@ -13,6 +13,7 @@ import {
   tinesAgentTypes as agentTypes,
   tinesReadAccessValues as readAccessValues,
   teamSlugFromName,
+  TinesError,
   type CreateTinesTemplateRequest,
   type TinesActionInputRequest,
   type TinesClient,
@@ -94,6 +95,12 @@ export interface TinesPrivateTemplateArgs {
   sharedTeamSlugs?: pulumi.Input<pulumi.Input<string>[]>;
   /** The inputs of the template's action. Default none; the list is replaced as a whole on update. */
   actionInputs?: pulumi.Input<pulumi.Input<TinesActionInput>[]>;
+  /**
+   * When the team (or, without `teamId`, the tenant) already has a template with this name, take it
+   * over (and bring it to these inputs) instead of creating another. Two such templates fail the
+   * create, naming both ids. Default false.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** One action input after validation. */
@@ -119,6 +126,7 @@ export interface TinesPrivateTemplateInputs {
   readAccess: TinesReadAccess;
   sharedTeamSlugs: string[];
   actionInputs: TinesActionInputValue[];
+  adoptExisting: boolean;
 }
 
 // Outputs ------------------------------------------------------------------------------------------
@@ -196,6 +204,7 @@ const templateInputsSchema = z.strictObject({
         }
       });
     }),
+  adoptExisting: flag(false),
 });
 
 const inputProperties = [
@@ -210,6 +219,7 @@ const inputProperties = [
   "readAccess",
   "sharedTeamSlugs",
   "actionInputs",
+  "adoptExisting",
 ] as const;
 
 // Check --------------------------------------------------------------------------------------------
@@ -273,7 +283,8 @@ function diff(_id: string, olds: Record<string, unknown>, news: Record<string, u
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"] };
   // A team change is a move, in place (tines-api.md: "the only way to change team_id").
   // Compared by meaning: Tines may echo unset fields as null, nested JSON in another key order, numbers as strings.
-  const changed = changedProperties(olds, news, comparedProperties(news));
+  // State written before adoptExisting existed holds none: that is false, not a change.
+  const changed = changedProperties({ ...olds, adoptExisting: olds.adoptExisting ?? false }, news, comparedProperties(news));
   return { changes: changed.length > 0, replaces: [] };
 }
 
@@ -286,15 +297,58 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     ...updateBody(inputs),
     ...(inputs.teamId === undefined ? {} : { team_id: inputs.teamId }),
   };
+  if (inputs.adoptExisting) {
+    const existing = await findTemplateToAdopt(client, inputs);
+    if (existing) {
+      const current = outputsOf(existing, context.tenantUrl(), inputs.adoptExisting);
+      // A template that already matches is adopted without a write.
+      if (changedProperties(current, inputs, comparedProperties(raw)).length === 0) {
+        return { id: existing.id, outs: current as unknown as Record<string, unknown> };
+      }
+      let updated: TinesTemplateObject;
+      try {
+        updated = await client.templates.update(existing.id, updateBody(inputs));
+      } catch (error) {
+        throw new PartialCreateError(existing.id, current, error as Error);
+      }
+      return verifiedCreate(updated, inputs, raw, context.tenantUrl());
+    }
+  }
   const template = await createReconciled(
     () => client.templates.create(body),
     () => findCreatedTemplate(client, inputs),
   );
-  const outputs = outputsOf(template, context.tenantUrl());
-  // The template exists: what Tines did not take is recorded as it holds it, and fails the create.
+  return verifiedCreate(template, inputs, raw, context.tenantUrl());
+}
+
+/**
+ * The result of a create or adoption once Tines holds every declared value. Otherwise the template
+ * exists but is not as declared: it is recorded as Tines holds it, and the create fails naming
+ * what Tines did not take.
+ */
+function verifiedCreate(template: TinesTemplateObject, inputs: TinesPrivateTemplateInputs, raw: Record<string, unknown>, tenant: string) {
+  const outputs = outputsOf(template, tenant, inputs.adoptExisting);
   const unapplied = unappliedWrite("create", inputs, outputs, comparedProperties(raw));
   if (unapplied) throw new PartialCreateError(template.id, outputs, unapplied);
   return { id: template.id, outs: outputs as unknown as Record<string, unknown> };
+}
+
+/**
+ * The template to adopt: the one with this name in the declared team (or with no team, when none
+ * is declared). Two of them are ambiguous: the create fails naming both, rather than guess.
+ */
+async function findTemplateToAdopt(client: TinesClient, inputs: TinesPrivateTemplateInputs): Promise<TinesTemplateObject | undefined> {
+  const matches = (await client.templates.list({ search: inputs.name })).filter(
+    (template) => template.name === inputs.name && (template.team_id ?? undefined) === inputs.teamId,
+  );
+  if (matches.length > 1) {
+    const where = inputs.teamId === undefined ? "without a team" : `in team ${inputs.teamId}`;
+    throw new TinesError(
+      `name: ${matches.length} private templates are named "${inputs.name}" ${where} (ids ${matches.map((each) => each.id).join(", ")}), ` +
+        "so adoptExisting cannot tell which to take over; rename or delete all but one in Tines",
+    );
+  }
+  return matches[0];
 }
 
 /** Everything but `team_id`, as both create and update take it. */
@@ -340,7 +394,7 @@ async function findCreatedTemplate(client: TinesClient, inputs: TinesPrivateTemp
   return candidates.sort((a, b) => (byAge(a.id) < byAge(b.id) ? 1 : -1))[0];
 }
 
-function outputsOf(template: TinesTemplateObject, tenant: string): TinesPrivateTemplateOutputs {
+function outputsOf(template: TinesTemplateObject, tenant: string, adoptExisting: boolean): TinesPrivateTemplateOutputs {
   return {
     name: template.name,
     vendor: template.vendor ?? "",
@@ -362,6 +416,7 @@ function outputsOf(template: TinesTemplateObject, tenant: string): TinesPrivateT
         data: input.data ?? undefined,
       }),
     ),
+    adoptExisting,
     templateId: template.id,
     tenant,
   };
@@ -373,7 +428,7 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
   assertSameTenant(props.tenant, context, `Private template ${id}`);
   const template = await unlessGone(context.client().templates.get(id));
   if (template === undefined) return undefined;
-  const outputs = outputsOf(template, context.tenantUrl());
+  const outputs = outputsOf(template, context.tenantUrl(), props.adoptExisting === true);
   const inputs = Object.fromEntries(
     inputProperties.filter((key) => props[key] !== undefined && props[key] !== null).map((key) => [key, outputs[key]]),
   );
@@ -385,6 +440,10 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
 async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(olds.tenant, context, `Private template ${id}`);
   const inputs = news as unknown as TinesPrivateTemplateInputs;
+  if (changedProperties(olds, news, comparedProperties(news).filter((key) => key !== "adoptExisting")).length === 0) {
+    // Only adoptExisting changed: nothing to tell Tines.
+    return { ...olds, adoptExisting: inputs.adoptExisting };
+  }
   const client = context.client();
   if (inputs.teamId !== undefined && changedProperties(olds, news, ["teamId"]).length > 0) {
     // Moving resets access to team-only; the update below sends the declared access again.
@@ -393,7 +452,7 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   // The client reads the template back after the update: Tines' answer may be just `true`, or
   // (seen) a 200 with an HTML page and nothing saved. What Tines does not hold fails the update.
   const template = await client.templates.update(id, updateBody(inputs));
-  const outputs = outputsOf(template, context.tenantUrl());
+  const outputs = outputsOf(template, context.tenantUrl(), inputs.adoptExisting);
   const unapplied = unappliedWrite("update", inputs, outputs, comparedProperties(news));
   if (unapplied) throw new PartialUpdateError(id, outputs, unapplied);
   return outputs as unknown as Record<string, unknown>;
@@ -455,6 +514,8 @@ export class TinesPrivateTemplate extends pulumi.dynamic.Resource {
   declare readonly sharedTeamSlugs: pulumi.Output<string[]>;
   /** The action's inputs. */
   declare readonly actionInputs: pulumi.Output<TinesActionInputValue[]>;
+  /** Whether an existing template with this name was allowed to be adopted. */
+  declare readonly adoptExisting: pulumi.Output<boolean>;
   /** The Tines template id (also the resource id). */
   declare readonly templateId: pulumi.Output<string>;
   /** The tenant the template lives in. */
@@ -474,6 +535,7 @@ export class TinesPrivateTemplate extends pulumi.dynamic.Resource {
       readAccess: undefined,
       sharedTeamSlugs: undefined,
       actionInputs: undefined,
+      adoptExisting: undefined,
       templateId: undefined,
       tenant: undefined,
       ...args,

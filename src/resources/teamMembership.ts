@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, type TinesClient, type TinesRoleName } from "../client";
+import { TinesApiError, TinesError, type TinesClient, type TinesRoleName, type TinesUserObject } from "../client";
 import {
   changedProperties,
   checkInputs,
@@ -32,6 +32,7 @@ import {
   unknownRoleReason,
   type TeamMember,
 } from "../provider/members";
+import { sharedDirectoryFor } from "../provider/directory";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
@@ -193,7 +194,16 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
 
   let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
-    const existing = await unlessUserBeingDeleted(client, await findMembership(client, inputs.teamId, who), tenant, context.userDeletionWaitMs());
+    // Through the deployment's shared directory: one request per membership, not a walk of the team;
+    // a membership whose user Tines is deleting is never adopted.
+    const found = await sharedDirectoryFor(client).findMembership(inputs.teamId, who);
+    const existing = await unlessUserBeingDeleted(
+      client,
+      found && { userId: found.userId, email: found.email, role: found.role, invitationAccepted: found.invitationAccepted ?? false },
+      tenant,
+      context.userDeletionWaitMs(),
+      found?.user,
+    );
     if (existing && sameMeaning(existing.role, inputs.role)) return verifiedCreate(existing, inputs, tenant);
     if (existing) {
       // Taking over with another role: Tines has no role update, so remove and invite again; if
@@ -260,10 +270,11 @@ async function unlessUserBeingDeleted(
   found: TeamMember | undefined,
   tenant: string,
   waitMs: number,
+  knownUser?: TinesUserObject,
 ): Promise<TeamMember | undefined> {
   if (!found) return undefined;
   // A key that may not read users (403) leaves the membership as found.
-  const user = await unlessGone(client.users.get(found.userId)).catch(() => undefined);
+  const user = knownUser ?? (await unlessGone(client.users.get(found.userId)).catch(() => undefined));
   if (user === undefined) return found;
   if (!mayBePendingDeletion(user, tenant)) return found;
   return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone" ? undefined : found;

@@ -33,6 +33,7 @@ import {
   recordUserDeletion,
   waitForPendingDeletion,
 } from "../provider/pendingDeletions";
+import { sharedDirectoryFor } from "../provider/directory";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
@@ -195,9 +196,12 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const body = requestBody(inputs);
 
   if (inputs.adoptExisting) {
-    // A user Tines is deleting is never adopted: wait for it to go, then create a new one.
+    // A user Tines is deleting is never adopted: wait for it to go, then create a new one. The lookup
+    // shares one read of the directory per deployment, not a page walk per adopted user.
     const existing = await userByEmailUnlessBeingDeleted(client, inputs.email, tenant, context.userDeletionWaitMs());
     if (existing) {
+      // A user who already matches is adopted without a write: taking over a tenant changes nothing in it.
+      if (!differsFromDeclared(existing, inputs, tenant)) return verifiedCreate(existing, inputs, tenant);
       let adopted: TinesUserObject;
       try {
         adopted = await client.users.update(existing.id, body);
@@ -244,8 +248,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   }
   // A reconciled create may have found the user made by a request whose answer was lost; make
   // sure it carries every declared field.
-  const compared = declaredProperties(inputs as unknown as Record<string, unknown>, updatableProperties);
-  if (changedProperties(outputsOf(user, inputs, tenant), inputs, compared, userComparison).length > 0) {
+  if (differsFromDeclared(user, inputs, tenant)) {
     try {
       user = await client.users.update(user.id, body);
     } catch (error) {
@@ -278,6 +281,12 @@ function requestBody(inputs: TinesUserInputs): CreateTinesUserRequest & { admin:
     tenant_permissions: inputs.tenantPermissions,
     is_active: inputs.isActive,
   };
+}
+
+/** Whether what Tines holds differs, by meaning, from what is declared (an omitted name is not declared). */
+function differsFromDeclared(user: TinesUserObject, inputs: TinesUserInputs, tenant: string): boolean {
+  const compared = declaredProperties(inputs as unknown as Record<string, unknown>, updatableProperties);
+  return changedProperties(outputsOf(user, inputs, tenant), inputs, compared, userComparison).length > 0;
 }
 
 function outputsOf(user: TinesUserObject, inputs: Pick<TinesUserInputs, "deletionMode" | "adoptExisting">, tenant: string): TinesUserOutputs {
@@ -347,7 +356,7 @@ async function userByEmailUnlessBeingDeleted(
   tenant: string,
   waitMs: number,
 ): Promise<TinesUserObject | undefined> {
-  const found = await client.users.findByEmail(email);
+  const found = await sharedDirectoryFor(client).findByEmail(email);
   if (!found || !mayBePendingDeletion(found, tenant)) return found;
   const outcome = await waitForPendingDeletion(client, found, tenant, waitMs);
   return outcome.type === "gone" ? undefined : outcome.user;

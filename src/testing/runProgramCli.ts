@@ -10,7 +10,8 @@ async function main(): Promise<number> {
   for await (const chunk of process.stdin) input += String(chunk);
   const options = JSON.parse(input) as ProgramRunOptions;
   const result = await runProgram(options, (step) => process.stdout.write(`step ${JSON.stringify(step)}\n`));
-  process.stdout.write(`result ${JSON.stringify(result)}\n`);
+  // process.exit does not wait for a pipe to drain: a large result would be cut off without this.
+  await new Promise<void>((resolve) => process.stdout.write(`result ${JSON.stringify(result)}\n`, () => resolve()));
   // As `pulumi up` does, a run that failed exits non-zero.
   return result.errors.length > 0 ? 1 : 0;
 }

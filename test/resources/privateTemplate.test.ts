@@ -121,4 +121,55 @@ describe("TinesPrivateTemplate", () => {
     const error = await failureOf(tines.engine.up("PrivateTemplate", "ip", { ...ipLookup, teamId: 99 }));
     expect(error.message).toContain("POST /api/v1/admin/templates failed: 404 Team not found");
   });
+
+  it("adopts a template with the same name in the same team, without a write when it already matches", async () => {
+    const existing = tines.simulator.state.createTemplate({
+      ...ipLookupObject(),
+      team_id: 1,
+      action_inputs: [
+        { name: "ip", type: "TEXT", required: true, description: "The address" },
+        { name: "apiKey", type: "CREDENTIAL", required: true },
+        { name: "verdicts", type: "OPTION", required: false, data: { options: ["good", "bad"], multi_select_enabled: false } },
+      ],
+    });
+    tines.simulator.state.createTemplate({ ...ipLookupObject(), team_id: 2 });
+    tines.simulator.log.length = 0;
+    const { state } = await tines.engine.up("PrivateTemplate", "ip", { ...ipLookup, teamId: 1, adoptExisting: true });
+    expect(state.id).toBe(existing.id);
+    expect(state.outputs.adoptExisting).toBe(true);
+    expect(tines.simulator.log.filter((entry) => entry.method !== "GET")).toEqual([]);
+    const plan = await tines.engine.preview("PrivateTemplate", "ip", { ...ipLookup, teamId: 1, adoptExisting: true }, state);
+    expect(plan.operation).toBe("same");
+
+    // A template that differs is brought to the inputs with one update.
+    const { state: other } = await tines.engine.up("PrivateTemplate", "ip2", { ...ipLookup, description: "Changed", teamId: 2, adoptExisting: true });
+    expect(tines.simulator.state.getTemplate(other.id).description).toBe("Changed");
+    expect(tines.simulator.state.listTemplates()).toHaveLength(2);
+  });
+
+  it("shows no change for a template recorded before adoptExisting existed", async () => {
+    const { state } = await tines.engine.up("PrivateTemplate", "ip", { ...ipLookup, teamId: 1 });
+    const { adoptExisting: _recordedLater, ...olderOutputs } = state.outputs;
+    const plan = await tines.engine.preview("PrivateTemplate", "ip", { ...ipLookup, teamId: 1 }, { ...state, outputs: olderOutputs });
+    expect(plan.operation).toBe("same");
+  });
+
+  it("refuses to adopt when two templates of the team share the name, naming both ids", async () => {
+    const a = tines.simulator.state.createTemplate({ ...ipLookupObject(), team_id: 1 });
+    const b = tines.simulator.state.createTemplate({ ...ipLookupObject(), team_id: 1 });
+    const error = await failureOf(tines.engine.up("PrivateTemplate", "ip", { ...ipLookup, teamId: 1, adoptExisting: true }));
+    expect(error.message).toContain(`2 private templates are named "Look up an IP" in team 1 (ids ${a.id}, ${b.id})`);
+    expect(tines.simulator.state.listTemplates()).toHaveLength(2);
+  });
 });
+
+function ipLookupObject() {
+  return {
+    name: ipLookup.name,
+    description: ipLookup.description,
+    vendor: ipLookup.vendor,
+    product: ipLookup.product,
+    agent_type: ipLookup.agentType,
+    agent_options: ipLookup.agentOptions,
+  };
+}
