@@ -17,19 +17,21 @@ export const tinesLimits = { default: 5000, adminUsers: 500 };
 /** How long a rate-limit "minute" lasts here, in ms. */
 export const windowMs = 60_000 / timeScale;
 
-/** Starts a provider host for the repository's program, configured for `simulator`, limits time-scaled. */
-export async function startHost(simulator: { url: string; apiKey: string }): Promise<ProviderHost> {
+/**
+ * Starts a provider host for the repository's program, configured for `simulator` (stack config),
+ * limits `scale` times faster, with `environment` added to the host's environment.
+ */
+export async function startHost(
+  simulator: { url: string; apiKey: string },
+  environment: Record<string, string> = {},
+  scale = timeScale,
+): Promise<ProviderHost> {
   const host = await ProviderHost.start({
     programDirectory: repositoryRoot,
-    environment: { TINES_RATE_LIMIT_TIME_SCALE: String(timeScale) },
+    environment: { TINES_RATE_LIMIT_TIME_SCALE: String(scale), ...environment },
   });
   await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey });
   return host;
-}
-
-/** How many of `operations` failed. */
-export async function failures(operations: Array<Promise<unknown>>): Promise<number> {
-  return (await Promise.allSettled(operations)).filter((result) => result.status === "rejected").length;
 }
 
 /** A Markdown table. */
