@@ -42,6 +42,14 @@ export interface ConfigureRequestLike {
 /** The settings of one provider instance. */
 export class ProviderConfiguration {
   private stackConfig: Record<string, string | undefined> = {};
+  /**
+   * The client {@link client} built from the current settings. Every operation asks for it (a
+   * create twice), and deriving it parses the tenant URL, hashes the key and serializes the options
+   * (about 20 µs): so it is derived once, and again after `configure`.
+   */
+  private configuredClient: TinesClient | undefined;
+  /** The last tenant setting and its normalised origin, so the URL is parsed once per value. */
+  private normalisedTenant: { given: string; url: string } | undefined;
 
   /**
    * @param overrides Values that win over stack config and environment (lookup functions take them
@@ -57,6 +65,7 @@ export class ProviderConfiguration {
     const values: Record<string, string | undefined> = {};
     for (const source of Object.values(configurationSources)) values[source.config] = request.config.get(source.config);
     this.stackConfig = values;
+    this.configuredClient = undefined;
   }
 
   private value(source: { config: string; environment: string }): string | undefined {
@@ -72,7 +81,9 @@ export class ProviderConfiguration {
   /** The tenant origin if one is set (validated), else undefined. Makes no request. */
   tenantUrlIfSet(): string | undefined {
     const tenant = this.value(configurationSources.tenant);
-    return tenant === undefined ? undefined : normalizeTenantUrl(tenant);
+    if (tenant === undefined) return undefined;
+    if (this.normalisedTenant?.given !== tenant) this.normalisedTenant = { given: tenant, url: normalizeTenantUrl(tenant) };
+    return this.normalisedTenant.url;
   }
 
   /** The tenant origin; throws a message naming both ways to set it when missing. */
@@ -115,8 +126,16 @@ export class ProviderConfiguration {
     return seconds === undefined ? defaultUserDeletionWaitMs : seconds * 1000;
   }
 
-  /** The client for the configured tenant and key, shared by every resource of this process. */
+  /**
+   * The client for the configured tenant and key, shared by every resource of this process. Derived
+   * on the first call after `configure` (the environment is read then: the host's does not change
+   * during a deployment).
+   */
   client(): TinesClient {
+    return (this.configuredClient ??= this.newClient());
+  }
+
+  private newClient(): TinesClient {
     const tenantUrl = this.tenantUrl();
     const apiKey = this.value(configurationSources.apiKey);
     if (apiKey === undefined) {

@@ -23,6 +23,14 @@ export interface SimulatorRateLimits {
   timeScale: number;
   /** Whether a 429 carries `Retry-After` (Tines does not document it). Default true. */
   sendRetryAfter: boolean;
+  /**
+   * Whether `Retry-After` counts seconds of the scaled clock, as a Tines running `timeScale` times
+   * faster would, rather than wall-clock seconds. A client that knows the scale divides by it and
+   * waits as long, relative to the window, as it would against Tines; in wall-clock seconds, whole
+   * seconds against a window of a few seconds make every wait far longer than Tines' would be.
+   * Default false.
+   */
+  scaleRetryAfter: boolean;
 }
 
 /** Options of {@link startTinesSimulator}. */
@@ -99,6 +107,7 @@ const defaultRateLimits: SimulatorRateLimits = {
   adminUsersPerMinute: 500,
   timeScale: 1,
   sendRetryAfter: true,
+  scaleRetryAfter: false,
 };
 
 type ApiKeyIdentity = { name: string; kind: "owner" } | { name: string; kind: "team"; teamId: number };
@@ -137,7 +146,7 @@ export async function startTinesSimulator(options: TinesSimulatorOptions = {}): 
       windows.set(`${keyName} ${bucket}`, times);
       if (times.length >= limit) waitMs = Math.max(waitMs ?? 0, times[0]! + windowMs - now);
     }
-    if (waitMs !== undefined) return Math.max(1, Math.ceil(waitMs / 1000));
+    if (waitMs !== undefined) return Math.max(1, Math.ceil((waitMs * (rateLimits.scaleRetryAfter ? rateLimits.timeScale : 1)) / 1000));
     for (const [bucket] of buckets) windows.get(`${keyName} ${bucket}`)!.push(now);
     return undefined;
   }
