@@ -77,7 +77,7 @@ describe("Tines deletes users asynchronously: a user being deleted is never adop
     const { state } = await engine(otherProcess).up("User", "ada", { email: "ada@example.com", adoptExisting: true });
     expect(state.id).toBe(String(old.id));
     // Far below the 60 s a wait for a pending deletion would take.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('a user deactivated by deletionMode "deactivate" is adopted again at once in the same deployment', async () => {
@@ -88,7 +88,7 @@ describe("Tines deletes users asynchronously: a user being deleted is never adop
     expect(adopted.id).toBe(state.id);
     expect(adopted.outputs.isActive).toBe(true);
     // Far below the 60 s a wait for a pending deletion would take.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it("a deletion that does not finish within the wait fails the create, naming the pending deletion", async () => {
