@@ -263,7 +263,10 @@ async function executeProgram(
   registerTypeScript(programDirectory);
   const main = existsSync(join(programDirectory, "index.ts")) ? join(programDirectory, "index.ts") : join(programDirectory, "index.js");
   try {
-    const exports = require(resolve(main)) as Record<string, unknown>;
+    const loaded = require(resolve(main)) as unknown;
+    // As Pulumi's own runner does: a program exported as a function (`export = async () => {...}`)
+    // is called, and what it returns is the stack's outputs.
+    const exports = loaded instanceof Function ? await (loaded as () => unknown)() : loaded;
     return ((await outputValue(pulumi.output(exports))) ?? {}) as Record<string, unknown>;
   } finally {
     // The program is done only when every registration it started has settled, including those

@@ -73,6 +73,19 @@ describe("the CLI-free program runner, when a program fails after a successful u
     expect(tenantContents()).toEqual(before);
   }, 120_000);
 
+  it("a program written as an async function whose lookup rejects fails the run, exits non-zero, and deletes nothing", async () => {
+    copyFileSync(join(workDirectory, "deployed.json"), join(workDirectory, "async.json"));
+    // The same resources, declared after the lookup: none of them is registered when it fails.
+    const second = await runProgramInChildProcess({
+      ...options("async.json", { "team-lookup:team": "Securty Operations" }),
+      programDirectory: join(repositoryRoot, "test", "fixtures", "async-program"),
+    });
+    expect(second.exitCode).toBe(1);
+    expect(second.errors).toEqual([`getTeam: no team named "Securty Operations" in ${simulator.url}`]);
+    expect(second.steps.filter((step) => step.operation === "delete")).toEqual([]);
+    expect(tenantContents()).toEqual(before);
+  }, 120_000);
+
   it("a program that throws fails the run with that error, exits non-zero, and deletes nothing", async () => {
     copyFileSync(join(workDirectory, "deployed.json"), join(workDirectory, "throws.json"));
     const second = await runProgramInChildProcess(options("throws.json", { "team-lookup:mode": "throw" }));
