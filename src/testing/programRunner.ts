@@ -5,7 +5,8 @@
  * {@link EngineDeployment}, scheduled as the engine would (check and diff one at a time, then
  * create/update/replace at the engine's default parallelism).
  * State is kept in a JSON file between runs; resources no longer declared are deleted, memberships
- * first. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
+ * first, and a resource declared `deletedWith` another that is deleted in the same run only leaves
+ * the state, as under the engine. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
  * entry point for callers.
  *
  * It exists so the tests, the benchmark and the demo can run real programs where the Pulumi CLI is

@@ -51,6 +51,22 @@ describe("TinesCustomRole", () => {
     expect(tines.simulator.state.listRoles().filter((role) => role.type === "custom").map((role) => role.name)).toEqual(["DETECTION_APPROVER"]);
   });
 
+  it("fails a create that Tines did not fully take, naming the property, with the role recorded as Tines holds it", async () => {
+    tines.simulator.setFaults({
+      rules: [
+        {
+          method: "POST",
+          path: "/api/v1/admin/roles",
+          action: { type: "replaceBody", body: (real) => JSON.stringify({ ...JSON.parse(real), description: "" }) },
+          times: 1,
+        },
+      ],
+    });
+    const error = await failureOf(tines.engine.up("CustomRole", "reviewer", reviewer));
+    expect(error.message).toContain("description: Tines answered the create of custom role DETECTION_REVIEWER but holds \"\"");
+    expect(error.message).toContain("is recorded in the stack");
+  });
+
   it("refresh drops a role deleted outside Pulumi and shows a change made outside Pulumi as drift", async () => {
     const { state } = await tines.engine.up("CustomRole", "reviewer", reviewer);
     tines.simulator.state.updateCustomRole(state.id, { description: "Changed in Tines" });

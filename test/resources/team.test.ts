@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startTinesSimulator } from "../../src/simulator";
+import { DynamicProviderEngine } from "../../src/testing/engine";
 import { resourceUrn, withProvider } from "../../src/testing/providerHost";
 // The built runner: it starts its compiled child-process entry beside itself.
 import { runProgramInChildProcess } from "../../dist/testing/programRunner";
@@ -65,6 +67,25 @@ describe("TinesTeam", () => {
     tines.simulator.state.renameTeam(second.id, "Security Operations");
     const error = await failureOf(tines.engine.up("Team", "secops", { name: "Security Operations", adoptExisting: true }));
     expect(error.message).toContain(`team ids ${first.id} and ${second.id}`);
+  });
+
+  it("is replaced when the stack points at another tenant, and never acts on an id recorded for another tenant", async () => {
+    const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
+    const other = await startTinesSimulator({ userDeletionDelayMs: 0 });
+    const host = await startHost();
+    try {
+      await host.configure({ "tines:tenant": other.url, "tines:apiKey": other.apiKey });
+      const engine = new DynamicProviderEngine(host);
+      const plan = await engine.preview("Team", "detection", { name: "Detection" }, state);
+      expect(plan.operation).toBe("replace");
+      expect(plan.diff?.replaces).toEqual(["tenant"]);
+      expect((await failureOf(engine.refresh(state))).message).toContain(`lives in the Tines tenant ${tines.simulator.url}`);
+      expect((await failureOf(engine.destroy(state))).message).toContain(`lives in the Tines tenant ${tines.simulator.url}`);
+      expect(other.log.filter((entry) => entry.method !== "GET")).toEqual([]);
+    } finally {
+      await host.stop();
+      await other.stop();
+    }
   });
 
   it("refresh drops a team deleted outside Pulumi and shows a rename made outside Pulumi as drift", async () => {
