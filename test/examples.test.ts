@@ -80,7 +80,8 @@ describe("examples", () => {
     expect(simulator.state.teamMembershipsOf(simulator.state.findUserByEmail("new.person@example.com")!.id)).toEqual([
       { team_id: 2, team_name: "IT Operations", role: "EDITOR" },
     ]);
-  });
+    // Two program runs, each starting a host and transpiling the program: a minute alone on a busy 2-core machine.
+  }, 180_000);
 
   it("bootstrap: a team the tenant does not have stops the program with its name, before any change", async () => {
     const rosterPath = join(workDirectory, "missing-team.yaml");
