@@ -47,6 +47,7 @@ describe("examples", () => {
     });
   });
 
+  // Two program runs, each starting a host and transpiling the program: about a minute alone on a busy 2-core machine.
   it("bootstrap: the roster drives users, memberships and the template", async () => {
     const rosterPath = join(workDirectory, "roster.yaml");
     const statePath = join(workDirectory, "state.json");
@@ -80,7 +81,6 @@ describe("examples", () => {
     expect(simulator.state.teamMembershipsOf(simulator.state.findUserByEmail("new.person@example.com")!.id)).toEqual([
       { team_id: 2, team_name: "IT Operations", role: "EDITOR" },
     ]);
-    // Two program runs, each starting a host and transpiling the program: a minute alone on a busy 2-core machine.
   }, 180_000);
 
   it("bootstrap: a team the tenant does not have stops the program with its name, before any change", async () => {
