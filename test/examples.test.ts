@@ -49,6 +49,7 @@ describe("examples", () => {
     });
   });
 
+  // Two program runs, each starting a host and transpiling the program: about a minute alone on a busy 2-core machine.
   it("bootstrap: the roster drives users, memberships and the template", async () => {
     const rosterPath = join(workDirectory, "roster.yaml");
     const statePath = join(workDirectory, "state.json");
@@ -82,7 +83,7 @@ describe("examples", () => {
     expect(simulator.state.teamMembershipsOf(simulator.state.findUserByEmail("new.person@example.com")!.id)).toEqual([
       { team_id: 2, team_name: "IT Operations", role: "EDITOR" },
     ]);
-  }, 120_000); // two program runs, each starting a host: slow on a loaded machine
+  }, 180_000); // two program runs, each starting a host: slow on a loaded machine
 
   it("bootstrap: an empty tenant gets the roster's teams and custom role first, and one destroy removes everything", async () => {
     const empty = await startTinesSimulator({ userDeletionDelayMs: 0 });
