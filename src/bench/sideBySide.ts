@@ -109,7 +109,7 @@ export function sideBySideReport(runs: SideBySideRun[]): string {
     const ours = run.runs[0]!;
     return run.runs.map((figures) => {
       const done = figures.finished;
-      const times = (ratio: number) => (figures === ours ? "1 (itself)" : done ? `${fixed(ratio, 1)}x` : "did not finish");
+      const times = (ratio: number) => (figures === ours ? "1x" : done ? `${fixed(ratio, 1)}x` : "did not finish");
       return [
         run.users,
         peerDescriptions[figures.contender] ?? figures.contender,
@@ -136,8 +136,8 @@ export function sideBySideReport(runs: SideBySideRun[]): string {
         "provider",
         "create s",
         "refresh s",
-        "create: pulumi-tines faster by",
-        "refresh: pulumi-tines faster by",
+        "create time, x pulumi-tines'",
+        "refresh time, x pulumi-tines'",
         "resources not created",
         "refreshes failed",
         "429s reaching you",
@@ -151,6 +151,6 @@ export function sideBySideReport(runs: SideBySideRun[]): string {
       rows,
     ),
     "",
-    `Every provider runs the same deployment through Pulumi's real dynamic-provider host, scheduled as the engine schedules it (checks one at a time, ${parallelism} steps at once), against the simulator with ${latencyMs} ms a request and Tines' rate limits (500 a minute on admin/users, 5000 otherwise) running ${sideBySideTimeScale} times faster, so that, as against Tines, the limit binds before this 2-core rig's own CPU does. "Hand-written as Pulumi's docs show" is a \`dynamic.ResourceProvider\` written the way Pulumi's dynamic-provider guide writes one: a \`fetch\` per call, no pacing, no retry (src/bench/peers/). "Hand-written, retries 429" adds what its author adds after the first failed run: a retry on 429 that waits as \`Retry-After\` says, up to ${carefulMaxAttempts} attempts. Both are serialized into the state the ordinary way, by Pulumi's closure serializer. Every operation is attempted, as with \`pulumi up --continue-on-error\` (by default \`pulumi up\` stops at the first failure and you run it again); a membership whose user failed is not attempted. "Faster by" compares wall times; "create / bound" is the physical bound (latency, ${parallelism} at a time, and the rate limit) over the measured time, "create / rig ceiling" that ratio over what a provider that only waits reaches through the same rig (measured for the bulk run of the same size).`,
+    `Every provider runs the same deployment through Pulumi's real dynamic-provider host, scheduled as the engine schedules it (checks one at a time, ${parallelism} steps at once), against the simulator with ${latencyMs} ms a request and Tines' rate limits (500 a minute on admin/users, 5000 otherwise) running ${sideBySideTimeScale} times faster, so that, as against Tines, the limit binds before this 2-core rig's own CPU does. "Hand-written as Pulumi's docs show" is a \`dynamic.ResourceProvider\` written the way Pulumi's dynamic-provider guide writes one: a \`fetch\` per call, no pacing, no retry (src/bench/peers/). "Hand-written, retries 429" adds what its author adds after the first failed run: a retry on 429 that waits as \`Retry-After\` says, up to ${carefulMaxAttempts} attempts. Both are serialized into the state the ordinary way, by Pulumi's closure serializer. Every operation is attempted, as with \`pulumi up --continue-on-error\` (by default \`pulumi up\` stops at the first failure and you run it again); a membership whose user failed is not attempted. "x pulumi-tines'" is the provider's wall time over pulumi-tines' (2.0x: it took twice as long); "create / bound" is the physical bound (latency, ${parallelism} at a time, and the rate limit) over the measured time, "create / rig ceiling" that ratio over what a provider that only waits reaches through the same rig (measured for the bulk run of the same size).`,
   ].join("\n");
 }
