@@ -63,8 +63,11 @@ export class SharedDirectory {
    */
   async findMembership(teamId: number, who: { userId: number } | { email: string }): Promise<DirectoryMembership | undefined> {
     try {
-      const user =
+      let user =
         "userId" in who ? await unlessGone(this.client.users.get(who.userId, { includeTeamMemberships: true })) : await this.findByEmail(who.email);
+      // A user found by a fresh walk of the directory (not in the snapshot) comes without
+      // `team_memberships`: read it with them, or an existing membership would look absent.
+      if (user && user.team_memberships === undefined) user = await unlessGone(this.client.users.get(user.id, { includeTeamMemberships: true }));
       const membership = user?.team_memberships?.find((each) => each.team_id === teamId);
       return user && membership ? { userId: user.id, email: user.email, role: membership.role, user } : undefined;
     } catch (error) {

@@ -16,7 +16,10 @@ afterAll(() => rmSync(workDirectory, { recursive: true, force: true }));
 
 describe("TinesTeam", () => {
   it("creates a team after making sure its name is free, and records every input", async () => {
-    const { state } = await tines.engine.up("Team", "detection", { name: "  Detection Engineering " });
+    // The preview's tenant checks (on by default) read the tenant first; the create itself is what is counted.
+    const plan = await tines.engine.preview("Team", "detection", { name: "  Detection Engineering " });
+    tines.simulator.log.length = 0;
+    const { state } = await tines.engine.apply("Team", "detection", plan);
     expect(state.outputs).toMatchObject({
       name: "Detection Engineering",
       adoptExisting: false,
