@@ -15,8 +15,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesError, type TinesClient, type TinesTeamMemberObject } from "../client";
-import { checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, requiredText, unknownValue, type CheckFailure } from "../provider/inputs";
+import { TinesError, type TinesClient, type TinesRoleName, type TinesTeamMemberObject } from "../client";
+import { checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, teamRole, unknownValue, type CheckFailure } from "../provider/inputs";
 import {
   TinesLastMemberError,
   authoritativeTeamWithMembershipsReason,
@@ -43,12 +43,6 @@ import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks"
 
 // Inputs -------------------------------------------------------------------------------------------
 
-/**
- * A role on a team: one of Tines' (`VIEWER`, `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER`) or a custom
- * role's name. (Local to this resource until the package exports one role type.)
- */
-export type TinesTeamMemberRole = "VIEWER" | "EDITOR" | "TEAM_ADMIN" | "CASE_MANAGER" | (string & {});
-
 /** One declared member: give exactly one of `userId` and `email`. */
 export interface TinesTeamMemberDeclaration {
   /** The user's id: a number or numeric string, so both `user.id` and `user.userId` work. */
@@ -56,7 +50,7 @@ export interface TinesTeamMemberDeclaration {
   /** The user's email: inviting an email with no account creates the tenant user and emails an invitation. */
   email?: pulumi.Input<string>;
   /** The role on the team; default `VIEWER`. */
-  role?: pulumi.Input<TinesTeamMemberRole>;
+  role?: pulumi.Input<TinesRoleName>;
 }
 
 /** The inputs of a {@link TinesTeamMembers}. */
@@ -118,7 +112,7 @@ const listOfMembers = "must be a list of members, each { userId } or { email } w
 const declaredMemberSchema = z.strictObject({
   userId: positiveIntegerId.optional(),
   email: emailAddress.optional(),
-  role: requiredText(100).default("VIEWER"),
+  role: teamRole("VIEWER"),
 });
 
 /** An ignored member: a user id (number or numeric string) or an email. */
@@ -150,7 +144,12 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
   const declared = checkMembers(members);
   const failures = [...checked.failures, ...declared.failures];
   const inputs: Record<string, unknown> = { ...checked.inputs, members: declared.members };
-  if (failures.length === 0) failures.push(...repeatedMembers(inputs as unknown as TinesTeamMembersInputs));
+  // Repeats are looked for among the entries that passed on their own, so that every problem is
+  // reported at once (a teamId that is not a number does not hide a member declared twice).
+  const failedMembers = new Set(failures.map((failure) => /^members\[(\d+)\]/.exec(failure.property)?.[1]).filter((index) => index !== undefined).map(Number));
+  const passed = Array.isArray(declared.members) ? declared.members.map((entry, index) => (failedMembers.has(index) ? unknownValue : entry)) : [];
+  const ignored = teamMembersInputsSchema.shape.ignoredMembers.safeParse(rest.ignoredMembers);
+  failures.push(...repeatedMembers({ members: passed, ignoredMembers: ignored.success ? ignored.data : [] } as unknown as TinesTeamMembersInputs));
   return { inputs, failures };
 }
 

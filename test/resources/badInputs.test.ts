@@ -100,6 +100,17 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ["an empty permission", { ...validRole, permissions: ["STORY_READ", ""] }, { "permissions[1]": "must not be empty" }],
     ["adoptExisting as a string", { ...validRole, adoptExisting: "true" }, { adoptExisting: "must be true or false" }],
   ],
+  TeamMembers: [
+    ["a member's role in the wrong case", { teamId: 1, members: [{ email: "ada@example.com", role: "editor" }] }, { "members[0].role": "did you mean EDITOR?" }],
+    ["a member with both userId and email", { teamId: 1, members: [{ userId: 2, email: "ada@example.com" }] }, { "members[0].userId": "give exactly one of userId and email" }],
+    [
+      "a teamId that is not a number and a member declared twice, both at once",
+      { teamId: "abc", members: [{ email: "ada@example.com" }, { email: "ADA@example.com" }] },
+      { teamId: "must be a positive integer", "members[1].email": "declare each member once" },
+    ],
+    ["a misspelt member property", { teamId: 1, members: [{ email: "ada@example.com", roles: "EDITOR" }] }, { "members[0].roles": "is not an input of this resource" }],
+    ["adoptExisting as a string", { teamId: 1, members: [{ email: "ada@example.com" }], adoptExisting: "yes" }, { adoptExisting: "must be true or false" }],
+  ],
 };
 
 let tried = 0;

@@ -142,6 +142,9 @@ describe("TinesTeamMembers: check and diff", () => {
       { property: "ignoredMembers[2]", reason: "must be an email or a user id" },
       { property: "members[2].userId", reason: "give exactly one of userId and email" },
       { property: "members[5].userId", reason: "give exactly one of userId and email" },
+      // Every problem at once: repeats among the entries that passed are reported with the rest.
+      { property: "members[3].email", reason: "declares ADA@example.com again (already members[0]): declare each member once" },
+      { property: "members[4].userId", reason: "declares 7 again (already members[1]): declare each member once" },
     ]);
     expect(
       await failuresOf({
