@@ -117,6 +117,8 @@ describe("pulumi-tines export", () => {
       firstName: "Tenant",
       lastName: "Owner",
       admin: true,
+      // A tenant owner taken over is only ever deactivated by the stack, never deleted.
+      deletionMode: "deactivate",
       adoptExisting: true,
       teams: { "Detection Engineering": "TEAM_ADMIN", "IT Operations": "TEAM_ADMIN", "Security Operations": "TEAM_ADMIN" },
     });

@@ -47,6 +47,8 @@ export interface ExportedPerson {
   admin?: true;
   tenantPermissions?: string[];
   isActive?: false;
+  /** Written for tenant owners: destroying the stack, or removing them from the roster, only deactivates them. */
+  deletionMode?: "deactivate";
   adoptExisting: true;
   /** Team name → role. */
   teams: Record<string, string>;
@@ -212,6 +214,10 @@ function personOf(user: TinesUserObject, memberships: ReadonlyArray<readonly [st
   const permissions = [...(user.tenant_permissions ?? [])].sort();
   if (permissions.length > 0) ordered.tenantPermissions = permissions;
   if (!user.is_active) ordered.isActive = false;
+  // A tenant owner taken over is never deleted by the stack (a `pulumi destroy` would otherwise
+  // delete the owners, the key's own user among them, and Tines' deletion cannot be undone):
+  // removing one only deactivates them, which setting isActive back undoes.
+  if (user.admin) ordered.deletionMode = "deactivate";
   ordered.adoptExisting = true;
   ordered.teams = person.teams;
   return ordered;

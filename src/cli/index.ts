@@ -5,6 +5,8 @@
  * lands in a shell history or a process list. Progress and the summary go to stderr, the roster to
  * `--out` or stdout.
  */
+// First: on a Node.js too old, fail with one clear sentence before any dependency loads.
+import "../nodeVersion";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { TinesApiError, TinesError } from "../client";
@@ -102,11 +104,13 @@ export async function main(args: string[]): Promise<number> {
 
 /** A refusal in words that say what to do. */
 export function explain(error: TinesError): string {
+  // The client's own advice speaks of stack config, which a command line has none of: say it here.
+  const failure = error instanceof TinesApiError ? `Tines API ${error.method} ${error.path} failed: ${error.status} ${error.tinesMessage}`.trim() : "";
   if (error instanceof TinesApiError && error.isUnauthorized) {
-    return `${error.message}. Tines refused the API key: check TINES_API_KEY (a key that was revoked, or whose user was deactivated, is refused).`;
+    return `${failure}. Tines refused the API key: check TINES_API_KEY (a key that was revoked, or a personal key whose user was deactivated, is refused).`;
   }
   if (error instanceof TinesApiError && error.isForbidden) {
-    return `${error.message}. The API key may not read this: exporting users and roles needs a tenant-owner key.`;
+    return `${failure}. The API key may not read this: exporting users and roles needs a tenant-owner key.`;
   }
   return error.message;
 }

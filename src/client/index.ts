@@ -3,6 +3,8 @@
  * resource. Transport, errors, retries, rate limits, pagination and response schemas live beside
  * this file, one concern each.
  */
+// First: on a Node.js too old, fail with one clear sentence before any dependency loads.
+import "../nodeVersion";
 import type { TinesConnectionSettings } from "./settings";
 import { TinesRolesApi } from "./roles";
 import { TinesTeamsApi } from "./teams";

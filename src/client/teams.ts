@@ -15,6 +15,7 @@ import {
   type TinesTeamMemberObject,
   type TinesTeamObject,
 } from "./schemas";
+import { TinesResponseError } from "./errors";
 import type { TinesTransport } from "./transport";
 import { z } from "zod";
 
@@ -40,15 +41,22 @@ export class TinesTeamsApi {
 
   /**
    * How many stories the team holds: `GET /stories?team_id=<id>&per_page=1` and its `meta.count`
-   * (tines-api.md, "Stories of a team"). Without a count, the page's length (0 or 1) says whether
-   * there is any.
+   * (tines-api.md, "Stories of a team"), or `meta.pages` at one story a page. An answer with
+   * neither throws a {@link TinesResponseError}: an unreadable count is never taken as zero.
    */
   async storyCount(teamId: number): Promise<number> {
     const body = await this.transport.requestJson(
       { method: "GET", path: "/api/v1/stories", query: { team_id: teamId, per_page: 1 } },
       z.looseObject({ stories: z.array(tinesStorySchema).optional(), meta: tinesPageMetaSchema.optional() }),
     );
-    return body.meta?.count ?? body.stories?.length ?? 0;
+    if (typeof body.meta?.count === "number") return body.meta.count;
+    // One story a page: the page count is the story count, and a last page with none means none.
+    if (typeof body.meta?.pages === "number" && body.stories !== undefined) return body.stories.length === 0 ? 0 : body.meta.pages;
+    // Anything else is no count: never taken as "no stories", since the count guards a delete.
+    throw new TinesResponseError(
+      { method: "GET", path: "/api/v1/stories" },
+      "the story list says neither how many stories there are (meta.count) nor how many pages (meta.pages)",
+    );
   }
 
   /** One team; throws a not-found {@link TinesApiError} for an unknown id. */

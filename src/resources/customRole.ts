@@ -88,10 +88,12 @@ function nameTakenReason(name: string, tenant: string, roleId: string | undefine
  * With preview checks on: a new role's name must be free (unless adopting), and the roles this
  * deployment creates must fit in the tenant's 25.
  */
-async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesCustomRoleInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
-  if (!isNew || containsUnknown(inputs.name)) return findings;
+  // A new name replaces the role: the replacement is a new role, checked (and planned) as one.
+  const renamed = !isNew && typeof olds.name === "string" && olds.name !== inputs.name;
+  if ((!isNew && !renamed) || containsUnknown(inputs.name)) return findings;
   const custom = (await facts.roles()).filter((role) => role.type !== "default" && !isDefaultRoleName(role.name));
   const existing = custom.find((role) => role.name.toLowerCase() === inputs.name.toLowerCase());
   if (existing && inputs.adoptExisting === false) {

@@ -8,13 +8,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, type TinesClient, type TinesTeamObject } from "../client";
+import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
+  PartialUpdateError,
   assertSameTenant,
   tenantChanged,
   unlessGone,
@@ -76,10 +77,18 @@ function nameTakenReason(name: string, tenant: string, teamId: number): string {
 }
 
 /** With preview checks on: a new team's name must be free, unless adopting. */
-async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesTeamInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
-  if (!isNew || containsUnknown(inputs.name)) return findings;
+  if (containsUnknown(inputs.name)) return findings;
+  if (!isNew) {
+    // A rename must not give the tenant two teams of one name (getTeam and the export refer to
+    // teams by name, and could no longer tell them apart).
+    if (olds.name === inputs.name) return findings;
+    const other = (await facts.teams()).find((team) => team.name === inputs.name && team.id !== olds.teamId);
+    if (other) findings.failures.push({ property: "name", reason: renameTakenReason(inputs.name, facts.tenantUrl, other.id) });
+    return findings;
+  }
   const existing = (await facts.teams()).filter((team) => team.name === inputs.name);
   if (existing.length > 0 && inputs.adoptExisting === false) {
     findings.failures.push({ property: "name", reason: nameTakenReason(inputs.name, facts.tenantUrl, existing[0]!.id) });
@@ -89,6 +98,11 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     findings.warnings.push(`team "${inputs.name}" already exists in ${facts.tenantUrl} (team id ${existing[0]!.id}): it will be adopted`);
   }
   return findings;
+}
+
+/** Why a team cannot be renamed: the same words in a preview check and in a failed update. */
+function renameTakenReason(name: string, tenant: string, teamId: number): string {
+  return `another team named "${name}" already exists in ${tenant} (team id ${teamId}); renaming this one would leave two teams with one name, which getTeam and the export cannot tell apart: choose another name`;
 }
 
 function twoTeamsReason(name: string, tenant: string, teams: TinesTeamObject[]): string {
@@ -169,11 +183,16 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
     // Only adoptExisting or forceDestroy changed: nothing to tell Tines.
     return { ...olds, adoptExisting: inputs.adoptExisting, forceDestroy: inputs.forceDestroy };
   }
-  const team = await context.client().teams.update(Number(id), { name: inputs.name });
+  const client = context.client();
+  const other = (await teamsNamed(client, inputs.name)).find((team) => team.id !== Number(id));
+  if (other) throw new TinesError(`name: ${renameTakenReason(inputs.name, context.tenantUrl(), other.id)}`);
+  const team = await client.teams.update(Number(id), { name: inputs.name });
+  const outputs = outputsOf(team, inputs, context.tenantUrl());
   if (team.name !== inputs.name) {
-    throw new TinesError(`name: Tines answered the update of team ${id} but still holds "${team.name}", not "${inputs.name}"`);
+    // What Tines holds is recorded, so the next `pulumi up` shows the rename again.
+    throw new PartialUpdateError(id, outputs, new TinesError(`name: Tines answered the update of team ${id} but still holds "${team.name}", not "${inputs.name}"`));
   }
-  return outputsOf(team, inputs, context.tenantUrl()) as unknown as Record<string, unknown>;
+  return outputs as unknown as Record<string, unknown>;
 }
 
 // Delete -------------------------------------------------------------------------------------------
@@ -182,13 +201,20 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
   assertSameTenant(props.tenant, context, `Team ${id}`);
   const client = context.client();
   if (props.forceDestroy !== true) {
-    const stories = await unlessGone(client.teams.storyCount(Number(id)));
+    let stories: number | undefined;
+    let why = "GET /api/v1/stories answered 404";
+    try {
+      stories = await unlessGone(client.teams.storyCount(Number(id)));
+    } catch (error) {
+      if (!(error instanceof TinesResponseError)) throw error;
+      why = error.message;
+    }
     if (stories === undefined) {
-      // A 404 from the story list: fine if the team is gone; otherwise the guard cannot run, and
-      // the team is not deleted unguarded.
+      // No count (a 404, or an answer without one): fine if the team is gone; otherwise the guard
+      // cannot run, and the team is not deleted unguarded.
       if ((await unlessGone(client.teams.get(Number(id)))) === undefined) return;
       throw new TinesError(
-        `Team ${id} ("${String(props.name)}") was not deleted: Tines did not answer how many stories it holds (GET /api/v1/stories answered 404). ` +
+        `Team ${id} ("${String(props.name)}") was not deleted: Tines did not say how many stories it holds (${why}). ` +
           "Set forceDestroy: true on the team (and run `pulumi up`) to delete it without counting its stories.",
       );
     }
@@ -196,9 +222,9 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
       // Memberships declared `deletedWith` this team have already left the stack (the engine skips
       // their delete when the team is deleted in the same run): say who is still on the team.
       const members = await unlessGone(client.teams.listMembers(Number(id))).catch(() => undefined);
-      const still = members && members.length > 0 ? ` ${members.length} ${members.length === 1 ? "member is" : "members are"} still on the team in Tines (${members.map((member) => member.email).join(", ")}): memberships declared deletedWith this team are no longer in the stack, so declare them with adoptExisting: true to manage them again.` : "";
+      const still = members && members.length > 0 ? ` ${members.length} ${members.length === 1 ? "member is" : "members are"} still on the team in Tines (${members.map((member) => member.email).join(", ")}): any of them whose membership was declared deletedWith this team has left the stack, so declare it again with adoptExisting: true to manage it.` : "";
       throw new TinesError(
-        `Team ${id} ("${String(props.name)}") still holds ${stories} ${stories === 1 ? "story" : "stories"}, which Tines would delete with it. ` +
+        `Team ${id} ("${String(props.name)}") still holds ${stories} ${stories === 1 ? "story" : "stories"}, which Tines may delete with it (its docs do not say). ` +
           `Move or delete them in Tines first, or set forceDestroy: true on the team (and run \`pulumi up\`) to delete it with its stories.${still}`,
       );
     }

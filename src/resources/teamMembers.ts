@@ -312,8 +312,9 @@ async function checkAgainstTenant(
   // A member whose user is unknown in preview (a user created in the same deployment) is listed as such.
   const declared = inputs.members.map((entry) => (typeof entry !== "object" || containsUnknown(entry.userId) || containsUnknown(entry.email) ? undefined : entry));
   // The roles need a tenant-owner key; with a Team key they go unchecked, and the list still comes.
+  // A custom role this deployment creates (checked before this resource) counts as a role.
   const roles = await facts.roles().then(
-    (found) => found.map((role) => role.name),
+    (found) => [...found.map((role) => role.name), ...facts.plannedCustomRoles],
     () => undefined,
   );
   inputs.members.forEach((entry, index) => {

@@ -383,6 +383,7 @@ async function deleteMembership(id: string, props: Record<string, unknown>, cont
 /** Why the last member stays: what a TinesTeamMembership's user can do about it. */
 const lastMemberAdvice =
   "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
+  "a role change is a removal and a new invitation (Tines has no role update), so the only member's role cannot change until someone else is on the team; " +
   "when the team is a TinesTeam of this stack, declare its memberships with `deletedWith: team` so they go with it; " +
   "to stop managing this membership without changing Tines, run `pulumi state delete` on it.";
 

@@ -2,6 +2,8 @@
  * The local Tines simulator: a stand-in tenant for tests, the demo and trying the package out
  * without a real tenant. See README.md beside this file for what it models.
  */
+// First: on a Node.js too old, fail with one clear sentence before any dependency loads.
+import "../nodeVersion";
 export * from "./faults";
 export * from "./seed";
 export * from "./server";

@@ -21,6 +21,11 @@ export interface EngineResourceState {
   outputs: Record<string, unknown>;
   /** The URN named by the `deletedWith` resource option, as the engine keeps it in state. */
   deletedWith?: string;
+  /**
+   * Set on the old object of a create-before-delete replacement that is still to be deleted: the
+   * engine keeps it in state as `pendingReplacement`/`delete` until its delete succeeds.
+   */
+  pendingDelete?: boolean;
 }
 
 /** What `up` did to a resource. */
@@ -49,6 +54,19 @@ export interface EngineStepResult {
   state: EngineResourceState;
   operation: EngineOperation;
   replaces: string[];
+  /** With `deferReplacedDelete`: the replaced object, made but not yet deleted. */
+  replaced?: EngineResourceState;
+}
+
+/** How {@link DynamicProviderEngine.apply} carries out a step. */
+export interface EngineApplyOptions {
+  /**
+   * Leave the old object of a create-before-delete replacement for the caller to delete later, as
+   * the engine does: it deletes replaced resources after the steps that depend on them (so a
+   * membership moves to a renamed role before the old role goes), with the other deletes
+   * (pkg/resource/deploy/step_generator.go, GenerateDeletes and ScheduleDeletes).
+   */
+  deferReplacedDelete?: boolean;
 }
 
 /** Runs engine steps against one provider host, one resource at a time as the caller asks. */
@@ -86,7 +104,13 @@ export class DynamicProviderEngine {
   }
 
   /** Carries out a plan from {@link preview}: the step the engine's step executor runs. */
-  async apply(kind: TinesResourceKind, name: string, plan: EnginePlan, state?: EngineResourceState): Promise<EngineStepResult> {
+  async apply(
+    kind: TinesResourceKind,
+    name: string,
+    plan: EnginePlan,
+    state?: EngineResourceState,
+    options: EngineApplyOptions = {},
+  ): Promise<EngineStepResult> {
     const urn = this.urn(kind, name);
     const created = async () => {
       const result = await this.host.create(urn, plan.checkedInputs);
@@ -104,6 +128,7 @@ export class DynamicProviderEngine {
       return { state: await created(), operation: "replace", replaces };
     }
     const replacement = await created();
+    if (options.deferReplacedDelete) return { state: replacement, operation: "replace", replaces, replaced: { ...state, pendingDelete: true } };
     await this.host.delete(urn, state.id, state.outputs);
     return { state: replacement, operation: "replace", replaces };
   }
@@ -150,9 +175,15 @@ export class EngineDeployment {
   }
 
   /** Registers a resource in an update: planned by the step generator, then run by the step executor. */
-  async up(kind: TinesResourceKind, name: string, args: Record<string, unknown>, state?: EngineResourceState): Promise<EngineStepResult> {
+  async up(
+    kind: TinesResourceKind,
+    name: string,
+    args: Record<string, unknown>,
+    state?: EngineResourceState,
+    options: EngineApplyOptions = {},
+  ): Promise<EngineStepResult> {
     const plan = await this.preview(kind, name, args, state);
-    return this.stepExecutor.run(() => this.engine.apply(kind, name, plan, state));
+    return this.stepExecutor.run(() => this.engine.apply(kind, name, plan, state, options));
   }
 
   /** A refresh step: read, in the step executor. */

@@ -98,7 +98,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   const previous: StackState = existsSync(options.statePath)
     ? (JSON.parse(readFileSync(options.statePath, "utf8")) as StackState)
     : { resources: [] };
-  const next = new Map(previous.resources.map((resource) => [resource.urn, resource] as const));
+  // Keyed by URN; the old object of a replacement still to be deleted has a key of its own.
+  const keyOf = (resource: EngineResourceState) => (resource.pendingDelete ? `${resource.urn}#pending-delete#${resource.id}` : resource.urn);
+  const next = new Map(previous.resources.map((resource) => [keyOf(resource), resource] as const));
   const registered = new Set<string>();
   const steps: ProgramStep[] = [];
   const errors: string[] = [];
@@ -151,7 +153,8 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                   const state = plan.operation === "same" ? before!.outputs : { ...(plan.operation === "create" ? {} : before!.outputs), ...plan.checkedInputs };
                   return { id: before?.id ?? "", state };
                 }
-                const result = await deployment.up(kind, args.name, inputs, before);
+                const result = await deployment.up(kind, args.name, inputs, before, { deferReplacedDelete: true });
+                if (result.replaced) next.set(keyOf(result.replaced), result.replaced);
                 const deletedWith = deletedWithOf.get(`${args.type}::${args.name}`);
                 const { deletedWith: _previous, ...current } = result.state;
                 next.set(urn, { ...current, ...(deletedWith ? { deletedWith } : {}) });
@@ -181,11 +184,12 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       });
     }
 
-    // Whatever is in the state but no longer declared goes, dependants first.
-    const leftovers = [...next.values()].filter((resource) => options.destroy || !registered.has(resource.urn));
+    // Whatever is in the state but no longer declared goes, dependants first, and so do the old
+    // objects of replacements, once what depended on them has moved to their replacements.
+    const leftovers = [...next.values()].filter((resource) => options.destroy || resource.pendingDelete || !registered.has(resource.urn));
     if (errors.length === 0) {
       leftovers.sort((a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind));
-      const plannedDeletions = new Set(leftovers.map((resource) => resource.urn));
+      const plannedDeletions = new Set(leftovers.filter((resource) => !resource.pendingDelete).map((resource) => resource.urn));
       for (const resource of leftovers) {
         if (options.preview) {
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
@@ -193,7 +197,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
         }
         try {
           if (!isDeletedWith(resource, plannedDeletions)) await engine.destroy(resource);
-          next.delete(resource.urn);
+          next.delete(keyOf(resource));
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
         } catch (error) {
           // Like Pulumi: a failed delete stops the run, so nothing it depends on is deleted under it.
@@ -235,10 +239,21 @@ function withoutRepeatedWrappers(message: string): string {
  * prints them on its stderr as `warning: [runtime] <text>`.
  */
 function warningsOf(hostOutput: string): string[] {
-  const warnings = hostOutput.split("\n").flatMap((line) => {
+  const warnings: string[] = [];
+  let current: string | undefined;
+  for (const line of hostOutput.split("\n")) {
     const match = /^warning: (?:\[runtime\] )?(.+)$/.exec(line.trim());
-    return match ? [match[1]!] : [];
-  });
+    if (match) {
+      current = match[1]!;
+      warnings.push(current);
+    } else if (current !== undefined && /^\s+\S/.test(line) && !/^\s+at /.test(line)) {
+      // A warning of several lines (a TinesTeamMembers preview's list): its indented lines follow it.
+      current = `${current}\n${line}`;
+      warnings[warnings.length - 1] = current;
+    } else {
+      current = undefined;
+    }
+  }
   return [...new Set(warnings)];
 }
 

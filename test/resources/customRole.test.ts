@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { seededOwnerEmail } from "../../src/simulator";
 import { resourceUrn, withProvider } from "../../src/testing/providerHost";
-import { failureOf, startHost, useProviderHost } from "../helpers/host";
+// The runner from the build, as the other program tests use it (it starts the build's host).
+import { runProgramInChildProcess } from "../../dist/testing/programRunner";
+import { failureOf, repositoryRoot, startHost, useProviderHost } from "../helpers/host";
 
 const tines = useProviderHost({ seedTeams: ["Security Operations", "IT Operations"] });
 const requests = () => tines.simulator.log.map((entry) => `${entry.method} ${entry.path}`);
@@ -156,4 +162,52 @@ describe("TinesCustomRole", () => {
     expect((await check({ name: "R", permissions: ["STORY_READ", " "] })).failures).toEqual([{ property: "permissions[1]", reason: "must not be empty" }]);
     expect(tines.simulator.log).toHaveLength(0);
   });
+});
+
+describe("a custom role renamed while a membership and a team roster use it", () => {
+  const program = join(repositoryRoot, "test", "programs", "role-rename");
+
+  it("previews with preview checks on, then moves the membership and the roster to the new role before the old one is deleted", async () => {
+    const workDirectory = mkdtempSync(join(tmpdir(), "role-rename-"));
+    try {
+      const state = tines.simulator.state;
+      const owner = state.createUser({ email: seededOwnerEmail, admin: true });
+      const secops = state.listTeams().find((team) => team.name === "Security Operations")!.id;
+      const it = state.listTeams().find((team) => team.name === "IT Operations")!.id;
+      // The owner stays on both teams, so the membership's role can change (remove, then invite).
+      state.seedMembership(secops, owner.id, "TEAM_ADMIN");
+      state.seedMembership(it, owner.id, "TEAM_ADMIN");
+      const options = (roleName: string, preview = false) => ({
+        programDirectory: program,
+        statePath: join(workDirectory, "state.json"),
+        preview,
+        config: {
+          "tines:tenant": tines.simulator.url,
+          "tines:apiKey": tines.simulator.apiKey,
+          "tines-bootstrap:roleName": roleName,
+          "tines-bootstrap:membershipTeam": String(secops),
+          "tines-bootstrap:rosterTeam": String(it),
+        },
+      });
+      // A new role that the roster and the membership use by name passes the preview: the
+      // deployment makes it before them. The roster's preview lists who it adds, line by line.
+      const firstPreview = await runProgramInChildProcess(options("INTEL_REVIEWER", true));
+      expect(firstPreview.errors).toEqual([]);
+      expect(firstPreview.warnings.join("\n")).toContain("\n  + grace@example.com as");
+      expect((await runProgramInChildProcess(options("INTEL_REVIEWER"))).errors).toEqual([]);
+
+      const renamePreview = await runProgramInChildProcess(options("INTEL_ANALYST", true));
+      expect(renamePreview.errors).toEqual([]);
+      const renamed = await runProgramInChildProcess(options("INTEL_ANALYST"));
+      expect(renamed.errors).toEqual([]);
+      expect(renamed.outputs.membershipRole).toBe("INTEL_ANALYST");
+      expect(renamed.outputs.rosterRoles).toContain("grace@example.com INTEL_ANALYST");
+      // The old role went last, once nobody held it; the tenant holds the new one only.
+      expect(tines.simulator.state.listRoles().filter((role) => role.type === "custom").map((role) => role.name)).toEqual(["INTEL_ANALYST"]);
+      const again = await runProgramInChildProcess(options("INTEL_ANALYST"));
+      expect(again.steps.filter((step) => step.operation !== "same")).toEqual([]);
+    } finally {
+      rmSync(workDirectory, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

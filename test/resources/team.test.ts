@@ -32,14 +32,14 @@ describe("TinesTeam", () => {
     expect(tines.simulator.state.getTeam(Number(state.id)).name).toBe("Detection Engineering");
   });
 
-  it("shows no change when nothing changed, and renames in place with one PUT", async () => {
+  it("shows no change when nothing changed, and renames in place with one PUT, after making sure no other team has the name", async () => {
     const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
     expect((await tines.engine.preview("Team", "detection", { name: "Detection" }, state)).operation).toBe("same");
     tines.simulator.log.length = 0;
     const renamed = await tines.engine.up("Team", "detection", { name: "Detection Engineering" }, state);
     expect(renamed.operation).toBe("update");
     expect(renamed.state.id).toBe(state.id);
-    expect(requests()).toEqual([`PUT /api/v1/teams/${state.id}`]);
+    expect(requests()).toEqual(["GET /api/v1/teams", `PUT /api/v1/teams/${state.id}`]);
     expect(tines.simulator.state.getTeam(Number(state.id)).name).toBe("Detection Engineering");
   });
 
