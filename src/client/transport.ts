@@ -227,7 +227,8 @@ export class TinesTransport {
       const error = new TinesApiError({
         request: description,
         status: response.statusCode,
-        tinesMessage: redactSecret(parseTinesErrorMessage(text), this.apiKey),
+        // Redacted before it is cut short: a key cut in two would no longer be found whole.
+        tinesMessage: parseTinesErrorMessage(redactSecret(text, this.apiKey)),
         attempts: attempt,
         retryAfterMs: parseRetryAfter(
           Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader,
@@ -289,7 +290,7 @@ export function parseJsonResponse<Schema extends z.ZodType>(
   try {
     json = JSON.parse(text);
   } catch {
-    const start = redactSecret(text.trim().slice(0, 80).replace(/\s+/g, " "), secret);
+    const start = redactSecret(text, secret).trim().slice(0, 80).replace(/\s+/g, " ");
     throw new TinesResponseError(request, `the body is not JSON (it starts with ${JSON.stringify(start)})`);
   }
   const result = schema.safeParse(json);

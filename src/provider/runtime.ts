@@ -89,6 +89,21 @@ export async function unlessGone<T>(operation: Promise<T>): Promise<T | undefine
   }
 }
 
+/** How long a read that found nothing waits before it asks again. */
+export const confirmGonePauseMs = 250;
+
+/**
+ * What `read` finds, or undefined once Tines has answered 404 twice, a moment apart: a refresh
+ * drops an object only when two reads agree that it is gone, so one stray 404 (a proxy's error
+ * page, a replica behind) never loses a resource from the stack.
+ */
+export async function unlessConfirmedGone<T>(read: () => Promise<T>): Promise<T | undefined> {
+  const first = await unlessGone(read());
+  if (first !== undefined) return first;
+  await new Promise((resolve) => setTimeout(resolve, confirmGonePauseMs));
+  return unlessGone(read());
+}
+
 /** Builds the provider object the host caches for one `__provider` text. */
 export function createResourceProvider(implementation: ResourceImplementation): pulumi.dynamic.ResourceProvider {
   const configuration = new ProviderConfiguration();

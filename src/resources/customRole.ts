@@ -92,7 +92,7 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   const inputs = raw as unknown as TinesCustomRoleInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   // A new name replaces the role: the replacement is a new role, checked (and planned) as one.
-  const renamed = !isNew && typeof olds.name === "string" && olds.name !== inputs.name;
+  const renamed = !isNew && typeof olds.name === "string" && olds.name.toLowerCase() !== inputs.name.toLowerCase();
   if ((!isNew && !renamed) || containsUnknown(inputs.name)) return findings;
   const custom = (await facts.roles()).filter((role) => role.type !== "default" && !isDefaultRoleName(role.name));
   const existing = custom.find((role) => role.name.toLowerCase() === inputs.name.toLowerCase());
@@ -124,8 +124,10 @@ function isDefaultRoleName(name: string): boolean {
 
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
   if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"] };
-  // Tines' update takes no name: a new name is a new role.
-  const replaces = changedProperties(olds, news, ["name"]);
+  // Tines' update takes no name: a new name is a new role. Compared without letter case, as a role
+  // is looked up (and adopted) by name: otherwise a role adopted as "reviewer" for a declared
+  // "Reviewer" would be replaced by itself, and the replacement's delete would delete it.
+  const replaces = changedProperties(olds, news, ["name"], { caseInsensitive: ["name"] });
   const changes = replaces.length > 0 || changedProperties(olds, news, [...updatableProperties, "adoptExisting"]).length > 0;
   return { changes, replaces };
 }

@@ -40,6 +40,7 @@ import {
   PartialUpdateError,
   assertSameTenant,
   tenantChanged,
+  unlessConfirmedGone,
   unlessGone,
   type ProviderContext,
   type ResourceImplementation,
@@ -426,7 +427,7 @@ function outputsOf(template: TinesTemplateObject, tenant: string, adoptExisting:
 
 async function read(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `Private template ${id}`);
-  const template = await unlessGone(context.client().templates.get(id));
+  const template = await unlessConfirmedGone(() => context.client().templates.get(id));
   if (template === undefined) return undefined;
   const outputs = outputsOf(template, context.tenantUrl(), props.adoptExisting === true);
   const inputs = Object.fromEntries(

@@ -18,6 +18,7 @@ import {
   PartialUpdateError,
   assertSameTenant,
   tenantChanged,
+  unlessConfirmedGone,
   unlessGone,
   type ProviderContext,
   type ResourceImplementation,
@@ -165,7 +166,7 @@ function outputsOf(team: TinesTeamObject, inputs: Pick<TinesTeamInputs, "adoptEx
 
 async function read(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `Team ${id}`);
-  const team = await unlessGone(context.client().teams.get(Number(id)));
+  const team = await unlessConfirmedGone(() => context.client().teams.get(Number(id)));
   if (team === undefined) return undefined;
   const olds = props as Partial<TinesTeamOutputs>;
   const outputs = outputsOf(team, { adoptExisting: olds.adoptExisting ?? false, forceDestroy: olds.forceDestroy ?? false }, context.tenantUrl());

@@ -34,7 +34,7 @@ import {
   PartialUpdateError,
   assertSameTenant,
   tenantChanged,
-  unlessGone,
+  unlessConfirmedGone,
   type ProviderContext,
   type ResourceImplementation,
   type TenantOutputs,
@@ -429,9 +429,9 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   return { id: String(inputs.teamId), outs: outputsOf(inputs, members, tenant) as unknown as Record<string, unknown> };
 }
 
-/** The team's members (one paged read, 500 a page), or undefined when the team does not exist. */
+/** The team's members (one paged read, 500 a page), or undefined when two reads agree the team does not exist. */
 async function readMembers(client: TinesClient, teamId: number): Promise<TeamMember[] | undefined> {
-  return (await unlessGone(client.teams.listMembers(teamId)))?.map(teamMemberOf);
+  return (await unlessConfirmedGone(() => client.teams.listMembers(teamId)))?.map(teamMemberOf);
 }
 
 function plannedOrFail(inputs: TinesTeamMembersInputs, current: readonly TeamMember[]): MemberPlan {

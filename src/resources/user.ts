@@ -42,6 +42,7 @@ import {
   PartialUpdateError,
   assertSameTenant,
   tenantChanged,
+  unlessConfirmedGone,
   unlessGone,
   type ProviderContext,
   type ResourceImplementation,
@@ -312,7 +313,7 @@ function outputsOf(user: TinesUserObject, inputs: Pick<TinesUserInputs, "deletio
 
 async function read(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `User ${id}`);
-  const user = await unlessGone(context.client().users.get(Number(id)));
+  const user = await unlessConfirmedGone(() => context.client().users.get(Number(id)));
   if (user === undefined) return undefined;
   const olds = props as Partial<TinesUserOutputs>;
   const outputs = outputsOf(

@@ -384,4 +384,17 @@ describe("secrets", () => {
       "TinesConnectionError",
     ]);
   });
+
+  it("never puts part of the key in a message either, where a quoted body is cut short across the key", async () => {
+    const owner = tines.simulator.apiKey;
+    const errors: Error[] = [];
+    // The error body is quoted up to 300 characters, a non-JSON body's start up to 80: the key straddles each cut.
+    tines.simulator.setFaults({ rules: [{ action: { type: "status", status: 500, body: JSON.stringify({ error: `${"x".repeat(285)}${owner}` }) } }] });
+    errors.push(await failure(tines.client({ retry: { maxAttempts: 1 } }).teams.list()));
+    tines.simulator.setFaults({ rules: [{ action: { type: "replaceBody", body: `${"y".repeat(70)}${owner}` } }] });
+    errors.push(await failure(tines.client().teams.list()));
+    for (const error of errors) {
+      expect(error.message).not.toContain(owner.slice(0, 12));
+    }
+  });
 });

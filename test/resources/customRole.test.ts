@@ -164,6 +164,18 @@ describe("TinesCustomRole", () => {
   });
 });
 
+describe("a custom role adopted under a name in another letter case", () => {
+  it("is the same role on the next up: never replaced by itself (which would delete it)", async () => {
+    tines.simulator.state.addCustomRole("reviewer", { permissions: ["STORY_READ"] });
+    const args = { name: "Reviewer", permissions: ["STORY_READ"], adoptExisting: true };
+    const first = await tines.engine.up("CustomRole", "r", args);
+    const second = await tines.engine.up("CustomRole", "r", args, first.state);
+    expect(second.operation).toBe("same");
+    expect(tines.simulator.state.listRoles().filter((role) => role.type === "custom").map((role) => role.name)).toEqual(["reviewer"]);
+    expect(await tines.engine.refresh(second.state)).toBeDefined();
+  });
+});
+
 describe("a custom role renamed while a membership and a team roster use it", () => {
   const program = join(repositoryRoot, "test", "programs", "role-rename");
 

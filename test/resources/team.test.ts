@@ -186,6 +186,30 @@ describe("TinesTeam", () => {
   });
 });
 
+describe("refresh and a stray 404", () => {
+  it("keeps a team, its user, its template and its member list through one 404 that a second read contradicts", async () => {
+    const team = (await tines.engine.up("Team", "t", { name: "Detection" })).state;
+    const user = (await tines.engine.up("User", "u", { email: "ada@example.com" })).state;
+    const template = (await tines.engine.up("PrivateTemplate", "p", { name: "T", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} })).state;
+    const members = (await tines.engine.up("TeamMembers", "m", { teamId: team.id, members: [{ userId: user.id, role: "TEAM_ADMIN" }] })).state;
+    for (const [state, path] of [
+      [team, new RegExp(`^/api/v1/teams/${team.id}$`)],
+      [user, new RegExp(`^/api/v1/admin/users/${user.id}$`)],
+      [template, new RegExp(`^/api/v1/admin/templates/${template.id}$`)],
+      [members, new RegExp(`^/api/v1/teams/${team.id}/members$`)],
+    ] as const) {
+      tines.simulator.setFaults({ rules: [{ method: "GET", path, action: { type: "status", status: 404, body: "<html>404 Not Found (nginx)</html>" }, times: 1 }] });
+      expect(await tines.engine.refresh(state), state.kind).toBeDefined();
+    }
+    // Each stray 404 was indeed answered.
+    expect(tines.simulator.log.filter((entry) => entry.status === 404)).toHaveLength(4);
+    // Gone for real (two reads agree): dropped.
+    tines.simulator.setFaults({});
+    tines.simulator.state.deleteTeam(Number(team.id));
+    expect(await tines.engine.refresh(team)).toBeUndefined();
+  });
+});
+
 describe("a stack that makes a team and every one of its members", () => {
   const program = join(repositoryRoot, "test", "programs", "team-with-members");
   const run = (statePath: string, config: Record<string, string> = {}, destroy = false) =>
