@@ -166,6 +166,9 @@ describe("pulumi-tines export", () => {
     expect((refused as { code: number }).code).toBe(1);
     expect((refused as { stderr: string }).stderr).toContain("401");
     expect((refused as { stderr: string }).stderr).toContain("Tines refused the API key: check TINES_API_KEY");
+    // Said once, in a command line's terms: no stack config advice, no doubled full stop.
+    expect((refused as { stderr: string }).stderr).not.toContain("tines:apiKey");
+    expect((refused as { stderr: string }).stderr).not.toContain("..");
     expect((refused as { stderr: string }).stderr).not.toContain("wrong-key-123");
 
     const teamKey = simulator.createTeamApiKey(simulator.state.listTeams()[0]!.id);
@@ -253,4 +256,40 @@ describe("pulumi-tines export", () => {
     },
     1_200_000,
   );
+});
+
+describe("pulumi-tines export, on what a roster cannot say", () => {
+  let small: TinesSimulator;
+  beforeAll(async () => {
+    small = await startTinesSimulator({ userDeletionDelayMs: 0 });
+    seedTenant(small.state, ["Security Operations"]);
+  });
+  afterAll(() => small?.stop());
+  const smallClient = () => new TinesClient({ tenantUrl: small.url, apiKey: small.apiKey });
+
+  it("leaves out a custom role for which Tines lists no permissions (a roster could not declare it), and says so", async () => {
+    small.state.addCustomRole("EMPTY_ROLE", { permissions: [] });
+    small.state.addCustomRole("REVIEWER", { permissions: ["STORY_READ"] });
+    const { roster, summary } = await exportRoster(smallClient());
+    expect(roster.customRoles.map((role) => role.name)).toEqual(["REVIEWER"]);
+    expect(summary.skippedCustomRoles).toEqual(["EMPTY_ROLE"]);
+  });
+
+  it("says it cannot write --out, in one line, without a stack trace", async () => {
+    const failed = await run(process.execPath, [cli, "export", "--out", "/nonexistent-directory/roster.yaml"], {
+      env: { ...process.env, TINES_TENANT: small.url, TINES_API_KEY: small.apiKey },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toContain("cannot write /nonexistent-directory/roster.yaml");
+    expect((failed as { stderr: string }).stderr).not.toContain("    at ");
+  });
+
+  it("refuses two users whose emails differ only in letter case, naming both, rather than write a roster the example refuses", async () => {
+    small.state.createUser({ email: "ada@example.com" });
+    // The simulator keeps emails unique without regard to case; whether Tines does is not
+    // documented (tines-api.md), so the second user is put in behind the simulator's rule.
+    const twin = small.state.createUser({ email: "ada.twin@example.com" });
+    (small.state as unknown as { data: { users: Array<{ id: number; email: string }> } }).data.users.find((user) => user.id === twin.id)!.email = "ADA@example.com";
+    await expect(exportRoster(smallClient())).rejects.toThrow(/differ only in letter case.*ada@example\.com and ADA@example\.com|ADA@example\.com and ada@example\.com/);
+  });
 });

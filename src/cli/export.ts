@@ -84,6 +84,8 @@ export interface ExportSummary {
   teams: number;
   memberships: number;
   customRoles: number;
+  /** Custom roles left out: Tines listed no permissions for them, so a roster cannot declare them. */
+  skippedCustomRoles: string[];
   templates: number;
   /** Users left out: deactivated (without `includeDeactivated`), excluded by pattern, or on none of the `teams` asked for. */
   skippedDeactivated: number;
@@ -108,14 +110,18 @@ export async function exportRoster(client: TinesClient, options: ExportOptions =
   const teamNames = new Map(teams.map((team) => [team.id, team.name] as const));
 
   const roles = await client.roles.list();
-  const customRoles = roles
+  const allCustomRoles = roles
     .filter((role) => role.type === "custom")
     .map((role): ExportedCustomRole => {
       const details = customRoleDetailsSchema.parse(role);
       return { name: role.name, description: details.description ?? "", permissions: [...(details.permissions ?? [])].sort(), adoptExisting: true };
     })
     .sort((a, b) => compareText(a.name, b.name));
-  progress(`roles: ${customRoles.length} custom`);
+  // A role whose permissions Tines does not list cannot be declared (a TinesCustomRole needs at
+  // least one, as Tines' create does): it is left to Tines, and memberships still name it.
+  const customRoles = allCustomRoles.filter((role) => role.permissions.length > 0);
+  const withoutPermissions = allCustomRoles.filter((role) => role.permissions.length === 0).map((role) => role.name);
+  progress(`roles: ${allCustomRoles.length} custom${withoutPermissions.length ? `, ${withoutPermissions.length} left out (no permissions listed: ${withoutPermissions.join(", ")})` : ""}`);
 
   // The directory with each user's memberships: ceil(M / 500) requests for a tenant of M users.
   const users: TinesUserObject[] = [];
@@ -132,6 +138,7 @@ export async function exportRoster(client: TinesClient, options: ExportOptions =
     teams: teams.length,
     memberships: 0,
     customRoles: customRoles.length,
+    skippedCustomRoles: withoutPermissions,
     templates: 0,
     skippedDeactivated: 0,
     skippedExcluded: 0,
@@ -159,6 +166,16 @@ export async function exportRoster(client: TinesClient, options: ExportOptions =
     summary.memberships += memberships.length;
   }
   people.sort((a, b) => compareText(a.email.toLowerCase(), b.email.toLowerCase()));
+  // Emails are compared without letter case (tines-api.md: whether Tines does is not documented),
+  // so two users whose emails differ only in case cannot both be in one roster.
+  const twins = people.filter((person, index) => index > 0 && person.email.toLowerCase() === people[index - 1]!.email.toLowerCase());
+  if (twins.length > 0) {
+    const pairs = twins.map((person) => people.filter((each) => each.email.toLowerCase() === person.email.toLowerCase()).map((each) => each.email).join(" and "));
+    throw new TinesError(
+      `users whose emails differ only in letter case cannot both be in a roster (emails are compared without case): ${pairs.join("; ")}. ` +
+        "Change one of each pair in Tines, or leave both out with --exclude-email",
+    );
+  }
   summary.users = people.length;
 
   const roster: ExportedRoster = {
@@ -279,6 +296,7 @@ export function describeSummary(summary: ExportSummary): string {
     summary.skippedDeactivated ? `${summary.skippedDeactivated} deactivated (--include-deactivated to keep them)` : "",
     summary.skippedExcluded ? `${summary.skippedExcluded} excluded by --exclude-email` : "",
     summary.skippedNotOnTeams ? `${summary.skippedNotOnTeams} on none of the --team teams` : "",
+    summary.skippedCustomRoles.length ? `custom role(s) ${summary.skippedCustomRoles.join(", ")} (Tines lists no permissions for them)` : "",
   ].filter(Boolean);
   return (
     `Exported ${summary.users} users, ${summary.teams} teams, ${summary.memberships} memberships, ${summary.customRoles} custom roles` +

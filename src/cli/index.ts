@@ -88,8 +88,14 @@ export async function main(args: string[]): Promise<number> {
         onProgress: values.quiet ? undefined : (message) => process.stderr.write(`pulumi-tines export: ${message}\n`),
       });
       const text = formatRoster(roster, values.out?.endsWith(".json") ? "json" : "yaml", client.tenantUrl);
-      if (values.out) writeFileSync(values.out, text);
-      else process.stdout.write(text);
+      if (values.out) {
+        try {
+          writeFileSync(values.out, text);
+        } catch (error) {
+          process.stderr.write(`pulumi-tines export failed: cannot write ${values.out}: ${(error as Error).message}\n`);
+          return 1;
+        }
+      } else process.stdout.write(text);
       process.stderr.write(`${describeSummary(summary)}${values.out ? `; written to ${values.out}` : ""}\n`);
       return 0;
     } finally {
