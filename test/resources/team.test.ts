@@ -186,6 +186,44 @@ describe("TinesTeam", () => {
   });
 });
 
+describe("a rename to a name another team has", () => {
+  it("fails the preview and the update, naming the other team, and leaves Tines with one team of each name", async () => {
+    tines.simulator.state.createTeam("Alpha");
+    const { state } = await tines.engine.up("Team", "b", { name: "Beta" });
+    // A preview is a process of its own (this host's tenant checks stopped once it changed the tenant).
+    const preview = await startHost();
+    try {
+      await preview.configure({ "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey });
+      const failures = await preview.check(resourceUrn("Team", "b"), state.outputs, withProvider("Team", { name: "Alpha" }));
+      expect(failures.failures).toEqual([{ property: "name", reason: expect.stringContaining('another team named "Alpha" already exists') }]);
+    } finally {
+      await preview.stop();
+    }
+    const offline = await startHost();
+    try {
+      await offline.configure({ "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey, "tines:previewChecks": "false" });
+      const error = await failureOf(new DynamicProviderEngine(offline).up("Team", "b", { name: "Alpha" }, state));
+      expect(error.message).toContain('name: another team named "Alpha" already exists');
+    } finally {
+      await offline.stop();
+    }
+    expect(tines.simulator.countRequests("PUT")).toBe(0);
+    expect(tines.simulator.state.listTeams().map((team) => team.name).sort()).toEqual(["Alpha", "Beta"]);
+  });
+});
+
+describe("the story-count guard", () => {
+  it("never deletes a team whose story count Tines answers without a count", async () => {
+    const { state } = await tines.engine.up("Team", "t", { name: "Stories" });
+    tines.simulator.state.seedStory(Number(state.id));
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: /^\/api\/v1\/stories$/, action: { type: "replaceBody", body: "{}" } }] });
+    const error = await failureOf(tines.engine.destroy(state));
+    expect(error.message).toContain("was not deleted: Tines did not say how many stories it holds");
+    expect(error.message).toContain("forceDestroy");
+    expect(tines.simulator.countRequests("DELETE")).toBe(0);
+  });
+});
+
 describe("refresh and a stray 404", () => {
   it("keeps a team, its user, its template and its member list through one 404 that a second read contradicts", async () => {
     const team = (await tines.engine.up("Team", "t", { name: "Detection" })).state;
