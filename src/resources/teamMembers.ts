@@ -327,7 +327,9 @@ async function checkAgainstTenant(
   findings.failures.push(...plan.failures);
   const unknownCount = declared.filter((entry) => entry === undefined).length;
   const teamName = `${team.id} ("${team.name}")`;
-  if (isNew && inputs.adoptExisting === false && plan.removals.length > 0 && unknownCount === 0 && ignoredKnown) {
+  // A new team (teamId changed) replaces the resource: its create takes that team over, as a new one does.
+  const takesOverTeam = isNew || olds.teamId !== inputs.teamId;
+  if (takesOverTeam && inputs.adoptExisting === false && plan.removals.length > 0 && unknownCount === 0 && ignoredKnown) {
     findings.failures.push({ property: "members", reason: notDeclaredReason(teamName, plan.removals) });
     return findings;
   }

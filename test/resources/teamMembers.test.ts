@@ -389,6 +389,15 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
     expect(error.message).toContain(`members: team 1 ("Security Operations") already has 1 member that is neither declared nor ignored: member1@example.com (id ${ids[1]}, VIEWER)`);
   });
 
+  it("fails the preview of a move to another team that has undeclared members, as a new resource's does (the move replaces it)", async () => {
+    const ids = seedTeam(1, 1, "TEAM_ADMIN");
+    const { state } = await tines.engine.up("TeamMembers", "m", { teamId: 1, members: [{ userId: ids[0]!, role: "TEAM_ADMIN" }] });
+    const others = seedTeam(2, 1, "VIEWER", "other");
+    const engine = await hostWithChecks();
+    const error = await failureOf(engine.preview("TeamMembers", "m", { teamId: 2, members: [{ userId: ids[0]!, role: "TEAM_ADMIN" }] }, state));
+    expect(error.message).toContain(`already has 1 member that is neither declared nor ignored: other0@example.com (id ${others[0]}, VIEWER)`);
+  });
+
   it("reads a team of 501 in two pages, once, and lists the 500 it removes", async () => {
     const ids = seedTeam(1, 501);
     const engine = await hostWithChecks();
