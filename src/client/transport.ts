@@ -9,6 +9,7 @@ import { z } from "zod";
 import { packageVersion } from "../version";
 import {
   TinesApiError,
+  TinesError,
   TinesConnectionError,
   TinesResponseError,
   parseTinesErrorMessage,
@@ -30,7 +31,7 @@ import {
   type AttemptOutcome,
   type RetryOptions,
 } from "./retryPolicy";
-import { operationDeadline } from "./operationDeadline";
+import { operationDeadline, type OperationDeadline } from "./operationDeadline";
 import { normalizeTenantUrl, type TinesConnectionSettings } from "./settings";
 
 /** Tunables of the transport; every field has a default suited to a real tenant. */
@@ -130,7 +131,13 @@ export class TinesTransport {
     for (let attempt = 1; ; attempt += 1) {
       if (deadline?.expired) throw deadline.timeoutError(description, false, lastError);
       const releases: Array<() => void> = [];
-      for (const bucket of buckets) releases.push(await bucket.acquire());
+      try {
+        for (const bucket of buckets) releases.push(await acquireWithin(bucket, deadline));
+      } catch (error) {
+        for (const release of releases) release();
+        if (!(error instanceof RateLimitWaitExpired)) throw error;
+        throw deadline!.timeoutError(description, false, lastError ?? new TinesError("the wait for a free slot under this key's rate limit (Tines' limits, or a Retry-After it sent) outlasted the operation"));
+      }
       if (deadline?.expired) {
         for (const release of releases) release();
         throw deadline.timeoutError(description, false, lastError);
@@ -257,6 +264,29 @@ export class TinesTransport {
       clearTimeout(timer);
     }
   }
+}
+
+/** The operation's deadline passed while a request waited for a rate-limit slot. */
+class RateLimitWaitExpired extends Error {}
+
+/**
+ * A slot of `bucket`, waited for no longer than the operation's deadline allows: a long pause (a
+ * 429's Retry-After, a full window) must not outlast the operation's bound. A slot that comes after
+ * the deadline is handed back at once.
+ */
+async function acquireWithin(bucket: SlidingWindowRateLimiter, deadline: OperationDeadline | undefined): Promise<() => void> {
+  const acquiring = bucket.acquire();
+  if (!deadline) return acquiring;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), deadline.remainingMs());
+  });
+  const release = await Promise.race([acquiring, expired]).finally(() => clearTimeout(timer));
+  if (release === undefined) {
+    void acquiring.then((late) => late());
+    throw new RateLimitWaitExpired();
+  }
+  return release;
 }
 
 function describeConnectionFailure(cause: unknown): string {

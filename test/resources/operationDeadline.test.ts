@@ -98,6 +98,18 @@ describe("the operation deadline in the client", () => {
     }
   });
 
+  it("bounds the wait for the rate limit too: a 429 asking for 30 s holds no operation past its bound", async () => {
+    // One 429 with Retry-After: 30 pauses every request of the key for 30 s.
+    simulator.setFaults({ rules: [{ method: "GET", action: { type: "rateLimit", retryAfterSeconds: 30 }, times: 1 }] });
+    const first = await timed(engine.up("Team", "first", { name: "First" }));
+    expect(first.elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
+    // The refusal is named as what held the operation up, not an unreachable tenant.
+    expect(first.error.message).toContain("429");
+    const second = await timed(engine.up("Team", "second", { name: "Second" }));
+    expect(second.elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
+    expect(second.error.message).toMatch(/timed out after .*rate limit/);
+  });
+
   it("leaves a request made outside any operation to its own timeout and retries", async () => {
     simulator.setFaults({ rules: [{ action: { type: "hang" }, times: 1 }] });
     const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey }, { timeoutMs: 300, retry: { baseDelayMs: 10 } });

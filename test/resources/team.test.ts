@@ -119,7 +119,7 @@ describe("TinesTeam", () => {
     const { state } = await tines.engine.up("Team", "detection", { name: "Detection" });
     tines.simulator.setFaults({ rules: [{ method: "GET", path: "/api/v1/stories", action: { type: "status", status: 404, body: { message: "Not found" } } }] });
     const error = await failureOf(tines.engine.destroy(state));
-    expect(error.message).toContain("did not answer how many stories it holds");
+    expect(error.message).toContain("did not say how many stories it holds (GET /api/v1/stories answered 404)");
     expect(error.message).toContain("forceDestroy: true");
     expect(tines.simulator.countRequests("DELETE")).toBe(0);
     tines.simulator.state.deleteTeam(Number(state.id));
