@@ -7,7 +7,7 @@ import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/
 import { runProgramInChildProcess, type ProgramRunOptions } from "../../dist/testing/programRunner";
 import { repositoryRoot } from "../helpers/host";
 
-const program = join(repositoryRoot, "test", "fixtures", "team-lookup");
+const program = join(repositoryRoot, "test", "programs", "team-lookup");
 let simulator: TinesSimulator;
 let workDirectory: string;
 
@@ -78,7 +78,7 @@ describe("the CLI-free program runner, when a program fails after a successful u
     // The same resources, declared after the lookup: none of them is registered when it fails.
     const second = await runProgramInChildProcess({
       ...options("async.json", { "team-lookup:team": "Securty Operations" }),
-      programDirectory: join(repositoryRoot, "test", "fixtures", "async-program"),
+      programDirectory: join(repositoryRoot, "test", "programs", "async-program"),
     });
     expect(second.exitCode).toBe(1);
     expect(second.errors).toEqual([`getTeam: no team named "Securty Operations" in ${simulator.url}`]);
