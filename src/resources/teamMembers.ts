@@ -323,7 +323,17 @@ async function checkAgainstTenant(
     }
   });
   const ignoredKnown = !containsUnknown(inputs.ignoredMembers);
-  const plan = planMembers(declared, ignoredKnown ? inputs.ignoredMembers : [], (await facts.teamMembers(team.id)).map(teamMemberOf));
+  const onTeam = (await facts.teamMembers(team.id)).map(teamMemberOf);
+  // A member declared by a user id that names no user would fail the up halfway, after the other
+  // changes: it fails the preview, as a TinesTeamMembership's does. Only ids not on the team are
+  // looked up (in the directory read once per deployment); a key that may not read users leaves
+  // them to the up.
+  for (const [index, entry] of declared.entries()) {
+    if (entry === undefined || typeof entry.userId !== "number" || onTeam.some((member) => member.userId === entry.userId)) continue;
+    const user = await facts.userById(entry.userId).catch(() => null);
+    if (user === undefined) findings.failures.push({ property: `members[${index}].userId`, reason: `user ${entry.userId} does not exist in ${facts.tenantUrl}` });
+  }
+  const plan = planMembers(declared, ignoredKnown ? inputs.ignoredMembers : [], onTeam);
   findings.failures.push(...plan.failures);
   const unknownCount = declared.filter((entry) => entry === undefined).length;
   const teamName = `${team.id} ("${team.name}")`;

@@ -398,6 +398,14 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
     expect(error.message).toContain(`already has 1 member that is neither declared nor ignored: other0@example.com (id ${others[0]}, VIEWER)`);
   });
 
+  it("fails the preview of a member declared by a user id that names no user, before anything changes", async () => {
+    const ids = seedTeam(1, 1, "TEAM_ADMIN");
+    const engine = await hostWithChecks();
+    const error = await failureOf(engine.preview("TeamMembers", "m", { teamId: 1, members: [{ userId: ids[0]!, role: "TEAM_ADMIN" }, { email: "z@example.com" }, { userId: 424242 }] }));
+    expect(error.message).toContain("members[2].userId: user 424242 does not exist");
+    expect(tines.simulator.log.filter((entry) => entry.method !== "GET")).toEqual([]);
+  });
+
   it("reads a team of 501 in two pages, once, and lists the 500 it removes", async () => {
     const ids = seedTeam(1, 501);
     const engine = await hostWithChecks();
