@@ -120,3 +120,15 @@ export async function waitForPendingDeletion(
   }
   return { type: "deactivated", user: current ?? user };
 }
+
+/**
+ * Whether the user with this email was one Tines was deleting, now gone after a bounded wait (so an
+ * invitation of the email, refused while that user held it, can be sent again). False when there is
+ * no such user, it is not being deleted, or the key may not read users (a Team key: then Tines' own
+ * answer stands).
+ */
+export async function waitedForDeletionOfEmail(client: TinesClient, email: string, tenant: string, waitMs: number): Promise<boolean> {
+  const user = await client.users.findByEmail(email).catch(() => undefined);
+  if (!user || !mayBePendingDeletion(user, tenant)) return false;
+  return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone";
+}

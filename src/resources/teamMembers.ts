@@ -15,7 +15,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesError, type TinesClient, type TinesRoleName, type TinesTeamMemberObject } from "../client";
+import { TinesApiError, TinesError, type TinesClient, type TinesRoleName, type TinesTeamMemberObject } from "../client";
+import { waitedForDeletionOfEmail } from "../provider/pendingDeletions";
 import { checkInputs, containsUnknown, emailAddress, flag, positiveIntegerId, teamRole, unknownValue, type CheckFailure } from "../provider/inputs";
 import {
   TinesLastMemberError,
@@ -433,10 +434,16 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   if (!inputs.adoptExisting && plan.removals.length > 0) {
     throw new TinesError(`members: ${notDeclaredReason(String(inputs.teamId), plan.removals)}`);
   }
-  const members = await applyPlan(client, inputs, plan, current, (onTeam, changed, error) =>
-    // Some members were already added, re-roled or removed: the resource is recorded with what
-    // Tines holds, and the next `up` finishes through an update.
-    changed ? new PartialCreateError(String(inputs.teamId), outputsOf(inputs, onTeam, tenant), error) : error,
+  const members = await applyPlan(
+    client,
+    inputs,
+    plan,
+    current,
+    (onTeam, changed, error) =>
+      // Some members were already added, re-roled or removed: the resource is recorded with what
+      // Tines holds, and the next `up` finishes through an update.
+      changed ? new PartialCreateError(String(inputs.teamId), outputsOf(inputs, onTeam, tenant), error) : error,
+    { tenant, waitMs: context.userDeletionWaitMs() },
   );
   return { id: String(inputs.teamId), outs: outputsOf(inputs, members, tenant) as unknown as Record<string, unknown> };
 }
@@ -468,6 +475,7 @@ async function applyPlan(
   plan: MemberPlan,
   current: readonly TeamMember[],
   failed: (onTeam: TeamMember[], changed: boolean, error: Error) => Error,
+  pendingDeletions: { tenant: string; waitMs: number },
 ): Promise<TeamMember[]> {
   const teamId = inputs.teamId;
   const onTeam = new Map(current.map((member) => [member.userId, member]));
@@ -475,14 +483,24 @@ async function applyPlan(
   const invite = async (index: number, role: string): Promise<TeamMember> => {
     const entry = inputs.members[index]!;
     const who = entry.userId !== undefined ? { userId: entry.userId } : { email: entry.email! };
-    const member = teamMemberOf(
-      await createReconciled(
+    const invited = () =>
+      createReconciled(
         () => client.teams.inviteMember(teamId, entry.userId !== undefined ? { user_id: entry.userId } : { email: entry.email! }, role),
         async (): Promise<TinesTeamMemberObject | undefined> => {
           const found = await client.teams.findMember(teamId, who);
           return found?.role === role ? found : undefined;
         },
-      ),
+      );
+    const member = teamMemberOf(
+      await invited().catch(async (error: unknown) => {
+        // An email a user Tines is deleting still holds (tines-api.md: deletion is asynchronous) is
+        // invited again once that deletion is over, as a TinesTeamMembership's is.
+        const refused = error instanceof TinesApiError && (error.isNotFound || error.isConflictOrValidation);
+        if (refused && entry.email !== undefined && (await waitedForDeletionOfEmail(client, entry.email, pendingDeletions.tenant, pendingDeletions.waitMs))) {
+          return invited();
+        }
+        throw error;
+      }),
     );
     onTeam.set(member.userId, member);
     changed = true;
@@ -615,7 +633,7 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   } catch (error) {
     throw failed(current, false, error as Error);
   }
-  const members = await applyPlan(client, inputs, plan, current, failed);
+  const members = await applyPlan(client, inputs, plan, current, failed, { tenant, waitMs: context.userDeletionWaitMs() });
   return outputsOf(inputs, members, tenant) as unknown as Record<string, unknown>;
 }
 

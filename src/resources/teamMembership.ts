@@ -22,7 +22,7 @@ import {
   unappliedWrite,
   type Comparison,
 } from "../provider/inputs";
-import { mayBePendingDeletion, waitForPendingDeletion } from "../provider/pendingDeletions";
+import { mayBePendingDeletion, waitForPendingDeletion, waitedForDeletionOfEmail } from "../provider/pendingDeletions";
 import { createReconciled, settledLookup } from "../provider/reconcile";
 import {
   membershipOnAuthoritativeTeamReason,
@@ -234,7 +234,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
       );
     } catch (error) {
       if (attempt === 1 && inputs.email !== undefined && error instanceof TinesApiError && (error.isNotFound || error.isConflictOrValidation)) {
-        if (await waitedForDeletionOf(client, inputs.email, tenant, context.userDeletionWaitMs())) continue;
+        if (await waitedForDeletionOfEmail(client, inputs.email, tenant, context.userDeletionWaitMs())) continue;
       }
       if (restorePrevious) await restorePrevious().catch(() => undefined);
       if (!inputs.adoptExisting && error instanceof TinesApiError && error.isConflictOrValidation) {
@@ -248,17 +248,6 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     }
   }
   return verifiedCreate(member, inputs, tenant);
-}
-
-/**
- * Whether the user with this email was one Tines was deleting, now gone after a bounded wait (see
- * provider/pendingDeletions.ts). False when there is no such user, it is not being deleted, or the
- * key may not read users (a Team key: then Tines' own answer stands).
- */
-async function waitedForDeletionOf(client: TinesClient, email: string, tenant: string, waitMs: number): Promise<boolean> {
-  const user = await client.users.findByEmail(email).catch(() => undefined);
-  if (!user || !mayBePendingDeletion(user, tenant)) return false;
-  return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone";
 }
 
 /**

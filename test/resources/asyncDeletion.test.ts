@@ -110,6 +110,20 @@ describe("Tines deletes users asynchronously: a user being deleted is never adop
     expect(state.id).toBe(`1/${user.id}`);
   });
 
+  it("a team roster's member by email, whose user is being deleted, is invited once the deletion is over", async () => {
+    const owner = simulator.state.createUser({ email: "owner@example.com" });
+    simulator.state.seedMembership(1, owner.id, "TEAM_ADMIN");
+    const old = simulator.state.createUser({ email: "ada@example.com" });
+    await client.users.delete(old.id);
+    const { state } = await engine(otherProcess).up("TeamMembers", "m", {
+      teamId: 1,
+      members: [{ email: "owner@example.com", role: "TEAM_ADMIN" }, { email: "ada@example.com", role: "EDITOR" }],
+    });
+    const user = simulator.state.findUserByEmail("ada@example.com")!;
+    expect(user.id).not.toBe(old.id);
+    expect(state.outputs.resolvedMembers).toContainEqual(expect.objectContaining({ userId: user.id, email: "ada@example.com", role: "EDITOR" }));
+  });
+
   it("with adoptExisting, the membership of a user being deleted is not adopted", async () => {
     const old = simulator.state.createUser({ email: "ada@example.com" });
     simulator.state.seedMembership(1, old.id, "EDITOR");
