@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { stringify as stringifyYaml } from "yaml";
-import { TinesError, type TinesClient, type TinesTeamObject, type TinesTemplateObject, type TinesUserObject } from "../client";
+import { TinesError, isTinesCustomRole, type TinesClient, type TinesTeamObject, type TinesTemplateObject, type TinesUserObject } from "../client";
 
 /** What to export. */
 export interface ExportOptions {
@@ -111,7 +111,7 @@ export async function exportRoster(client: TinesClient, options: ExportOptions =
 
   const roles = await client.roles.list();
   const allCustomRoles = roles
-    .filter((role) => role.type === "custom")
+    .filter(isTinesCustomRole)
     .map((role): ExportedCustomRole => {
       const details = customRoleDetailsSchema.parse(role);
       return { name: role.name, description: details.description ?? "", permissions: [...(details.permissions ?? [])].sort(), adoptExisting: true };

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { TinesApiError, TinesError } from "./errors";
 import { nextPageNumber, maxPageSize } from "./pagination";
-import { tinesPageMetaSchema, tinesRoleSchema, type TinesRoleObject } from "./schemas";
+import { tinesDefaultRoles, tinesPageMetaSchema, tinesRoleSchema, type TinesRoleObject } from "./schemas";
 import type { TinesTransport } from "./transport";
 
 const rolesPageSchema = z.union([
@@ -16,6 +16,15 @@ const rolesPageSchema = z.union([
   z.looseObject({ roles: z.array(tinesRoleSchema), meta: tinesPageMetaSchema.optional() }),
   z.array(tinesRoleSchema).transform((roles) => ({ roles, meta: undefined })),
 ]);
+
+/**
+ * Whether a role of the list is a tenant's custom role. Tines marks it `type: "custom"`; older
+ * answers carry no `type`, so a role that is not marked `default` and does not bear one of Tines'
+ * own names counts as custom.
+ */
+export function isTinesCustomRole(role: TinesRoleObject): boolean {
+  return role.type !== "default" && !(tinesDefaultRoles as readonly string[]).includes(role.name);
+}
 
 /** The most custom roles a tenant holds (tines-api.md, "Roles"). */
 export const tinesCustomRoleLimit = 25;

@@ -2,7 +2,7 @@
  * The demo's own lines: steps in columns, warnings, and what the tenant holds, each count matching
  * what is listed under it. Kept apart from the demo's flow so a test can hold them to that.
  */
-import { TinesClient } from "../client";
+import { TinesClient, isTinesCustomRole } from "../client";
 import { tinesResourceKinds } from "../provider/registration";
 import type { TinesSimulator } from "../simulator";
 import type { DemoStep } from "./hostRunner";
@@ -46,7 +46,7 @@ export async function describeTenant(simulator: TinesSimulator): Promise<string[
       client.roles.list(),
     ]);
     lines.push(`\nThe tenant ${simulator.url} now holds:`);
-    const customRoles = roles.filter((role) => role.type === "custom");
+    const customRoles = roles.filter(isTinesCustomRole);
     lines.push(`  Custom roles (${customRoles.length})`);
     for (const role of customRoles) lines.push(`    ${role.name} (role ${role.id}): ${(role.permissions ?? []).join(", ")}`);
     lines.push(`  Users (${users.length})`);

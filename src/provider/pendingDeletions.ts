@@ -23,6 +23,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TinesError, operationDeadline, type TinesClient, type TinesUserObject } from "../client";
+import { sharedDirectoryFor } from "./directory";
 import { unlessGone } from "./runtime";
 
 /** How recently an inactive user must have changed to be possibly pending deletion. */
@@ -128,7 +129,10 @@ export async function waitForPendingDeletion(
  * answer stands).
  */
 export async function waitedForDeletionOfEmail(client: TinesClient, email: string, tenant: string, waitMs: number): Promise<boolean> {
-  const user = await client.users.findByEmail(email).catch(() => undefined);
+  // Through the deployment's shared directory, as adoption looks users up: one request, not a page walk.
+  const user = await sharedDirectoryFor(client)
+    .findByEmail(email)
+    .catch(() => undefined);
   if (!user || !mayBePendingDeletion(user, tenant)) return false;
   return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone";
 }

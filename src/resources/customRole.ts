@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, tinesCustomRoleLimit, tinesDefaultRoles, type TinesClient, type TinesRoleObject } from "../client";
+import { TinesApiError, TinesError, isTinesCustomRole, tinesCustomRoleLimit, tinesDefaultRoles, type TinesClient, type TinesRoleObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
@@ -94,7 +94,7 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   // A new name replaces the role: the replacement is a new role, checked (and planned) as one.
   const renamed = !isNew && typeof olds.name === "string" && olds.name.toLowerCase() !== inputs.name.toLowerCase();
   if ((!isNew && !renamed) || containsUnknown(inputs.name)) return findings;
-  const custom = (await facts.roles()).filter((role) => role.type !== "default" && !isDefaultRoleName(role.name));
+  const custom = (await facts.roles()).filter(isTinesCustomRole);
   const existing = custom.find((role) => role.name.toLowerCase() === inputs.name.toLowerCase());
   if (existing && inputs.adoptExisting === false) {
     findings.failures.push({ property: "name", reason: nameTakenReason(existing.name, facts.tenantUrl, existing.id) });
@@ -116,10 +116,6 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   return findings;
 }
 
-function isDefaultRoleName(name: string): boolean {
-  return (tinesDefaultRoles as readonly string[]).includes(name);
-}
-
 // Diff ---------------------------------------------------------------------------------------------
 
 function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext) {
@@ -136,7 +132,7 @@ function diff(_id: string, olds: Record<string, unknown>, news: Record<string, u
 
 /** The custom role with this name (exact first, then ignoring letter case), if any. */
 async function findCustomRole(client: TinesClient, name: string): Promise<TinesRoleObject | undefined> {
-  const custom = (await client.roles.list()).filter((role) => role.type !== "default" && !isDefaultRoleName(role.name));
+  const custom = (await client.roles.list()).filter(isTinesCustomRole);
   return custom.find((role) => role.name === name) ?? custom.find((role) => role.name.toLowerCase() === name.toLowerCase());
 }
 
