@@ -1,5 +1,5 @@
 /**
- * What `TinesTeamMembership` and `TinesTeamMembers` share about a team's members: a member as the
+ * What `TinesTeamMembership`, `TinesTeamMembers` and `TinesTeam` share about a team's members: a member as the
  * provider records it, removal with Tines' last-member rule explained, and the words of the
  * preview checks both give (a team or a role that does not exist).
  */
@@ -73,26 +73,35 @@ export function unknownRoleReason(role: string, roles: readonly string[], tenant
   return `"${role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})`;
 }
 
+/** A resource that manages a team's whole member list. */
+export type AuthoritativeRoster = "TinesTeamMembers" | "TinesTeam";
+
+/** How messages name a roster: the `TinesTeam`'s `members`, or the `TinesTeamMembers`. */
+function rosterName(roster: AuthoritativeRoster): string {
+  return roster === "TinesTeam" ? "the members of a TinesTeam" : "a TinesTeamMembers";
+}
+
 /**
- * A preview-check reason, given to a `TinesTeamMembership` checked after a `TinesTeamMembers` of
- * the same deployment on the same team: the two would fight, the authoritative list removing what
- * the membership adds, one `up` after another.
+ * A preview-check reason, given to a `TinesTeamMembership` checked after a roster (a
+ * `TinesTeamMembers`, or a `TinesTeam` with `members`) of the same deployment on the same team:
+ * the two would fight, the authoritative list removing what the membership adds, one `up` after
+ * another.
  */
-export function membershipOnAuthoritativeTeamReason(team: { id: number; name: string }): string {
+export function membershipOnAuthoritativeTeamReason(team: { id: number; name: string }, roster: AuthoritativeRoster): string {
   return (
-    `team ${team.id} ("${team.name}") has its whole member list managed by a TinesTeamMembers in this deployment, ` +
+    `team ${team.id} ("${team.name}") has its whole member list managed by ${rosterName(roster)} in this deployment, ` +
     "which removes every member it does not declare: declare this member in that resource's members instead"
   );
 }
 
 /**
- * A preview-check reason, given to a `TinesTeamMembers` checked after `TinesTeamMembership`
- * resources of the same deployment on the same team (see {@link membershipOnAuthoritativeTeamReason}).
+ * A preview-check reason, given to a roster checked after `TinesTeamMembership` resources of the
+ * same deployment on the same team (see {@link membershipOnAuthoritativeTeamReason}).
  */
-export function authoritativeTeamWithMembershipsReason(team: { id: number; name: string }, who: readonly string[]): string {
+export function authoritativeTeamWithMembershipsReason(team: { id: number; name: string }, who: readonly string[], roster: AuthoritativeRoster): string {
   return (
     `this deployment also declares TinesTeamMembership resources on team ${team.id} ("${team.name}") (${who.join(", ")}); ` +
-    "a TinesTeamMembers removes every member it does not declare, so the two would undo each other: " +
+    `${rosterName(roster)} removes every member it does not declare, so the two would undo each other: ` +
     "move those members into members (or ignoredMembers) and remove the TinesTeamMembership resources"
   );
 }

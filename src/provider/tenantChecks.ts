@@ -33,10 +33,11 @@ export class TenantFacts {
   private directoryPromise: Promise<{ byEmail: Map<string, TinesUserObject>; byId: Map<number, TinesUserObject> }> | undefined;
   private readonly teamMembersPromises = new Map<number, Promise<TinesTeamMemberObject[]>>();
   /**
-   * Teams whose whole member list a `TinesTeamMembers` checked in this deployment manages. The
-   * engine checks resources one at a time, in registration order, in this one process.
+   * Teams whose whole member list a resource checked in this deployment manages (a
+   * `TinesTeamMembers`, or a `TinesTeam` with `members`), with that resource's type. The engine
+   * checks resources one at a time, in registration order, in this one process.
    */
-  readonly teamsWithAuthoritativeMembers = new Set<number>();
+  readonly teamsWithAuthoritativeMembers = new Map<number, "TinesTeamMembers" | "TinesTeam">();
   /** Who each `TinesTeamMembership` checked so far in this deployment adds, by team. */
   readonly membershipsByTeam = new Map<number, string[]>();
   /** Set once this process has changed the tenant. */

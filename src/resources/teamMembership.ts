@@ -137,8 +137,9 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   if (team) {
     // A TinesTeamMembers on the same team would remove this member again (README, "TinesTeamMembers"):
     // checked after one, this membership fails; checked before, the TinesTeamMembers fails, naming it.
-    if (facts.teamsWithAuthoritativeMembers.has(team.id)) {
-      findings.failures.push({ property: "teamId", reason: membershipOnAuthoritativeTeamReason(team) });
+    const roster = facts.teamsWithAuthoritativeMembers.get(team.id);
+    if (roster) {
+      findings.failures.push({ property: "teamId", reason: membershipOnAuthoritativeTeamReason(team, roster) });
     }
     const named = who === undefined || containsUnknown(who) ? "a user known once deployed" : byEmail ? String(who) : `user ${who}`;
     facts.membershipsByTeam.set(team.id, [...(facts.membershipsByTeam.get(team.id) ?? []), named]);
