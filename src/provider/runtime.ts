@@ -33,7 +33,8 @@ export interface ResourceImplementation {
   /**
    * With preview checks on (the default when a key is set), after `check` passed: what the tenant says about the checked inputs
    * (values unknown in preview still hold the placeholder and must be skipped). `isNew` is true for
-   * a resource not yet in the stack; `olds` are its recorded outputs (empty when new).
+   * a resource not yet in the stack; `olds` are its recorded inputs, as the engine's check gets them
+   * (CheckRequest.olds: the old inputs, not the outputs; empty when new).
    */
   checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
   diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext): pulumi.dynamic.DiffResult;

@@ -374,7 +374,7 @@ async function deleteMembership(id: string, props: Record<string, unknown>, cont
 const lastMemberAdvice =
   "Add another member to the team first (for example another TinesTeamMembership), or delete the team in Tines; " +
   "a role change is a removal and a new invitation (Tines has no role update), so the only member's role cannot change until someone else is on the team; " +
-  "when the team is a TinesTeam of this stack, declare its memberships with `deletedWith: team` so they go with it; " +
+  "when the team is a TinesTeam of this stack, declare its people in the team's members instead, so that one destroy deletes the team with them; " +
   "to stop managing this membership without changing Tines, run `pulumi state delete` on it.";
 
 /** Removes a member; already gone is success; the last member gets an explanation. */

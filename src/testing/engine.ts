@@ -21,6 +21,8 @@ export interface EngineResourceState {
   outputs: Record<string, unknown>;
   /** The URN named by the `deletedWith` resource option, as the engine keeps it in state. */
   deletedWith?: string;
+  /** The URNs of the resources this one depends on (its inputs' resources and `dependsOn`), as the engine keeps them in state. */
+  dependencies?: string[];
   /**
    * Set on the old object of a create-before-delete replacement that is still to be deleted: the
    * engine keeps it in state as `pendingReplacement`/`delete` until its delete succeeds.

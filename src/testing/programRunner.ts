@@ -72,14 +72,31 @@ interface StackState {
 }
 
 /**
- * Destroy order: what depends on others goes first. A membership or a team roster depends on its
- * users, team and roles, a template on its team, so this kind order is the dependency order the engine schedules
- * deletes in (pkg/resource/deploy/step_generator.go, ScheduleDeletes: dependents first; a
- * `deletedWith` target counts as a dependency, pkg/resource/graph/dependency_graph.go). Users,
- * teams and custom roles do not depend on each other, so the engine deletes them side by side;
- * run one at a time, teams go before roles, so the members that go with a team no longer hold a role.
+ * Between resources that do not depend on each other (which the engine deletes side by side), the
+ * order they are deleted in one at a time here: a membership or a roster before the users and
+ * teams it names, teams before roles, so the members that go with a team no longer hold a role.
+ * Also the whole order for a state written before dependencies were recorded.
  */
 const deletionOrder: TinesResourceKind[] = ["TeamMembers", "TeamMembership", "PrivateTemplate", "User", "Team", "CustomRole"];
+
+/**
+ * Destroy order as the engine schedules deletes (pkg/resource/deploy/step_generator.go,
+ * ScheduleDeletes): a resource goes only once everything that depends on it has gone, a
+ * `deletedWith` target counting as a dependency (pkg/resource/graph/dependency_graph.go); ties in
+ * {@link deletionOrder}. A TinesTeam whose `members` name users depends on them, so it goes first.
+ */
+function inDeletionOrder(resources: readonly EngineResourceState[]): EngineResourceState[] {
+  const remaining = [...resources].sort((a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind));
+  const ordered: EngineResourceState[] = [];
+  while (remaining.length > 0) {
+    const needed = (resource: EngineResourceState) =>
+      remaining.some((other) => other !== resource && ((other.dependencies ?? []).includes(resource.urn) || other.deletedWith === resource.urn));
+    // A cycle cannot come from a program; should a state hold one, the tie order breaks it.
+    const index = Math.max(0, remaining.findIndex((resource) => !needed(resource)));
+    ordered.push(...remaining.splice(index, 1));
+  }
+  return ordered;
+}
 
 /**
  * The engine's `deletedWith` rule (pkg/resource/deploy/step.go, `isDeletedWith` in
@@ -123,16 +140,18 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       process.on("uncaughtException", programFailed);
       pulumi.runtime.setAllConfig(options.config, options.secretKeys);
       const pending = new Set<Promise<unknown>>();
-      // The mock monitor hands `newResource` no resource options: read `deletedWith` from the
-      // registration request itself, as the engine records it in state.
+      // The mock monitor hands `newResource` no resource options: read `deletedWith` and the
+      // dependencies from the registration request itself, as the engine records them in state.
       const deletedWithOf = new Map<string, string>();
+      const dependenciesOf = new Map<string, string[]>();
       const installMonitorTap = () => {
         const monitor = pulumi.runtime.getMonitor() as unknown as {
-          registerResource(request: { getType(): string; getName(): string; getDeletedwith(): string }, callback: unknown): void;
+          registerResource(request: { getType(): string; getName(): string; getDeletedwith(): string; getDependenciesList(): string[] }, callback: unknown): void;
         };
         const registerResource = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request, callback) => {
           deletedWithOf.set(`${request.getType()}::${request.getName()}`, request.getDeletedwith());
+          dependenciesOf.set(`${request.getType()}::${request.getName()}`, request.getDependenciesList());
           registerResource(request, callback);
         };
       };
@@ -156,8 +175,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                 const result = await deployment.up(kind, args.name, inputs, before, { deferReplacedDelete: true });
                 if (result.replaced) next.set(keyOf(result.replaced), result.replaced);
                 const deletedWith = deletedWithOf.get(`${args.type}::${args.name}`);
-                const { deletedWith: _previous, ...current } = result.state;
-                next.set(urn, { ...current, ...(deletedWith ? { deletedWith } : {}) });
+                const dependencies = dependenciesOf.get(`${args.type}::${args.name}`) ?? [];
+                const { deletedWith: _previous, dependencies: _before, ...current } = result.state;
+                next.set(urn, { ...current, ...(deletedWith ? { deletedWith } : {}), ...(dependencies.length > 0 ? { dependencies } : {}) });
                 record({ urn, kind, name: args.name, operation: result.operation, ...(result.replaces.length ? { replaces: result.replaces } : {}) });
                 return { id: result.state.id, state: result.state.outputs };
               } catch (error) {
@@ -186,9 +206,8 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
 
     // Whatever is in the state but no longer declared goes, dependants first, and so do the old
     // objects of replacements, once what depended on them has moved to their replacements.
-    const leftovers = [...next.values()].filter((resource) => options.destroy || resource.pendingDelete || !registered.has(resource.urn));
+    const leftovers = inDeletionOrder([...next.values()].filter((resource) => options.destroy || resource.pendingDelete || !registered.has(resource.urn)));
     if (errors.length === 0) {
-      leftovers.sort((a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind));
       const plannedDeletions = new Set(leftovers.filter((resource) => !resource.pendingDelete).map((resource) => resource.urn));
       for (const resource of leftovers) {
         if (options.preview) {

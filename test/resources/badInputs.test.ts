@@ -88,6 +88,16 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ["adoptExisting as a string", { name: "T", adoptExisting: "yes" }, { adoptExisting: "must be true or false" }],
     ["forceDestroy as a number", { name: "T", forceDestroy: 1 }, { forceDestroy: "must be true or false" }],
     ["a misspelt input", { name: "T", forceDestory: true }, { forceDestory: "is not an input" }],
+    ["an empty roster", { name: "T", members: [] }, { members: "at least one member" }],
+    ["members that are not a list", { name: "T", members: { email: "ada@example.com" } }, { members: "must be a list of members" }],
+    ["ignoredMembers without members", { name: "T", ignoredMembers: ["bob@example.com"] }, { ignoredMembers: "needs members" }],
+    [
+      "an empty name, a member's role in the wrong case and a member declared twice, all at once",
+      { name: "", members: [{ email: "ada@example.com", role: "team_admin" }, { email: "ADA@example.com" }] },
+      { name: "must not be empty", "members[0].role": "did you mean TEAM_ADMIN?", "members[1].email": "declare each member once" },
+    ],
+    ["an ignored member that is neither an email nor a user id", { name: "T", members: [{ userId: 5 }], ignoredMembers: [6, "not an email"] }, { "ignoredMembers[1]": "must be an email or a user id" }],
+    ["a member declared and ignored", { name: "T", members: [{ userId: 5 }], ignoredMembers: ["5"] }, { "ignoredMembers[0]": "also declared in members[0]" }],
   ],
   CustomRole: [
     ["every required input missing", {}, { name: "is required", permissions: "must be a list of permission names" }],
@@ -149,6 +159,7 @@ describe("check with values unknown in preview (offline checks: tines:previewChe
     ["TeamMembers", { teamId: unknown, members: unknown, ignoredMembers: unknown }],
     ["PrivateTemplate", { ...validTemplate, agentOptions: { url: unknown }, teamId: unknown, readAccess: unknown, sharedTeamSlugs: unknown }],
     ["Team", { name: unknown }],
+    ["Team", { name: "T", members: [{ userId: unknown, role: "EDITOR" }, { email: "ada@example.com" }], ignoredMembers: unknown }],
     ["CustomRole", { name: unknown, permissions: ["STORY_READ", unknown] }],
   ])("%s passes and keeps the placeholder for later", async (kind, news) => {
     const { failures, inputs } = await offline.check(resourceUrn(kind, "preview"), {}, withProvider(kind, news));

@@ -257,14 +257,53 @@ describe("a stack that makes a team and every one of its members", () => {
       destroy,
       config: { "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey, ...config },
     });
+  const kindsIn = (statePath: string) =>
+    (JSON.parse(readFileSync(statePath, "utf8")) as { resources: Array<{ kind: string }> }).resources.map((resource) => resource.kind).sort();
+  const emailsOn = (teamId: number) => tines.simulator.state.membersOf(teamId).map((member) => member.email).sort();
 
-  it("comes down with one destroy when its memberships are deletedWith the team", async () => {
-    const statePath = join(workDirectory, "deleted-with.json");
+  it("with its members in the team's roster, comes down with one destroy: one team delete, no member removed one by one", async () => {
+    const statePath = join(workDirectory, "roster.json");
     const up = await run(statePath);
     expect(up.errors).toEqual([]);
     const teamId = up.outputs.teamId as number;
-    expect(tines.simulator.state.membersOf(teamId)).toHaveLength(2);
+    expect(emailsOn(teamId)).toEqual(["ada@example.com", "grace@example.com"]);
+    expect((up.outputs.members as Array<{ role: string }>).map((member) => member.role)).toEqual(["TEAM_ADMIN", "EDITOR"]);
     const destroyed = await run(statePath, {}, true);
+    expect(destroyed.errors).toEqual([]);
+    expect(destroyed.steps.map((step) => `${step.operation} ${step.kind}`).sort()).toEqual(["delete Team", "delete User", "delete User"]);
+    expect(tines.simulator.countRequests("POST", /remove_member$/)).toBe(0);
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
+  });
+
+  it("with its members in the team's roster, a delete refused for the team's stories keeps every member in the stack and on the team, even when the users stay", async () => {
+    const statePath = join(workDirectory, "roster-stories.json");
+    const config = { "tines-bootstrap:deletionMode": "deactivate" };
+    const up = await run(statePath, config);
+    expect(up.errors).toEqual([]);
+    const teamId = up.outputs.teamId as number;
+    tines.simulator.state.seedStory(teamId);
+    const destroyed = await run(statePath, config, true);
+    expect(destroyed.errors.join("\n")).toContain("still holds 1 story");
+    // Nothing was removed from Tines, and the stack still holds the team with both members.
+    expect(emailsOn(teamId)).toEqual(["ada@example.com", "grace@example.com"]);
+    expect(kindsIn(statePath)).toEqual(["Team", "User", "User"]);
+    const state = JSON.parse(readFileSync(statePath, "utf8")) as { resources: Array<{ kind: string; outputs: { resolvedMembers?: Array<{ email: string }> } }> };
+    expect(state.resources.find((resource) => resource.kind === "Team")!.outputs.resolvedMembers!.map((member) => member.email).sort()).toEqual(emailsOn(teamId));
+    // With forceDestroy set (and an up to record it), the same destroy finishes.
+    const forced = { ...config, "tines-bootstrap:forceDestroy": "true" };
+    expect((await run(statePath, forced)).errors).toEqual([]);
+    expect((await run(statePath, forced, true)).errors).toEqual([]);
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
+  });
+
+  it("with memberships deletedWith the team, comes down with one destroy", async () => {
+    const statePath = join(workDirectory, "deleted-with.json");
+    const config = { "tines-bootstrap:shape": "deletedWith" };
+    const up = await run(statePath, config);
+    expect(up.errors).toEqual([]);
+    const teamId = up.outputs.teamId as number;
+    expect(tines.simulator.state.membersOf(teamId)).toHaveLength(2);
+    const destroyed = await run(statePath, config, true);
     expect(destroyed.errors).toEqual([]);
     expect(destroyed.steps.map((step) => `${step.operation} ${step.kind}`).sort()).toEqual([
       "delete Team",
@@ -278,28 +317,28 @@ describe("a stack that makes a team and every one of its members", () => {
     expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
   });
 
-  it("when the team's delete is refused for its stories, no membership is gone from the state that Tines still holds", async () => {
+  it("with memberships deletedWith the team whose users the destroy deletes, a delete refused for stories leaves no membership in Tines that the stack forgot", async () => {
     const statePath = join(workDirectory, "stories.json");
-    const up = await run(statePath);
+    const config = { "tines-bootstrap:shape": "deletedWith" };
+    const up = await run(statePath, config);
     expect(up.errors).toEqual([]);
     const teamId = up.outputs.teamId as number;
     tines.simulator.state.seedStory(teamId);
-    const destroyed = await run(statePath, {}, true);
+    const destroyed = await run(statePath, config, true);
     expect(destroyed.errors.join("\n")).toContain("still holds 1 story");
-    const state = JSON.parse(readFileSync(statePath, "utf8")) as { resources: Array<{ kind: string; id: string }> };
-    expect(state.resources.map((resource) => resource.kind)).toEqual(["Team"]);
+    expect(kindsIn(statePath)).toEqual(["Team"]);
     // The memberships left the stack with deletedWith; their users were deleted by the same destroy,
     // and with them their places on the team.
     expect(tines.simulator.state.membersOf(teamId)).toEqual([]);
   });
 
-  it("without deletedWith, the last member cannot be removed and the destroy stops with the team and that membership kept", async () => {
+  it("with plain memberships, the last member cannot be removed and the destroy stops with the team and that membership kept", async () => {
     const statePath = join(workDirectory, "plain.json");
-    const config = { "tines-bootstrap:deletedWith": "false" };
+    const config = { "tines-bootstrap:shape": "plain" };
     expect((await run(statePath, config)).errors).toEqual([]);
     const destroyed = await run(statePath, config, true);
     expect(destroyed.errors.join("\n")).toContain("refuses to remove the last member");
-    expect(destroyed.errors.join("\n")).toContain("deletedWith");
+    expect(destroyed.errors.join("\n")).toContain("members");
     expect(tines.simulator.state.listTeams("all")).toHaveLength(1);
   });
 });

@@ -1,22 +1,36 @@
 /**
- * A stack that makes a team and every one of its members (test program for the CLI-free runner):
- * with `deletedWith: team` (config `deletedWith`, default true), one `pulumi destroy` removes it all.
+ * A stack that makes a team and every one of its members (test program for the CLI-free runner).
+ * Config `shape` says how the members are declared:
+ * - `members` (default): in the team's own roster, `TinesTeam.members`;
+ * - `deletedWith`: one `TinesTeamMembership` each, declared `deletedWith: team`;
+ * - `plain`: one `TinesTeamMembership` each, without resource options.
+ * Config `deletionMode` is the users' (default `delete`), `forceDestroy` the team's.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TinesTeam, TinesTeamMembership, TinesUser } from "pulumi-tines";
 
 const config = new pulumi.Config();
-const deletedWith = config.getBoolean("deletedWith") ?? true;
-const team = new TinesTeam("detection", { name: "Detection Engineering", forceDestroy: config.getBoolean("forceDestroy") ?? false });
-const people = ["ada@example.com", "grace@example.com"].map((email) => new TinesUser(`user-${email}`, { email }));
-const memberships = people.map(
-  (user, index) =>
-    new TinesTeamMembership(
-      `membership-${index}`,
-      { teamId: team.teamId, userId: user.userId, role: index === 0 ? "TEAM_ADMIN" : "EDITOR" },
-      deletedWith ? { deletedWith: team } : {},
-    ),
-);
+const shape = config.get("shape") ?? "members";
+const deletionMode = (config.get("deletionMode") ?? "delete") as "delete" | "deactivate";
+const people = ["ada@example.com", "grace@example.com"].map((email) => new TinesUser(`user-${email}`, { email, deletionMode }));
+const roles = ["TEAM_ADMIN", "EDITOR"] as const;
+const team = new TinesTeam("detection", {
+  name: "Detection Engineering",
+  forceDestroy: config.getBoolean("forceDestroy") ?? false,
+  ...(shape === "members" ? { members: people.map((user, index) => ({ userId: user.userId, role: roles[index] })) } : {}),
+});
+const memberships =
+  shape === "members"
+    ? []
+    : people.map(
+        (user, index) =>
+          new TinesTeamMembership(
+            `membership-${index}`,
+            { teamId: team.teamId, userId: user.userId, role: roles[index] },
+            shape === "deletedWith" ? { deletedWith: team } : {},
+          ),
+      );
 
 export const teamId = team.teamId;
+export const members = team.resolvedMembers;
 export const membershipIds = pulumi.all(memberships.map((membership) => membership.id));
