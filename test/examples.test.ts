@@ -50,18 +50,26 @@ describe("examples", () => {
   });
 
   // Two program runs, each starting a host and transpiling the program: about a minute alone on a busy 2-core machine.
-  it("bootstrap: the roster drives users, memberships and the template", async () => {
+  it("bootstrap: the roster drives users, the teams' members and the template", async () => {
     const rosterPath = join(workDirectory, "roster.yaml");
     const statePath = join(workDirectory, "state.json");
     writeRoster(rosterPath, () => {});
     const first = await runProgramInChildProcess(options(rosterPath, statePath));
     expect(first.errors).toEqual([]);
-    const summary = first.outputs.summary as { users: Record<string, number>; memberships: Array<{ role: string }>; templateId: string };
+    const summary = first.outputs.summary as { users: Record<string, number>; memberships: Array<{ team: string; email: string; role: string }>; templateId: string };
     expect(Object.keys(summary.users).sort()).toEqual(["ada.lovelace@example.com", "alan.turing@example.com", "grace.hopper@example.com"]);
     expect(summary.memberships).toHaveLength(6);
+    expect(summary.memberships).toContainEqual({ team: "Detection Engineering", email: "grace.hopper@example.com", role: "DETECTION_REVIEWER" });
     expect(simulator.state.getTemplate(summary.templateId).action_inputs).toHaveLength(3);
+    // Adopted teams are taken over with their member lists: the seeded owner, whom the roster does
+    // not put there, is no longer on them.
+    const itOperations = simulator.state.listTeams("all").find((team) => team.name === "IT Operations")!;
+    expect(simulator.state.membersOf(itOperations.id).map((member) => `${member.email} ${member.role}`).sort()).toEqual([
+      "ada.lovelace@example.com VIEWER",
+      "alan.turing@example.com TEAM_ADMIN",
+    ]);
 
-    // Adding a line adds a user, changing a role replaces that membership, removing a line removes the user.
+    // Adding a line adds a user, changing a role changes it on the team, removing a line removes the user.
     writeRoster(rosterPath, (roster) => {
       roster.people.find((person) => person.email.startsWith("grace"))!.teams!["Security Operations"] = "TEAM_ADMIN";
       roster.people = roster.people.filter((person) => !person.email.startsWith("alan"));
@@ -73,15 +81,14 @@ describe("examples", () => {
     expect(changed.sort()).toEqual(
       [
         "create user-new.person@example.com",
-        "create membership-new.person@example.com-it-operations",
-        "replace membership-grace.hopper@example.com-security-operations",
-        "delete membership-alan.turing@example.com-it-operations",
+        "update team-it-operations",
+        "update team-security-operations",
         "delete user-alan.turing@example.com",
       ].sort(),
     );
     expect(simulator.state.findUserByEmail("alan.turing@example.com")).toBeUndefined();
     expect(simulator.state.teamMembershipsOf(simulator.state.findUserByEmail("new.person@example.com")!.id)).toEqual([
-      { team_id: 2, team_name: "IT Operations", role: "EDITOR" },
+      { team_id: itOperations.id, team_name: "IT Operations", role: "EDITOR" },
     ]);
   }, 180_000); // two program runs, each starting a host: slow on a loaded machine
 
@@ -104,9 +111,11 @@ describe("examples", () => {
         "ada.lovelace@example.com TEAM_ADMIN",
         "grace.hopper@example.com DETECTION_REVIEWER",
       ]);
-      // Teams and the role exist before anything uses them: the first create of each kind comes in that order.
-      const firstCreate = (kind: string) => up.steps.findIndex((step) => step.kind === kind && step.operation === "create");
-      expect(firstCreate("TeamMembership")).toBeGreaterThan(Math.max(firstCreate("Team"), firstCreate("CustomRole")));
+      // The role and the users exist before a team names them as its members.
+      const created = (name: string) => up.steps.findIndex((step) => step.name === name && step.operation === "create");
+      expect(created("team-detection-engineering")).toBeGreaterThan(
+        Math.max(created("role-detection-reviewer"), created("user-ada.lovelace@example.com"), created("user-grace.hopper@example.com")),
+      );
       const destroyed = await runProgramInChildProcess({ programDirectory: bootstrap, statePath, config, destroy: true });
       expect(destroyed.errors).toEqual([]);
       expect(empty.state.listTeams("all")).toEqual([]);

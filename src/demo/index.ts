@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: bootstraps an empty local Tines tenant from examples/bootstrap/roster.yaml (its
- * teams and custom role first, then users and memberships, then the template), shows what exists, shows that a second run changes nothing, previews and applies a roster edit (a role
+ * custom role and users first, then the teams with their members, then the template), shows what exists, shows that a second run changes nothing, previews and applies a roster edit (a role
  * change, a new person, a removed person), then cleans up. It uses the Pulumi CLI when `pulumi` is
  * on the PATH (a local file backend in a temporary directory, no login), and otherwise the CLI-free
  * runner the tests use: the real @pulumi/pulumi dynamic-provider host, driven as the engine drives
@@ -69,12 +69,16 @@ async function main(): Promise<void> {
   const print = (step: DemoStep) => console.log(describeStep(step));
 
   try {
-    console.log(`\n[1/6] ${runner.command("up")}: bootstrapping the roster (3 teams and 1 custom role, then 3 people with 6 memberships, then a private template)`);
+    console.log(`\n[1/6] ${runner.command("up")}: bootstrapping the roster (1 custom role and 3 people, then 3 teams holding their 6 members, then a private template)`);
     const first = await runner.up(print);
     const created = (kind: string) => first.filter((step) => step.operation === "create" && step.kind === kind).length;
     expect(
-      created("Team") === 3 && created("CustomRole") === 1 && created("User") === 3 && created("TeamMembership") === 6 && created("PrivateTemplate") === 1,
-      "the first run should create 3 teams, 1 custom role, 3 users, 6 memberships and 1 template",
+      created("Team") === 3 && created("CustomRole") === 1 && created("User") === 3 && created("PrivateTemplate") === 1,
+      "the first run should create 3 teams, 1 custom role, 3 users and 1 template",
+    );
+    expect(
+      simulator.state.listTeams("all").reduce((count, team) => count + simulator.state.membersOf(team.id).length, 0) === 6,
+      "the teams should hold the roster's 6 members",
     );
     expect(simulator.state.listTeams("all").length === 3, "the tenant should now have the roster's 3 teams");
     await printTenant(simulator);
@@ -94,10 +98,11 @@ async function main(): Promise<void> {
     const plan = await runner.preview(print);
     const changed = plan.filter((step) => step.operation !== "same");
     expect(
-      changed.some((step) => step.operation === "replace" && step.name.includes("grace")) &&
+      changed.some((step) => step.operation === "update" && step.name === "team-security-operations") &&
+        changed.some((step) => step.operation === "update" && step.name === "team-it-operations") &&
         changed.some((step) => step.operation === "create" && step.name === "user-katherine.johnson@example.com") &&
         changed.some((step) => step.operation === "delete" && step.name === "user-alan.turing@example.com"),
-      "the preview should show the role change as a replacement, the new user and the removed user",
+      "the preview should show the two teams' member lists changing, the new user and the removed user",
     );
     expect(simulator.state.findUserByEmail("katherine.johnson@example.com") === undefined, "the preview changed the tenant");
 
