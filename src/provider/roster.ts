@@ -104,7 +104,14 @@ export function checkRoster(news: { members?: unknown; ignoredMembers?: unknown 
   const ignored = checkInputs(ignoredMembersSchema, { ignoredMembers: news.ignoredMembers });
   const failures = [...ignored.failures, ...declared.failures];
   const ignoredMembers = ignored.inputs.ignoredMembers;
-  const failedMembers = new Set(failures.map((failure) => /^members\[(\d+)\]/.exec(failure.property)?.[1]).filter((index) => index !== undefined).map(Number));
+  // Repeats are looked for among the entries whose identity passed (a member with a wrong role is
+  // still compared), so every problem is reported at once.
+  const failedMembers = new Set(
+    failures
+      .map((failure) => /^members\[(\d+)\](?:\.(?:userId|email))?$/.exec(failure.property)?.[1])
+      .filter((index) => index !== undefined)
+      .map(Number),
+  );
   const passed = Array.isArray(declared.members) ? declared.members.map((entry, index) => (failedMembers.has(index) ? unknownValue : entry)) : [];
   const ignoredKnown = Array.isArray(ignoredMembers) && !containsUnknown(ignoredMembers) && !failures.some((failure) => failure.property.startsWith("ignoredMembers"));
   failures.push(...repeatedMembers(passed, ignoredKnown ? (ignoredMembers as Array<number | string>) : []));
@@ -142,6 +149,8 @@ function identityOf(entry: { userId?: unknown; email?: unknown } | number | stri
   if (typeof entry === "number") return `id:${entry}`;
   if (typeof entry === "string") return `email:${entry.toLowerCase()}`;
   if (typeof entry.userId === "number") return `id:${entry.userId}`;
+  // An entry that failed on another property is compared as given: a numeric string is an id.
+  if (typeof entry.userId === "string" && /^\s*\d+\s*$/.test(entry.userId)) return `id:${Number(entry.userId)}`;
   if (typeof entry.email === "string" && !containsUnknown(entry.email)) return `email:${entry.email.toLowerCase()}`;
   return undefined;
 }

@@ -349,13 +349,18 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   const roster = { teamId: Number(id), members: inputs.members, ignoredMembers: inputs.ignoredMembers ?? [], adoptExisting: inputs.adoptExisting };
   const current = await readRoster(client, Number(id));
   if (!current) throw new TinesError(`Team ${id} no longer exists in ${tenant}; run \`pulumi refresh\` to drop it from the stack`);
-  // The engine records a partial update's outputs (see PartialUpdateError): what Tines holds.
-  const members = await applyRoster(client, roster, current, (onTeam, _changed, error) => new PartialUpdateError(id, { ...team, ...rosterOutputs(roster, onTeam) }, error), {
+  // The engine records a partial update's outputs (see PartialUpdateError): what Tines holds. A
+  // takeover refused before any change records no roster, so the next `up` is a takeover again
+  // (and refused again) rather than an update that removes whom it named.
+  const takesOverTeam = recorded.members === undefined;
+  const failed = (onTeam: TeamMember[], changed: boolean, error: Error) =>
+    new PartialUpdateError(id, takesOverTeam && !changed ? team : { ...team, ...rosterOutputs(roster, onTeam) }, error);
+  const members = await applyRoster(client, roster, current, failed, {
     tenant,
     userDeletionWaitMs: context.userDeletionWaitMs(),
     lastMemberAdvice,
     // A roster declared for the first time takes the team's member list over.
-    takesOverTeam: recorded.members === undefined,
+    takesOverTeam,
   });
   return { ...team, ...rosterOutputs(roster, members) } as unknown as Record<string, unknown>;
 }

@@ -96,6 +96,14 @@ describe("TinesTeam with members", () => {
     expect(error.message).toContain(`members: team ${teamId} already has 1 member that is neither declared nor ignored: founder@example.com`);
     expect(error.message).toContain("adoptExisting: true");
     expect(writes()).toEqual([]);
+    // What the engine records of that failed update (UpdateStep.Apply keeps a partial failure's
+    // outputs) holds no roster: the next up is still a takeover, refused again.
+    const partial = error as ProviderHostError;
+    expect(partial.partialProperties?.members).toBeUndefined();
+    const recorded: EngineResourceState = { ...state, outputs: { ...state.outputs, ...partial.partialProperties } };
+    const again = await failureOf(tines.engine.up("Team", "detection", { name: "Detection", members: [{ email: "ada@example.com" }] }, recorded));
+    expect(again.message).toContain("neither declared nor ignored: founder@example.com");
+    expect(writes()).toEqual([]);
     const ignored = await tines.engine.up("Team", "detection", { name: "Detection", members: [{ email: "ada@example.com" }], ignoredMembers: ["founder@example.com"] }, state);
     expect(onTeam(teamId)).toEqual(["ada@example.com VIEWER", "founder@example.com TEAM_ADMIN"]);
     // Dropping the roster stops managing it, without a request.
