@@ -3,22 +3,13 @@
  * the rules Tines enforces (tines-api.md). Operations throw {@link SimulatorHttpError} with the
  * status and body Tines would send; the server turns that into the answer.
  */
-import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import { teamSlugFromName as teamSlug } from "../client/schemas";
 import * as roleRules from "./roleState";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
+import { SimulatorHttpError, TenantStore, type SimulatorNormalisation, type TenantData } from "./tenantStore";
 
 export type { SimulatedRole, SimulatedStory } from "./roleState";
-
-/** An error answer: status and the JSON body to send. */
-export class SimulatorHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`${status} ${JSON.stringify(body)}`);
-  }
-}
+export { SimulatorHttpError, type SimulatorNormalisation, type TenantData } from "./tenantStore";
 
 /** A stored user. */
 export interface SimulatedUser {
@@ -85,68 +76,9 @@ export interface SimulatedSignIn {
   created_at: string;
 }
 
-/** Everything the tenant holds, as persisted to the state file. */
-export interface TenantData {
-  nextUserId: number;
-  nextTeamId: number;
-  nextTemplateId: number;
-  nextSignInId: number;
-  users: SimulatedUser[];
-  teams: SimulatedTeam[];
-  /** team id → user id → membership. */
-  memberships: Record<string, Record<string, SimulatedMembership>>;
-  templates: SimulatedTemplate[];
-  customRoles: SimulatedRole[];
-  outbox: SimulatedInvitation[];
-  signIns: SimulatedSignIn[];
-  nextRoleId: number;
-  nextStoryId: number;
-  stories: SimulatedStory[];
-  /** Whether the plan has custom roles (an Enterprise feature). */
-  customRolesFeature: boolean;
-}
-
 const refuse: roleRules.Refuse = (status, body) => {
   throw new SimulatorHttpError(status, body);
 };
-
-function emptyData(): TenantData {
-  return {
-    nextUserId: 1,
-    nextTeamId: 1,
-    nextTemplateId: 472463921472463,
-    nextSignInId: 1,
-    users: [],
-    teams: [],
-    memberships: {},
-    templates: [],
-    customRoles: [],
-    outbox: [],
-    signIns: [],
-    nextRoleId: 100,
-    nextStoryId: 1,
-    stories: [],
-    customRolesFeature: true,
-  };
-}
-
-/**
- * Ways a real tenant may store or echo a value in another form than the one sent (tines-api.md
- * leaves each open), so tests can show that none becomes a perpetual diff or a false failure.
- * Every switch is off by default.
- */
-export interface SimulatorNormalisation {
-  /** Store emails in lower case. */
-  lowerCaseEmails?: boolean;
-  /** Echo unset fields as null: empty names, an empty description or permission list, an action input's missing description, data and default. */
-  nullForUnset?: boolean;
-  /** Return nested JSON (a template's `agent_options`, an action input's `data`) with its keys in reverse order. */
-  reorderJsonKeys?: boolean;
-  /** Return the numbers inside a template (`agent_options` values, action input `default_value`) as numeric strings. */
-  numbersAsStrings?: boolean;
-  /** The tenant permissions this tenant supports: others are dropped without an error. All when absent. */
-  supportedTenantPermissions?: string[];
-}
 
 /** Options of {@link TenantState}. */
 export interface TenantStateOptions {
@@ -168,80 +100,44 @@ export interface TenantStateOptions {
 
 /** The simulated tenant's data and rules. */
 export class TenantState {
-  private data: TenantData;
-  private readonly statePath: string | undefined;
   /** How long a deleted user stays visible, in ms. */
   userDeletionDelayMs: number;
   /** How the tenant normalises what it stores and echoes; tests may change it at any time. */
   normalisation: SimulatorNormalisation;
   /** How long a new object stays out of lists, in ms (see {@link TenantStateOptions.listingDelayMs}). */
   listingDelayMs: number;
-  /** When each object that lists may not show yet was created, by `user:<id>`, `template:<id>`, `member:<team>/<user>`. */
-  private readonly createdAtMs = new Map<string, number>();
-  private readonly now: () => number;
+  /** The data, its file and its clock, which the rules work on; it reads the settings above from here. */
+  private readonly store: TenantStore;
 
   constructor(options: TenantStateOptions = {}) {
     this.normalisation = { ...options.normalisation };
     this.listingDelayMs = options.listingDelayMs ?? 0;
-    this.statePath = options.statePath;
     this.userDeletionDelayMs = options.userDeletionDelayMs ?? 1000;
-    this.now = options.now ?? Date.now;
-    this.data = emptyData();
-    if (this.statePath) {
-      try {
-        this.data = { ...emptyData(), ...(JSON.parse(readFileSync(this.statePath, "utf8")) as TenantData) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      }
-    }
+    this.store = new TenantStore(options.statePath, options.now ?? Date.now, this);
   }
 
   /** Forgets everything (the file too, when persisted). */
   reset(): void {
-    this.data = emptyData();
-    this.createdAtMs.clear();
-    this.save();
+    this.store.reset();
   }
 
   /** A deep copy of everything, for tests and the demo to inspect. */
   snapshot(): TenantData {
     this.purgeDeletedUsers();
-    return structuredClone(this.data);
-  }
-
-  private save(): void {
-    if (!this.statePath) return;
-    const temporary = `${this.statePath}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.data, null, 2));
-    renameSync(temporary, this.statePath);
-  }
-
-  private timestamp(): string {
-    return new Date(this.now()).toISOString();
-  }
-
-  /** Notes a new object's creation, for {@link listed}. */
-  private created(key: string): void {
-    if (this.listingDelayMs > 0) this.createdAtMs.set(key, this.now());
-  }
-
-  /** Whether lists show this object yet (with {@link listingDelayMs}, not until that long after its creation). */
-  private listed(key: string): boolean {
-    const at = this.createdAtMs.get(key);
-    return at === undefined || this.now() - at >= this.listingDelayMs;
+    return structuredClone(this.store.data);
   }
 
   /** Removes users whose deletion delay has passed, and their memberships. */
   private purgeDeletedUsers(): void {
-    const now = this.now();
-    const gone = this.data.users.filter((user) => user.pending_deletion_at !== null && user.pending_deletion_at <= now);
+    const now = this.store.now();
+    const gone = this.store.data.users.filter((user) => user.pending_deletion_at !== null && user.pending_deletion_at <= now);
     if (gone.length === 0) return;
     const goneIds = new Set(gone.map((user) => user.id));
-    this.data.users = this.data.users.filter((user) => !goneIds.has(user.id));
-    for (const members of Object.values(this.data.memberships)) {
+    this.store.data.users = this.store.data.users.filter((user) => !goneIds.has(user.id));
+    for (const members of Object.values(this.store.data.memberships)) {
       for (const id of goneIds) delete members[String(id)];
     }
-    this.save();
+    this.store.save();
   }
 
   // Users ----------------------------------------------------------------------------------------
@@ -249,13 +145,13 @@ export class TenantState {
   /** Every user, in id order. */
   listUsers(filter?: string): SimulatedUser[] {
     this.purgeDeletedUsers();
-    return this.data.users.filter((user) => (filter !== "TENANT_OWNER" || user.admin) && this.listed(`user:${user.id}`));
+    return this.store.data.users.filter((user) => (filter !== "TENANT_OWNER" || user.admin) && this.store.listed(`user:${user.id}`));
   }
 
   /** One user or a 404. */
   getUser(id: number): SimulatedUser {
     this.purgeDeletedUsers();
-    const user = this.data.users.find((candidate) => candidate.id === id);
+    const user = this.store.data.users.find((candidate) => candidate.id === id);
     if (!user) throw new SimulatorHttpError(404, { errors: [{ message: "User not found" }] });
     return user;
   }
@@ -264,15 +160,15 @@ export class TenantState {
   findUserByEmail(email: string): SimulatedUser | undefined {
     this.purgeDeletedUsers();
     const wanted = email.toLowerCase();
-    return this.data.users.find((user) => user.email.toLowerCase() === wanted);
+    return this.store.data.users.find((user) => user.email.toLowerCase() === wanted);
   }
 
   /** Team memberships of a user, as `include=team_memberships` shows them. */
   teamMembershipsOf(userId: number): Array<{ team_id: number; team_name: string; role: string }> {
     const result: Array<{ team_id: number; team_name: string; role: string }> = [];
-    for (const team of this.data.teams) {
-      const membership = this.data.memberships[String(team.id)]?.[String(userId)];
-      if (membership && this.listed(`member:${team.id}/${userId}`)) result.push({ team_id: team.id, team_name: team.name, role: membership.role });
+    for (const team of this.store.data.teams) {
+      const membership = this.store.data.memberships[String(team.id)]?.[String(userId)];
+      if (membership && this.store.listed(`member:${team.id}/${userId}`)) result.push({ team_id: team.id, team_name: team.name, role: membership.role });
     }
     return result;
   }
@@ -289,9 +185,9 @@ export class TenantState {
     if (this.findUserByEmail(fields.email)) {
       throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
     }
-    const at = this.timestamp();
+    const at = this.store.timestamp();
     const user: SimulatedUser = {
-      id: this.data.nextUserId++,
+      id: this.store.data.nextUserId++,
       scim_uid: null,
       email: this.storedEmail(fields.email),
       first_name: fields.first_name ?? "",
@@ -305,10 +201,10 @@ export class TenantState {
       invitation_accepted: false,
       pending_deletion_at: null,
     };
-    this.data.users.push(user);
-    this.created(`user:${user.id}`);
-    this.data.outbox.push({ to: user.email, kind: "tenant", at });
-    this.save();
+    this.store.data.users.push(user);
+    this.store.created(`user:${user.id}`);
+    this.store.data.outbox.push({ to: user.email, kind: "tenant", at });
+    this.store.save();
     return user;
   }
 
@@ -321,8 +217,8 @@ export class TenantState {
     const stored = { ...fields };
     if (stored.email !== undefined) stored.email = this.storedEmail(stored.email);
     if (stored.tenant_permissions !== undefined) stored.tenant_permissions = this.supportedPermissions(stored.tenant_permissions);
-    Object.assign(user, stored, { updated_at: this.timestamp() });
-    this.save();
+    Object.assign(user, stored, { updated_at: this.store.timestamp() });
+    this.store.save();
     return user;
   }
 
@@ -339,10 +235,10 @@ export class TenantState {
   /** Deactivates the user at once and queues the deletion, as Tines does. */
   deleteUser(id: number): void {
     const user = this.getUser(id);
-    if (user.pending_deletion_at === null) user.updated_at = this.timestamp();
+    if (user.pending_deletion_at === null) user.updated_at = this.store.timestamp();
     user.is_active = false;
-    user.pending_deletion_at ??= this.now() + this.userDeletionDelayMs;
-    this.save();
+    user.pending_deletion_at ??= this.store.now() + this.userDeletionDelayMs;
+    this.store.save();
     this.purgeDeletedUsers();
   }
 
@@ -350,27 +246,27 @@ export class TenantState {
   acceptInvitation(userId: number): void {
     const user = this.getUser(userId);
     user.invitation_accepted = true;
-    user.last_seen = this.timestamp();
-    for (const members of Object.values(this.data.memberships)) {
+    user.last_seen = this.store.timestamp();
+    for (const members of Object.values(this.store.data.memberships)) {
       const membership = members[String(userId)];
       if (membership) membership.invitation_accepted = true;
     }
-    this.save();
+    this.store.save();
   }
 
   /** Records a sign-in (for tests). */
   recordSignIn(userId: number, ip = "203.0.113.7", userAgent = "Mozilla/5.0"): SimulatedSignIn {
     this.getUser(userId);
-    const signIn = { id: this.data.nextSignInId++, user_id: userId, ip, user_agent: userAgent, created_at: this.timestamp() };
-    this.data.signIns.push(signIn);
-    this.save();
+    const signIn = { id: this.store.data.nextSignInId++, user_id: userId, ip, user_agent: userAgent, created_at: this.store.timestamp() };
+    this.store.data.signIns.push(signIn);
+    this.store.save();
     return signIn;
   }
 
   /** A user's sign-ins, newest first, within optional bounds. */
   signInsOf(userId: number, before?: string, after?: string): SimulatedSignIn[] {
     this.getUser(userId);
-    return this.data.signIns
+    return this.store.data.signIns
       .filter((signIn) => signIn.user_id === userId)
       .filter((signIn) => (before ? signIn.created_at < before : true) && (after ? signIn.created_at > after : true))
       .reverse();
@@ -380,8 +276,8 @@ export class TenantState {
   resendUserInvitation(userId: number): string | undefined {
     const user = this.getUser(userId);
     if (user.invitation_accepted) return "User already accepted invitation.";
-    this.data.outbox.push({ to: user.email, kind: "tenant", at: this.timestamp() });
-    this.save();
+    this.store.data.outbox.push({ to: user.email, kind: "tenant", at: this.store.timestamp() });
+    this.store.save();
     return undefined;
   }
 
@@ -389,27 +285,27 @@ export class TenantState {
 
   /** Teams by scope. */
   listTeams(scope?: string): SimulatedTeam[] {
-    return this.data.teams.filter((team) =>
+    return this.store.data.teams.filter((team) =>
       scope === "personal_only" ? team.personal : scope === "all" ? true : !team.personal,
     );
   }
 
   /** One team or a 404. */
   getTeam(id: number): SimulatedTeam {
-    const team = this.data.teams.find((candidate) => candidate.id === id);
+    const team = this.store.data.teams.find((candidate) => candidate.id === id);
     if (!team) throw new SimulatorHttpError(404, { error: "Team not found" });
     return team;
   }
 
   /** Creates a team. */
   createTeam(name: string, personal = false): SimulatedTeam {
-    if (this.data.teams.some((team) => team.name === name && !team.personal)) {
+    if (this.store.data.teams.some((team) => team.name === name && !team.personal)) {
       throw new SimulatorHttpError(422, { error: "Name has already been taken" });
     }
-    const team: SimulatedTeam = { id: this.data.nextTeamId++, name, personal, groups: [] };
-    this.data.teams.push(team);
-    this.data.memberships[String(team.id)] = {};
-    this.save();
+    const team: SimulatedTeam = { id: this.store.data.nextTeamId++, name, personal, groups: [] };
+    this.store.data.teams.push(team);
+    this.store.data.memberships[String(team.id)] = {};
+    this.store.save();
     return team;
   }
 
@@ -417,7 +313,7 @@ export class TenantState {
   renameTeam(id: number, name: string): SimulatedTeam {
     const team = this.getTeam(id);
     team.name = name;
-    this.save();
+    this.store.save();
     return team;
   }
 
@@ -427,33 +323,33 @@ export class TenantState {
    */
   deleteTeam(id: number): void {
     this.getTeam(id);
-    this.data.teams = this.data.teams.filter((team) => team.id !== id);
-    delete this.data.memberships[String(id)];
-    this.data.stories = this.data.stories.filter((story) => story.team_id !== id);
-    this.data.templates = this.data.templates.filter((template) => template.team_id !== id);
-    this.save();
+    this.store.data.teams = this.store.data.teams.filter((team) => team.id !== id);
+    delete this.store.data.memberships[String(id)];
+    this.store.data.stories = this.store.data.stories.filter((story) => story.team_id !== id);
+    this.store.data.templates = this.store.data.templates.filter((template) => template.team_id !== id);
+    this.store.save();
   }
 
   /** Adds a story to a team, so its story count is not 0 (for tests, the demo and `--seed-story`). */
   seedStory(teamId: number, name = "A story"): SimulatedStory {
     this.getTeam(teamId);
-    const story = roleRules.addStory(this.data, teamId, name);
-    this.save();
+    const story = roleRules.addStory(this.store.data, teamId, name);
+    this.store.save();
     return story;
   }
 
   /** A team's stories (`GET /stories?team_id=`), or every story. */
   storiesOf(teamId?: number): SimulatedStory[] {
-    return this.data.stories.filter((story) => teamId === undefined || story.team_id === teamId);
+    return this.store.data.stories.filter((story) => teamId === undefined || story.team_id === teamId);
   }
 
   /** A team's members as `GET /teams/{id}/members` shows them. */
   membersOf(teamId: number): Array<Record<string, unknown>> {
     this.getTeam(teamId);
     this.purgeDeletedUsers();
-    const members = this.data.memberships[String(teamId)] ?? {};
-    return this.data.users
-      .filter((user) => members[String(user.id)] !== undefined && this.listed(`member:${teamId}/${user.id}`))
+    const members = this.store.data.memberships[String(teamId)] ?? {};
+    return this.store.data.users
+      .filter((user) => members[String(user.id)] !== undefined && this.store.listed(`member:${teamId}/${user.id}`))
       .map((user) => this.memberView(user, members[String(user.id)]!));
   }
 
@@ -478,7 +374,7 @@ export class TenantState {
 
   /** Default and custom roles. */
   listRoles(): SimulatedRole[] {
-    return [...roleRules.defaultRoles(), ...this.data.customRoles];
+    return [...roleRules.defaultRoles(), ...this.store.data.customRoles];
   }
 
   /** Adds a custom role (for tests and the demo); the feature and the limit apply. */
@@ -488,30 +384,30 @@ export class TenantState {
 
   /** `POST /admin/roles`. */
   createCustomRole(fields: { name: string; description?: string; permissions: string[] }): SimulatedRole {
-    const role = roleRules.createCustomRole(this.data, fields, this.timestamp(), refuse);
-    this.save();
+    const role = roleRules.createCustomRole(this.store.data, fields, this.store.timestamp(), refuse);
+    this.store.save();
     return role;
   }
 
   /** `PATCH /admin/roles/{id or name}`. */
   updateCustomRole(idOrName: string, fields: { description?: string; permissions?: string[] }): SimulatedRole {
-    const role = roleRules.updateCustomRole(this.data, idOrName, fields, this.timestamp(), refuse);
-    this.save();
+    const role = roleRules.updateCustomRole(this.store.data, idOrName, fields, this.store.timestamp(), refuse);
+    this.store.save();
     return role;
   }
 
   /** `DELETE /admin/roles/{id or name}`: refused while members hold the role. */
   deleteCustomRole(idOrName: string): void {
-    const role = roleRules.findRole(this.data, idOrName, refuse);
-    const holders = Object.values(this.data.memberships).flatMap((members) => Object.values(members)).filter((each) => each.role === role.name);
-    roleRules.deleteCustomRole(this.data, idOrName, holders.length, refuse);
-    this.save();
+    const role = roleRules.findRole(this.store.data, idOrName, refuse);
+    const holders = Object.values(this.store.data.memberships).flatMap((members) => Object.values(members)).filter((each) => each.role === role.name);
+    roleRules.deleteCustomRole(this.store.data, idOrName, holders.length, refuse);
+    this.store.save();
   }
 
   /** Turns the Enterprise custom-roles feature on or off (a tenant without it refuses role writes). */
   setCustomRolesFeature(enabled: boolean): void {
-    this.data.customRolesFeature = enabled;
-    this.save();
+    this.store.data.customRolesFeature = enabled;
+    this.store.save();
   }
 
   /**
@@ -528,43 +424,43 @@ export class TenantState {
       user = this.findUserByEmail(invitee.email!) ?? this.createUser({ email: invitee.email! });
     }
     if (user.pending_deletion_at !== null) throw new SimulatorHttpError(404, { error: "User not found" });
-    const members = (this.data.memberships[String(teamId)] ??= {});
+    const members = (this.store.data.memberships[String(teamId)] ??= {});
     if (members[String(user.id)]) throw new SimulatorHttpError(422, { error: "User is already a member of this team" });
     members[String(user.id)] = { role, invitation_accepted: user.invitation_accepted };
-    this.created(`member:${teamId}/${user.id}`);
-    this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
-    this.save();
+    this.store.created(`member:${teamId}/${user.id}`);
+    this.store.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.store.timestamp() });
+    this.store.save();
     return this.memberView(user, members[String(user.id)]!);
   }
 
   /** Removes someone from a team; the last member of a team cannot be removed. */
   removeMember(teamId: number, userId: number): void {
     this.getTeam(teamId);
-    const members = this.data.memberships[String(teamId)] ?? {};
+    const members = this.store.data.memberships[String(teamId)] ?? {};
     if (!members[String(userId)]) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
     if (Object.keys(members).length === 1) {
       throw new SimulatorHttpError(422, { error: "Cannot remove the last member of a team" });
     }
     delete members[String(userId)];
-    this.save();
+    this.store.save();
   }
 
   /** Resends a member's team invitation; answers the member without `role`, as Tines does. */
   resendTeamInvitation(teamId: number, userId: number): Record<string, unknown> {
     this.getTeam(teamId);
     const user = this.getUser(userId);
-    const membership = this.data.memberships[String(teamId)]?.[String(userId)];
+    const membership = this.store.data.memberships[String(teamId)]?.[String(userId)];
     if (!membership) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
-    this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
-    this.save();
+    this.store.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.store.timestamp() });
+    this.store.save();
     const { role: _role, ...member } = this.memberView(user, membership);
     return member;
   }
 
   /** Puts a user on a team directly, without an invitation (for seeding tests and the demo). */
   seedMembership(teamId: number, userId: number, role = "VIEWER"): void {
-    (this.data.memberships[String(teamId)] ??= {})[String(userId)] = { role, invitation_accepted: true };
-    this.save();
+    (this.store.data.memberships[String(teamId)] ??= {})[String(userId)] = { role, invitation_accepted: true };
+    this.store.save();
   }
 
   // Templates ------------------------------------------------------------------------------------
@@ -576,9 +472,9 @@ export class TenantState {
       [template.name, template.description, template.vendor, template.product, JSON.stringify(template.agent_options)].some((text) =>
         text.toLowerCase().includes(term!),
       );
-    return this.data.templates.filter(
+    return this.store.data.templates.filter(
       (template) =>
-        this.listed(`template:${template.id}`) &&
+        this.store.listed(`template:${template.id}`) &&
         (term === undefined || searched(template)) &&
         (folderId === undefined || template.folder_id === folderId),
     );
@@ -586,7 +482,7 @@ export class TenantState {
 
   /** One template or a 404. */
   getTemplate(id: string): SimulatedTemplate {
-    const template = this.data.templates.find((candidate) => candidate.id === id);
+    const template = this.store.data.templates.find((candidate) => candidate.id === id);
     if (!template) throw new SimulatorHttpError(404, ["Template not found"]);
     return template;
   }
@@ -594,7 +490,7 @@ export class TenantState {
   private checkSharedTeamSlugs(readAccess: string, slugs: string[]): void {
     if (readAccess !== "SPECIFIC_TEAMS") return;
     if (slugs.length === 0) throw new SimulatorHttpError(422, ["shared_team_slugs must be given for SPECIFIC_TEAMS access"]);
-    const known = new Set(this.data.teams.map((team) => teamSlug(team.name)));
+    const known = new Set(this.store.data.teams.map((team) => teamSlug(team.name)));
     const unknown = slugs.filter((slug) => !known.has(slug));
     if (unknown.length > 0) throw new SimulatorHttpError(422, [`Unknown team slugs: ${unknown.join(", ")}`]);
   }
@@ -611,7 +507,7 @@ export class TenantState {
     const readAccess = fields.read_access ?? (fields.team_id !== undefined ? "TEAM" : "GLOBAL");
     this.checkSharedTeamSlugs(readAccess, fields.shared_team_slugs ?? []);
     const template: SimulatedTemplate = {
-      id: String(this.data.nextTemplateId++),
+      id: String(this.store.data.nextTemplateId++),
       name: fields.name,
       description: fields.description,
       vendor: fields.vendor,
@@ -624,9 +520,9 @@ export class TenantState {
       shared_team_slugs: readAccess === "SPECIFIC_TEAMS" ? (fields.shared_team_slugs ?? []) : [],
       action_inputs: fields.action_inputs ?? [],
     };
-    this.data.templates.push(template);
-    this.created(`template:${template.id}`);
-    this.save();
+    this.store.data.templates.push(template);
+    this.store.created(`template:${template.id}`);
+    this.store.save();
     return template;
   }
 
@@ -638,7 +534,7 @@ export class TenantState {
     this.checkSharedTeamSlugs(readAccess, slugs);
     Object.assign(template, fields);
     if (readAccess !== "SPECIFIC_TEAMS") template.shared_team_slugs = [];
-    this.save();
+    this.store.save();
     return template;
   }
 
@@ -650,7 +546,7 @@ export class TenantState {
     template.folder_id = folderId ?? null;
     template.read_access = "TEAM";
     template.shared_team_slugs = [];
-    this.save();
+    this.store.save();
     return template;
   }
 
@@ -683,7 +579,7 @@ export class TenantState {
   /** Deletes a template. */
   deleteTemplate(id: string): void {
     this.getTemplate(id);
-    this.data.templates = this.data.templates.filter((template) => template.id !== id);
-    this.save();
+    this.store.data.templates = this.store.data.templates.filter((template) => template.id !== id);
+    this.store.save();
   }
 }
