@@ -7,27 +7,12 @@ import { teamSlugFromName as teamSlug } from "../client/schemas";
 import * as roleRules from "./roleState";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
 import { SimulatorHttpError, TenantStore, type SimulatorNormalisation, type TenantData } from "./tenantStore";
+import * as userRules from "./userState";
+import type { NewSimulatedUser, SimulatedSignIn, SimulatedUser } from "./userState";
 
 export type { SimulatedRole, SimulatedStory } from "./roleState";
 export { SimulatorHttpError, type SimulatorNormalisation, type TenantData } from "./tenantStore";
-
-/** A stored user. */
-export interface SimulatedUser {
-  id: number;
-  scim_uid: string | null;
-  email: string;
-  first_name: string;
-  last_name: string;
-  admin: boolean;
-  tenant_permissions: string[];
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-  last_seen: string | null;
-  invitation_accepted: boolean;
-  /** Set by a delete: the user is deactivated at once and removed at this time (ms since epoch). */
-  pending_deletion_at: number | null;
-}
+export type { SimulatedInvitation, SimulatedSignIn, SimulatedUser } from "./userState";
 
 /** A stored team; its slug is what `shared_team_slugs` of a template names. */
 export interface SimulatedTeam {
@@ -57,23 +42,6 @@ export interface SimulatedTemplate {
   read_access: string;
   shared_team_slugs: string[];
   action_inputs: Array<Record<string, unknown>>;
-}
-
-/** An email the tenant would have sent. */
-export interface SimulatedInvitation {
-  to: string;
-  kind: "tenant" | "team";
-  team_id?: number;
-  at: string;
-}
-
-/** A sign-in activity. */
-export interface SimulatedSignIn {
-  id: number;
-  user_id: number;
-  ip: string;
-  user_agent: string;
-  created_at: string;
 }
 
 const refuse: roleRules.Refuse = (status, body) => {
@@ -123,44 +91,25 @@ export class TenantState {
 
   /** A deep copy of everything, for tests and the demo to inspect. */
   snapshot(): TenantData {
-    this.purgeDeletedUsers();
+    userRules.purgeDeletedUsers(this.store);
     return structuredClone(this.store.data);
-  }
-
-  /** Removes users whose deletion delay has passed, and their memberships. */
-  private purgeDeletedUsers(): void {
-    const now = this.store.now();
-    const gone = this.store.data.users.filter((user) => user.pending_deletion_at !== null && user.pending_deletion_at <= now);
-    if (gone.length === 0) return;
-    const goneIds = new Set(gone.map((user) => user.id));
-    this.store.data.users = this.store.data.users.filter((user) => !goneIds.has(user.id));
-    for (const members of Object.values(this.store.data.memberships)) {
-      for (const id of goneIds) delete members[String(id)];
-    }
-    this.store.save();
   }
 
   // Users ----------------------------------------------------------------------------------------
 
   /** Every user, in id order. */
   listUsers(filter?: string): SimulatedUser[] {
-    this.purgeDeletedUsers();
-    return this.store.data.users.filter((user) => (filter !== "TENANT_OWNER" || user.admin) && this.store.listed(`user:${user.id}`));
+    return userRules.listUsers(this.store, filter);
   }
 
   /** One user or a 404. */
   getUser(id: number): SimulatedUser {
-    this.purgeDeletedUsers();
-    const user = this.store.data.users.find((candidate) => candidate.id === id);
-    if (!user) throw new SimulatorHttpError(404, { errors: [{ message: "User not found" }] });
-    return user;
+    return userRules.getUser(this.store, id);
   }
 
   /** The user with this email (case-insensitive), if any. */
   findUserByEmail(email: string): SimulatedUser | undefined {
-    this.purgeDeletedUsers();
-    const wanted = email.toLowerCase();
-    return this.store.data.users.find((user) => user.email.toLowerCase() === wanted);
+    return userRules.findUserByEmail(this.store, email);
   }
 
   /** Team memberships of a user, as `include=team_memberships` shows them. */
@@ -174,111 +123,38 @@ export class TenantState {
   }
 
   /** Creates a user and records the invitation email Tines sends. */
-  createUser(fields: {
-    email: string;
-    first_name?: string;
-    last_name?: string;
-    admin?: boolean;
-    tenant_permissions?: string[];
-    is_active?: boolean;
-  }): SimulatedUser {
-    if (this.findUserByEmail(fields.email)) {
-      throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
-    }
-    const at = this.store.timestamp();
-    const user: SimulatedUser = {
-      id: this.store.data.nextUserId++,
-      scim_uid: null,
-      email: this.storedEmail(fields.email),
-      first_name: fields.first_name ?? "",
-      last_name: fields.last_name ?? "",
-      admin: fields.admin ?? false,
-      tenant_permissions: this.supportedPermissions(fields.tenant_permissions ?? []),
-      is_active: fields.is_active ?? true,
-      created_at: at,
-      updated_at: at,
-      last_seen: null,
-      invitation_accepted: false,
-      pending_deletion_at: null,
-    };
-    this.store.data.users.push(user);
-    this.store.created(`user:${user.id}`);
-    this.store.data.outbox.push({ to: user.email, kind: "tenant", at });
-    this.store.save();
-    return user;
+  createUser(fields: NewSimulatedUser): SimulatedUser {
+    return userRules.createUser(this.store, fields);
   }
 
   /** Changes the fields given. */
   updateUser(id: number, fields: Partial<Omit<SimulatedUser, "id">>): SimulatedUser {
-    const user = this.getUser(id);
-    if (fields.email !== undefined && fields.email.toLowerCase() !== user.email.toLowerCase() && this.findUserByEmail(fields.email)) {
-      throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
-    }
-    const stored = { ...fields };
-    if (stored.email !== undefined) stored.email = this.storedEmail(stored.email);
-    if (stored.tenant_permissions !== undefined) stored.tenant_permissions = this.supportedPermissions(stored.tenant_permissions);
-    Object.assign(user, stored, { updated_at: this.store.timestamp() });
-    this.store.save();
-    return user;
-  }
-
-  private storedEmail(email: string): string {
-    return this.normalisation.lowerCaseEmails ? email.toLowerCase() : email;
-  }
-
-  /** The permissions this tenant keeps: an unsupported one is dropped silently (with `supportedTenantPermissions`). */
-  private supportedPermissions(permissions: string[]): string[] {
-    const supported = this.normalisation.supportedTenantPermissions;
-    return supported ? permissions.filter((permission) => supported.includes(permission)) : permissions;
+    return userRules.updateUser(this.store, id, fields);
   }
 
   /** Deactivates the user at once and queues the deletion, as Tines does. */
   deleteUser(id: number): void {
-    const user = this.getUser(id);
-    if (user.pending_deletion_at === null) user.updated_at = this.store.timestamp();
-    user.is_active = false;
-    user.pending_deletion_at ??= this.store.now() + this.userDeletionDelayMs;
-    this.store.save();
-    this.purgeDeletedUsers();
+    userRules.deleteUser(this.store, id);
   }
 
   /** Marks a user as having accepted their invitation and signed in (for tests and the demo). */
   acceptInvitation(userId: number): void {
-    const user = this.getUser(userId);
-    user.invitation_accepted = true;
-    user.last_seen = this.store.timestamp();
-    for (const members of Object.values(this.store.data.memberships)) {
-      const membership = members[String(userId)];
-      if (membership) membership.invitation_accepted = true;
-    }
-    this.store.save();
+    userRules.acceptInvitation(this.store, userId);
   }
 
   /** Records a sign-in (for tests). */
   recordSignIn(userId: number, ip = "203.0.113.7", userAgent = "Mozilla/5.0"): SimulatedSignIn {
-    this.getUser(userId);
-    const signIn = { id: this.store.data.nextSignInId++, user_id: userId, ip, user_agent: userAgent, created_at: this.store.timestamp() };
-    this.store.data.signIns.push(signIn);
-    this.store.save();
-    return signIn;
+    return userRules.recordSignIn(this.store, userId, ip, userAgent);
   }
 
   /** A user's sign-ins, newest first, within optional bounds. */
   signInsOf(userId: number, before?: string, after?: string): SimulatedSignIn[] {
-    this.getUser(userId);
-    return this.store.data.signIns
-      .filter((signIn) => signIn.user_id === userId)
-      .filter((signIn) => (before ? signIn.created_at < before : true) && (after ? signIn.created_at > after : true))
-      .reverse();
+    return userRules.signInsOf(this.store, userId, before, after);
   }
 
   /** Resends the tenant invitation; answers Tines' message when it was accepted already. */
   resendUserInvitation(userId: number): string | undefined {
-    const user = this.getUser(userId);
-    if (user.invitation_accepted) return "User already accepted invitation.";
-    this.store.data.outbox.push({ to: user.email, kind: "tenant", at: this.store.timestamp() });
-    this.store.save();
-    return undefined;
+    return userRules.resendUserInvitation(this.store, userId);
   }
 
   // Teams ----------------------------------------------------------------------------------------
@@ -346,7 +222,7 @@ export class TenantState {
   /** A team's members as `GET /teams/{id}/members` shows them. */
   membersOf(teamId: number): Array<Record<string, unknown>> {
     this.getTeam(teamId);
-    this.purgeDeletedUsers();
+    userRules.purgeDeletedUsers(this.store);
     const members = this.store.data.memberships[String(teamId)] ?? {};
     return this.store.data.users
       .filter((user) => members[String(user.id)] !== undefined && this.store.listed(`member:${teamId}/${user.id}`))
