@@ -6,27 +6,16 @@
 import { teamSlugFromName as teamSlug } from "../client/schemas";
 import * as roleRules from "./roleState";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
+import * as teamRules from "./teamState";
+import type { SimulatedTeam } from "./teamState";
 import { SimulatorHttpError, TenantStore, type SimulatorNormalisation, type TenantData } from "./tenantStore";
 import * as userRules from "./userState";
 import type { NewSimulatedUser, SimulatedSignIn, SimulatedUser } from "./userState";
 
 export type { SimulatedRole, SimulatedStory } from "./roleState";
+export type { SimulatedMembership, SimulatedTeam } from "./teamState";
 export { SimulatorHttpError, type SimulatorNormalisation, type TenantData } from "./tenantStore";
 export type { SimulatedInvitation, SimulatedSignIn, SimulatedUser } from "./userState";
-
-/** A stored team; its slug is what `shared_team_slugs` of a template names. */
-export interface SimulatedTeam {
-  id: number;
-  name: string;
-  personal: boolean;
-  groups: Array<{ id: number; name: string }>;
-}
-
-/** A user's place on a team. */
-export interface SimulatedMembership {
-  role: string;
-  invitation_accepted: boolean;
-}
 
 /** A stored private template. */
 export interface SimulatedTemplate {
@@ -114,12 +103,7 @@ export class TenantState {
 
   /** Team memberships of a user, as `include=team_memberships` shows them. */
   teamMembershipsOf(userId: number): Array<{ team_id: number; team_name: string; role: string }> {
-    const result: Array<{ team_id: number; team_name: string; role: string }> = [];
-    for (const team of this.store.data.teams) {
-      const membership = this.store.data.memberships[String(team.id)]?.[String(userId)];
-      if (membership && this.store.listed(`member:${team.id}/${userId}`)) result.push({ team_id: team.id, team_name: team.name, role: membership.role });
-    }
-    return result;
+    return teamRules.teamMembershipsOf(this.store, userId);
   }
 
   /** Creates a user and records the invitation email Tines sends. */
@@ -161,36 +145,22 @@ export class TenantState {
 
   /** Teams by scope. */
   listTeams(scope?: string): SimulatedTeam[] {
-    return this.store.data.teams.filter((team) =>
-      scope === "personal_only" ? team.personal : scope === "all" ? true : !team.personal,
-    );
+    return teamRules.listTeams(this.store, scope);
   }
 
   /** One team or a 404. */
   getTeam(id: number): SimulatedTeam {
-    const team = this.store.data.teams.find((candidate) => candidate.id === id);
-    if (!team) throw new SimulatorHttpError(404, { error: "Team not found" });
-    return team;
+    return teamRules.getTeam(this.store, id);
   }
 
   /** Creates a team. */
   createTeam(name: string, personal = false): SimulatedTeam {
-    if (this.store.data.teams.some((team) => team.name === name && !team.personal)) {
-      throw new SimulatorHttpError(422, { error: "Name has already been taken" });
-    }
-    const team: SimulatedTeam = { id: this.store.data.nextTeamId++, name, personal, groups: [] };
-    this.store.data.teams.push(team);
-    this.store.data.memberships[String(team.id)] = {};
-    this.store.save();
-    return team;
+    return teamRules.createTeam(this.store, name, personal);
   }
 
   /** Renames a team. */
   renameTeam(id: number, name: string): SimulatedTeam {
-    const team = this.getTeam(id);
-    team.name = name;
-    this.store.save();
-    return team;
+    return teamRules.renameTeam(this.store, id, name);
   }
 
   /**
@@ -198,12 +168,7 @@ export class TenantState {
    * undocumented; tines-api.md says to assume they go with it).
    */
   deleteTeam(id: number): void {
-    this.getTeam(id);
-    this.store.data.teams = this.store.data.teams.filter((team) => team.id !== id);
-    delete this.store.data.memberships[String(id)];
-    this.store.data.stories = this.store.data.stories.filter((story) => story.team_id !== id);
-    this.store.data.templates = this.store.data.templates.filter((template) => template.team_id !== id);
-    this.store.save();
+    teamRules.deleteTeam(this.store, id);
   }
 
   /** Adds a story to a team, so its story count is not 0 (for tests, the demo and `--seed-story`). */
@@ -221,36 +186,17 @@ export class TenantState {
 
   /** A team's members as `GET /teams/{id}/members` shows them. */
   membersOf(teamId: number): Array<Record<string, unknown>> {
-    this.getTeam(teamId);
-    userRules.purgeDeletedUsers(this.store);
-    const members = this.store.data.memberships[String(teamId)] ?? {};
-    return this.store.data.users
-      .filter((user) => members[String(user.id)] !== undefined && this.store.listed(`member:${teamId}/${user.id}`))
-      .map((user) => this.memberView(user, members[String(user.id)]!));
-  }
-
-  private memberView(user: SimulatedUser, membership: SimulatedMembership): Record<string, unknown> {
-    return {
-      id: user.id,
-      email: user.email,
-      first_name: user.first_name,
-      last_name: user.last_name,
-      is_admin: user.admin,
-      created_at: user.created_at,
-      last_seen: user.last_seen,
-      invitation_accepted: membership.invitation_accepted,
-      role: membership.role,
-    };
+    return teamRules.membersOf(this.store, teamId);
   }
 
   /** Every role name the tenant knows. */
   roleNames(): string[] {
-    return this.listRoles().map((role) => role.name);
+    return roleRules.roleNames(this.store.data);
   }
 
   /** Default and custom roles. */
   listRoles(): SimulatedRole[] {
-    return [...roleRules.defaultRoles(), ...this.store.data.customRoles];
+    return roleRules.listRoles(this.store.data);
   }
 
   /** Adds a custom role (for tests and the demo); the feature and the limit apply. */
@@ -291,52 +237,22 @@ export class TenantState {
    * a role defaults to `VIEWER`; someone already on the team is refused.
    */
   inviteMember(teamId: number, invitee: { user_id?: number; email?: string }, role = "VIEWER"): Record<string, unknown> {
-    this.getTeam(teamId);
-    if (!this.roleNames().includes(role)) throw new SimulatorHttpError(422, { error: `Role ${role} does not exist` });
-    let user: SimulatedUser;
-    if (invitee.user_id !== undefined) {
-      user = this.getUser(invitee.user_id);
-    } else {
-      user = this.findUserByEmail(invitee.email!) ?? this.createUser({ email: invitee.email! });
-    }
-    if (user.pending_deletion_at !== null) throw new SimulatorHttpError(404, { error: "User not found" });
-    const members = (this.store.data.memberships[String(teamId)] ??= {});
-    if (members[String(user.id)]) throw new SimulatorHttpError(422, { error: "User is already a member of this team" });
-    members[String(user.id)] = { role, invitation_accepted: user.invitation_accepted };
-    this.store.created(`member:${teamId}/${user.id}`);
-    this.store.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.store.timestamp() });
-    this.store.save();
-    return this.memberView(user, members[String(user.id)]!);
+    return teamRules.inviteMember(this.store, teamId, invitee, role);
   }
 
   /** Removes someone from a team; the last member of a team cannot be removed. */
   removeMember(teamId: number, userId: number): void {
-    this.getTeam(teamId);
-    const members = this.store.data.memberships[String(teamId)] ?? {};
-    if (!members[String(userId)]) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
-    if (Object.keys(members).length === 1) {
-      throw new SimulatorHttpError(422, { error: "Cannot remove the last member of a team" });
-    }
-    delete members[String(userId)];
-    this.store.save();
+    teamRules.removeMember(this.store, teamId, userId);
   }
 
   /** Resends a member's team invitation; answers the member without `role`, as Tines does. */
   resendTeamInvitation(teamId: number, userId: number): Record<string, unknown> {
-    this.getTeam(teamId);
-    const user = this.getUser(userId);
-    const membership = this.store.data.memberships[String(teamId)]?.[String(userId)];
-    if (!membership) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
-    this.store.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.store.timestamp() });
-    this.store.save();
-    const { role: _role, ...member } = this.memberView(user, membership);
-    return member;
+    return teamRules.resendTeamInvitation(this.store, teamId, userId);
   }
 
   /** Puts a user on a team directly, without an invitation (for seeding tests and the demo). */
   seedMembership(teamId: number, userId: number, role = "VIEWER"): void {
-    (this.store.data.memberships[String(teamId)] ??= {})[String(userId)] = { role, invitation_accepted: true };
-    this.store.save();
+    teamRules.seedMembership(this.store, teamId, userId, role);
   }
 
   // Templates ------------------------------------------------------------------------------------
