@@ -2,36 +2,27 @@
  * The simulated tenant: users, teams, memberships, templates, roles and the invitation outbox, with
  * the rules Tines enforces (tines-api.md). Operations throw {@link SimulatorHttpError} with the
  * status and body Tines would send; the server turns that into the answer.
+ *
+ * The rules are kept by family, each in its own file working on the tenant's store
+ * (tenantStore.ts: the data, its file, its clock): userState.ts, teamState.ts (teams and
+ * memberships), templateState.ts, roleState.ts (roles and stories). {@link TenantState} composes
+ * them; the server, the tests and the demo use it.
  */
-import { teamSlugFromName as teamSlug } from "../client/schemas";
 import * as roleRules from "./roleState";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
 import * as teamRules from "./teamState";
 import type { SimulatedTeam } from "./teamState";
+import * as templateRules from "./templateState";
+import type { NewSimulatedTemplate, SimulatedTemplate } from "./templateState";
 import { SimulatorHttpError, TenantStore, type SimulatorNormalisation, type TenantData } from "./tenantStore";
 import * as userRules from "./userState";
 import type { NewSimulatedUser, SimulatedSignIn, SimulatedUser } from "./userState";
 
 export type { SimulatedRole, SimulatedStory } from "./roleState";
 export type { SimulatedMembership, SimulatedTeam } from "./teamState";
+export type { SimulatedTemplate } from "./templateState";
 export { SimulatorHttpError, type SimulatorNormalisation, type TenantData } from "./tenantStore";
 export type { SimulatedInvitation, SimulatedSignIn, SimulatedUser } from "./userState";
-
-/** A stored private template. */
-export interface SimulatedTemplate {
-  id: string;
-  name: string;
-  description: string;
-  vendor: string;
-  product: string;
-  agent_type: string;
-  agent_options: Record<string, unknown>;
-  team_id: number | null;
-  folder_id: number | null;
-  read_access: string;
-  shared_team_slugs: string[];
-  action_inputs: Array<Record<string, unknown>>;
-}
 
 const refuse: roleRules.Refuse = (status, body) => {
   throw new SimulatorHttpError(status, body);
@@ -259,119 +250,36 @@ export class TenantState {
 
   /** Templates filtered by a search (name, description, vendor, product and action options) and folder. */
   listTemplates(search?: string, folderId?: number): SimulatedTemplate[] {
-    const term = search?.toLowerCase();
-    const searched = (template: SimulatedTemplate) =>
-      [template.name, template.description, template.vendor, template.product, JSON.stringify(template.agent_options)].some((text) =>
-        text.toLowerCase().includes(term!),
-      );
-    return this.store.data.templates.filter(
-      (template) =>
-        this.store.listed(`template:${template.id}`) &&
-        (term === undefined || searched(template)) &&
-        (folderId === undefined || template.folder_id === folderId),
-    );
+    return templateRules.listTemplates(this.store, search, folderId);
   }
 
   /** One template or a 404. */
   getTemplate(id: string): SimulatedTemplate {
-    const template = this.store.data.templates.find((candidate) => candidate.id === id);
-    if (!template) throw new SimulatorHttpError(404, ["Template not found"]);
-    return template;
-  }
-
-  private checkSharedTeamSlugs(readAccess: string, slugs: string[]): void {
-    if (readAccess !== "SPECIFIC_TEAMS") return;
-    if (slugs.length === 0) throw new SimulatorHttpError(422, ["shared_team_slugs must be given for SPECIFIC_TEAMS access"]);
-    const known = new Set(this.store.data.teams.map((team) => teamSlug(team.name)));
-    const unknown = slugs.filter((slug) => !known.has(slug));
-    if (unknown.length > 0) throw new SimulatorHttpError(422, [`Unknown team slugs: ${unknown.join(", ")}`]);
+    return templateRules.getTemplate(this.store, id);
   }
 
   /** Creates a template; `read_access` defaults to `TEAM` with a team and `GLOBAL` without. */
-  createTemplate(fields: Omit<SimulatedTemplate, "id" | "read_access" | "team_id" | "folder_id" | "shared_team_slugs" | "action_inputs"> & {
-    team_id?: number;
-    folder_id?: number | null;
-    read_access?: string;
-    shared_team_slugs?: string[];
-    action_inputs?: Array<Record<string, unknown>>;
-  }): SimulatedTemplate {
-    if (fields.team_id !== undefined) this.getTeam(fields.team_id);
-    const readAccess = fields.read_access ?? (fields.team_id !== undefined ? "TEAM" : "GLOBAL");
-    this.checkSharedTeamSlugs(readAccess, fields.shared_team_slugs ?? []);
-    const template: SimulatedTemplate = {
-      id: String(this.store.data.nextTemplateId++),
-      name: fields.name,
-      description: fields.description,
-      vendor: fields.vendor,
-      product: fields.product,
-      agent_type: fields.agent_type,
-      agent_options: fields.agent_options,
-      team_id: fields.team_id ?? null,
-      folder_id: fields.folder_id ?? null,
-      read_access: readAccess,
-      shared_team_slugs: readAccess === "SPECIFIC_TEAMS" ? (fields.shared_team_slugs ?? []) : [],
-      action_inputs: fields.action_inputs ?? [],
-    };
-    this.store.data.templates.push(template);
-    this.store.created(`template:${template.id}`);
-    this.store.save();
-    return template;
+  createTemplate(fields: NewSimulatedTemplate): SimulatedTemplate {
+    return templateRules.createTemplate(this.store, fields);
   }
 
   /** Updates the fields given; `team_id` is not among them (a move is needed). */
   updateTemplate(id: string, fields: Partial<Omit<SimulatedTemplate, "id" | "team_id">>): SimulatedTemplate {
-    const template = this.getTemplate(id);
-    const readAccess = fields.read_access ?? template.read_access;
-    const slugs = fields.shared_team_slugs ?? template.shared_team_slugs;
-    this.checkSharedTeamSlugs(readAccess, slugs);
-    Object.assign(template, fields);
-    if (readAccess !== "SPECIFIC_TEAMS") template.shared_team_slugs = [];
-    this.store.save();
-    return template;
+    return templateRules.updateTemplate(this.store, id, fields);
   }
 
   /** Moves a template to another team; access resets to team-only. */
   moveTemplate(id: string, teamId: number, folderId: number | null | undefined): SimulatedTemplate {
-    const template = this.getTemplate(id);
-    this.getTeam(teamId);
-    template.team_id = teamId;
-    template.folder_id = folderId ?? null;
-    template.read_access = "TEAM";
-    template.shared_team_slugs = [];
-    this.store.save();
-    return template;
+    return templateRules.moveTemplate(this.store, id, teamId, folderId);
   }
 
   /** A template as the API shows it, with this tenant's normalisation applied. */
   templateView(template: SimulatedTemplate): Record<string, unknown> {
-    const { nullForUnset, reorderJsonKeys, numbersAsStrings } = this.normalisation;
-    const json = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(json);
-      if (value && typeof value === "object") {
-        const entries = Object.entries(value).map(([key, item]) => [key, json(item)] as const);
-        return Object.fromEntries(reorderJsonKeys ? entries.reverse() : entries);
-      }
-      return numbersAsStrings && typeof value === "number" ? String(value) : value;
-    };
-    const unset = (value: unknown) => (nullForUnset && (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) ? null : value);
-    return {
-      ...template,
-      description: unset(template.description),
-      agent_options: json(template.agent_options),
-      shared_team_slugs: unset(template.shared_team_slugs),
-      action_inputs: template.action_inputs.map((input) => ({
-        ...input,
-        ...(nullForUnset ? { description: unset(input.description), data: input.data ?? null, default_value: input.default_value ?? null } : {}),
-        ...(input.data ? { data: json(input.data) } : {}),
-        ...(numbersAsStrings && typeof input.default_value === "number" ? { default_value: String(input.default_value) } : {}),
-      })),
-    };
+    return templateRules.templateView(this.store, template);
   }
 
   /** Deletes a template. */
   deleteTemplate(id: string): void {
-    this.getTemplate(id);
-    this.store.data.templates = this.store.data.templates.filter((template) => template.id !== id);
-    this.store.save();
+    templateRules.deleteTemplate(this.store, id);
   }
 }

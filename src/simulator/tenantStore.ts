@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
 import type { SimulatedMembership, SimulatedTeam } from "./teamState";
-import type { SimulatedTemplate } from "./tenantState";
+import type { SimulatedTemplate } from "./templateState";
 import type { SimulatedInvitation, SimulatedSignIn, SimulatedUser } from "./userState";
 
 /** An error answer: status and the JSON body to send. */
