@@ -289,7 +289,7 @@ describe("pulumi-tines export, on what a roster cannot say", () => {
     // The simulator keeps emails unique without regard to case; whether Tines does is not
     // documented (tines-api.md), so the second user is put in behind the simulator's rule.
     const twin = small.state.createUser({ email: "ada.twin@example.com" });
-    (small.state as unknown as { data: { users: Array<{ id: number; email: string }> } }).data.users.find((user) => user.id === twin.id)!.email = "ADA@example.com";
+    small.state.getUser(twin.id).email = "ADA@example.com";
     await expect(exportRoster(smallClient())).rejects.toThrow(/differ only in letter case.*ada@example\.com and ADA@example\.com|ADA@example\.com and ada@example\.com/);
   });
 });

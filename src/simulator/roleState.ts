@@ -65,6 +65,16 @@ export function defaultRoles(): SimulatedRole[] {
   }));
 }
 
+/** Default and custom roles. */
+export function listRoles(data: RoleData): SimulatedRole[] {
+  return [...defaultRoles(), ...data.customRoles];
+}
+
+/** Every role name the tenant knows. */
+export function roleNames(data: RoleData): string[] {
+  return listRoles(data).map((role) => role.name);
+}
+
 /** The role with this id or name (`/admin/roles/{id or name}`), or a 404. */
 export function findRole(data: RoleData, idOrName: string, refuse: Refuse): SimulatedRole {
   const role = [...defaultRoles(), ...data.customRoles].find((each) => each.id === idOrName || each.name === idOrName);

@@ -2,151 +2,31 @@
  * The simulated tenant: users, teams, memberships, templates, roles and the invitation outbox, with
  * the rules Tines enforces (tines-api.md). Operations throw {@link SimulatorHttpError} with the
  * status and body Tines would send; the server turns that into the answer.
+ *
+ * The rules are kept by family, each in its own file working on the tenant's store
+ * (tenantStore.ts: the data, its file, its clock): userState.ts, teamState.ts (teams and
+ * memberships), templateState.ts, roleState.ts (roles and stories). {@link TenantState} composes
+ * them; the server, the tests and the demo use it.
  */
-import { readFileSync, writeFileSync, renameSync } from "node:fs";
-import { teamSlugFromName as teamSlug } from "../client/schemas";
 import * as roleRules from "./roleState";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
+import * as teamRules from "./teamState";
+import type { SimulatedTeam } from "./teamState";
+import * as templateRules from "./templateState";
+import type { NewSimulatedTemplate, SimulatedTemplate } from "./templateState";
+import { SimulatorHttpError, TenantStore, type SimulatorNormalisation, type TenantData } from "./tenantStore";
+import * as userRules from "./userState";
+import type { NewSimulatedUser, SimulatedSignIn, SimulatedUser } from "./userState";
 
 export type { SimulatedRole, SimulatedStory } from "./roleState";
-
-/** An error answer: status and the JSON body to send. */
-export class SimulatorHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`${status} ${JSON.stringify(body)}`);
-  }
-}
-
-/** A stored user. */
-export interface SimulatedUser {
-  id: number;
-  scim_uid: string | null;
-  email: string;
-  first_name: string;
-  last_name: string;
-  admin: boolean;
-  tenant_permissions: string[];
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-  last_seen: string | null;
-  invitation_accepted: boolean;
-  /** Set by a delete: the user is deactivated at once and removed at this time (ms since epoch). */
-  pending_deletion_at: number | null;
-}
-
-/** A stored team; its slug is what `shared_team_slugs` of a template names. */
-export interface SimulatedTeam {
-  id: number;
-  name: string;
-  personal: boolean;
-  groups: Array<{ id: number; name: string }>;
-}
-
-/** A user's place on a team. */
-export interface SimulatedMembership {
-  role: string;
-  invitation_accepted: boolean;
-}
-
-/** A stored private template. */
-export interface SimulatedTemplate {
-  id: string;
-  name: string;
-  description: string;
-  vendor: string;
-  product: string;
-  agent_type: string;
-  agent_options: Record<string, unknown>;
-  team_id: number | null;
-  folder_id: number | null;
-  read_access: string;
-  shared_team_slugs: string[];
-  action_inputs: Array<Record<string, unknown>>;
-}
-
-/** An email the tenant would have sent. */
-export interface SimulatedInvitation {
-  to: string;
-  kind: "tenant" | "team";
-  team_id?: number;
-  at: string;
-}
-
-/** A sign-in activity. */
-export interface SimulatedSignIn {
-  id: number;
-  user_id: number;
-  ip: string;
-  user_agent: string;
-  created_at: string;
-}
-
-/** Everything the tenant holds, as persisted to the state file. */
-export interface TenantData {
-  nextUserId: number;
-  nextTeamId: number;
-  nextTemplateId: number;
-  nextSignInId: number;
-  users: SimulatedUser[];
-  teams: SimulatedTeam[];
-  /** team id → user id → membership. */
-  memberships: Record<string, Record<string, SimulatedMembership>>;
-  templates: SimulatedTemplate[];
-  customRoles: SimulatedRole[];
-  outbox: SimulatedInvitation[];
-  signIns: SimulatedSignIn[];
-  nextRoleId: number;
-  nextStoryId: number;
-  stories: SimulatedStory[];
-  /** Whether the plan has custom roles (an Enterprise feature). */
-  customRolesFeature: boolean;
-}
+export type { SimulatedMembership, SimulatedTeam } from "./teamState";
+export type { SimulatedTemplate } from "./templateState";
+export { SimulatorHttpError, type SimulatorNormalisation, type TenantData } from "./tenantStore";
+export type { SimulatedInvitation, SimulatedSignIn, SimulatedUser } from "./userState";
 
 const refuse: roleRules.Refuse = (status, body) => {
   throw new SimulatorHttpError(status, body);
 };
-
-function emptyData(): TenantData {
-  return {
-    nextUserId: 1,
-    nextTeamId: 1,
-    nextTemplateId: 472463921472463,
-    nextSignInId: 1,
-    users: [],
-    teams: [],
-    memberships: {},
-    templates: [],
-    customRoles: [],
-    outbox: [],
-    signIns: [],
-    nextRoleId: 100,
-    nextStoryId: 1,
-    stories: [],
-    customRolesFeature: true,
-  };
-}
-
-/**
- * Ways a real tenant may store or echo a value in another form than the one sent (tines-api.md
- * leaves each open), so tests can show that none becomes a perpetual diff or a false failure.
- * Every switch is off by default.
- */
-export interface SimulatorNormalisation {
-  /** Store emails in lower case. */
-  lowerCaseEmails?: boolean;
-  /** Echo unset fields as null: empty names, an empty description or permission list, an action input's missing description, data and default. */
-  nullForUnset?: boolean;
-  /** Return nested JSON (a template's `agent_options`, an action input's `data`) with its keys in reverse order. */
-  reorderJsonKeys?: boolean;
-  /** Return the numbers inside a template (`agent_options` values, action input `default_value`) as numeric strings. */
-  numbersAsStrings?: boolean;
-  /** The tenant permissions this tenant supports: others are dropped without an error. All when absent. */
-  supportedTenantPermissions?: string[];
-}
 
 /** Options of {@link TenantState}. */
 export interface TenantStateOptions {
@@ -168,257 +48,110 @@ export interface TenantStateOptions {
 
 /** The simulated tenant's data and rules. */
 export class TenantState {
-  private data: TenantData;
-  private readonly statePath: string | undefined;
   /** How long a deleted user stays visible, in ms. */
   userDeletionDelayMs: number;
   /** How the tenant normalises what it stores and echoes; tests may change it at any time. */
   normalisation: SimulatorNormalisation;
   /** How long a new object stays out of lists, in ms (see {@link TenantStateOptions.listingDelayMs}). */
   listingDelayMs: number;
-  /** When each object that lists may not show yet was created, by `user:<id>`, `template:<id>`, `member:<team>/<user>`. */
-  private readonly createdAtMs = new Map<string, number>();
-  private readonly now: () => number;
+  /** The data, its file and its clock, which the rules work on; it reads the settings above from here. */
+  private readonly store: TenantStore;
 
   constructor(options: TenantStateOptions = {}) {
     this.normalisation = { ...options.normalisation };
     this.listingDelayMs = options.listingDelayMs ?? 0;
-    this.statePath = options.statePath;
     this.userDeletionDelayMs = options.userDeletionDelayMs ?? 1000;
-    this.now = options.now ?? Date.now;
-    this.data = emptyData();
-    if (this.statePath) {
-      try {
-        this.data = { ...emptyData(), ...(JSON.parse(readFileSync(this.statePath, "utf8")) as TenantData) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      }
-    }
+    this.store = new TenantStore(options.statePath, options.now ?? Date.now, this);
   }
 
   /** Forgets everything (the file too, when persisted). */
   reset(): void {
-    this.data = emptyData();
-    this.createdAtMs.clear();
-    this.save();
+    this.store.reset();
   }
 
   /** A deep copy of everything, for tests and the demo to inspect. */
   snapshot(): TenantData {
-    this.purgeDeletedUsers();
-    return structuredClone(this.data);
-  }
-
-  private save(): void {
-    if (!this.statePath) return;
-    const temporary = `${this.statePath}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.data, null, 2));
-    renameSync(temporary, this.statePath);
-  }
-
-  private timestamp(): string {
-    return new Date(this.now()).toISOString();
-  }
-
-  /** Notes a new object's creation, for {@link listed}. */
-  private created(key: string): void {
-    if (this.listingDelayMs > 0) this.createdAtMs.set(key, this.now());
-  }
-
-  /** Whether lists show this object yet (with {@link listingDelayMs}, not until that long after its creation). */
-  private listed(key: string): boolean {
-    const at = this.createdAtMs.get(key);
-    return at === undefined || this.now() - at >= this.listingDelayMs;
-  }
-
-  /** Removes users whose deletion delay has passed, and their memberships. */
-  private purgeDeletedUsers(): void {
-    const now = this.now();
-    const gone = this.data.users.filter((user) => user.pending_deletion_at !== null && user.pending_deletion_at <= now);
-    if (gone.length === 0) return;
-    const goneIds = new Set(gone.map((user) => user.id));
-    this.data.users = this.data.users.filter((user) => !goneIds.has(user.id));
-    for (const members of Object.values(this.data.memberships)) {
-      for (const id of goneIds) delete members[String(id)];
-    }
-    this.save();
+    userRules.purgeDeletedUsers(this.store);
+    return structuredClone(this.store.data);
   }
 
   // Users ----------------------------------------------------------------------------------------
 
   /** Every user, in id order. */
   listUsers(filter?: string): SimulatedUser[] {
-    this.purgeDeletedUsers();
-    return this.data.users.filter((user) => (filter !== "TENANT_OWNER" || user.admin) && this.listed(`user:${user.id}`));
+    return userRules.listUsers(this.store, filter);
   }
 
   /** One user or a 404. */
   getUser(id: number): SimulatedUser {
-    this.purgeDeletedUsers();
-    const user = this.data.users.find((candidate) => candidate.id === id);
-    if (!user) throw new SimulatorHttpError(404, { errors: [{ message: "User not found" }] });
-    return user;
+    return userRules.getUser(this.store, id);
   }
 
   /** The user with this email (case-insensitive), if any. */
   findUserByEmail(email: string): SimulatedUser | undefined {
-    this.purgeDeletedUsers();
-    const wanted = email.toLowerCase();
-    return this.data.users.find((user) => user.email.toLowerCase() === wanted);
+    return userRules.findUserByEmail(this.store, email);
   }
 
   /** Team memberships of a user, as `include=team_memberships` shows them. */
   teamMembershipsOf(userId: number): Array<{ team_id: number; team_name: string; role: string }> {
-    const result: Array<{ team_id: number; team_name: string; role: string }> = [];
-    for (const team of this.data.teams) {
-      const membership = this.data.memberships[String(team.id)]?.[String(userId)];
-      if (membership && this.listed(`member:${team.id}/${userId}`)) result.push({ team_id: team.id, team_name: team.name, role: membership.role });
-    }
-    return result;
+    return teamRules.teamMembershipsOf(this.store, userId);
   }
 
   /** Creates a user and records the invitation email Tines sends. */
-  createUser(fields: {
-    email: string;
-    first_name?: string;
-    last_name?: string;
-    admin?: boolean;
-    tenant_permissions?: string[];
-    is_active?: boolean;
-  }): SimulatedUser {
-    if (this.findUserByEmail(fields.email)) {
-      throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
-    }
-    const at = this.timestamp();
-    const user: SimulatedUser = {
-      id: this.data.nextUserId++,
-      scim_uid: null,
-      email: this.storedEmail(fields.email),
-      first_name: fields.first_name ?? "",
-      last_name: fields.last_name ?? "",
-      admin: fields.admin ?? false,
-      tenant_permissions: this.supportedPermissions(fields.tenant_permissions ?? []),
-      is_active: fields.is_active ?? true,
-      created_at: at,
-      updated_at: at,
-      last_seen: null,
-      invitation_accepted: false,
-      pending_deletion_at: null,
-    };
-    this.data.users.push(user);
-    this.created(`user:${user.id}`);
-    this.data.outbox.push({ to: user.email, kind: "tenant", at });
-    this.save();
-    return user;
+  createUser(fields: NewSimulatedUser): SimulatedUser {
+    return userRules.createUser(this.store, fields);
   }
 
   /** Changes the fields given. */
   updateUser(id: number, fields: Partial<Omit<SimulatedUser, "id">>): SimulatedUser {
-    const user = this.getUser(id);
-    if (fields.email !== undefined && fields.email.toLowerCase() !== user.email.toLowerCase() && this.findUserByEmail(fields.email)) {
-      throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
-    }
-    const stored = { ...fields };
-    if (stored.email !== undefined) stored.email = this.storedEmail(stored.email);
-    if (stored.tenant_permissions !== undefined) stored.tenant_permissions = this.supportedPermissions(stored.tenant_permissions);
-    Object.assign(user, stored, { updated_at: this.timestamp() });
-    this.save();
-    return user;
-  }
-
-  private storedEmail(email: string): string {
-    return this.normalisation.lowerCaseEmails ? email.toLowerCase() : email;
-  }
-
-  /** The permissions this tenant keeps: an unsupported one is dropped silently (with `supportedTenantPermissions`). */
-  private supportedPermissions(permissions: string[]): string[] {
-    const supported = this.normalisation.supportedTenantPermissions;
-    return supported ? permissions.filter((permission) => supported.includes(permission)) : permissions;
+    return userRules.updateUser(this.store, id, fields);
   }
 
   /** Deactivates the user at once and queues the deletion, as Tines does. */
   deleteUser(id: number): void {
-    const user = this.getUser(id);
-    if (user.pending_deletion_at === null) user.updated_at = this.timestamp();
-    user.is_active = false;
-    user.pending_deletion_at ??= this.now() + this.userDeletionDelayMs;
-    this.save();
-    this.purgeDeletedUsers();
+    userRules.deleteUser(this.store, id);
   }
 
   /** Marks a user as having accepted their invitation and signed in (for tests and the demo). */
   acceptInvitation(userId: number): void {
-    const user = this.getUser(userId);
-    user.invitation_accepted = true;
-    user.last_seen = this.timestamp();
-    for (const members of Object.values(this.data.memberships)) {
-      const membership = members[String(userId)];
-      if (membership) membership.invitation_accepted = true;
-    }
-    this.save();
+    userRules.acceptInvitation(this.store, userId);
   }
 
   /** Records a sign-in (for tests). */
   recordSignIn(userId: number, ip = "203.0.113.7", userAgent = "Mozilla/5.0"): SimulatedSignIn {
-    this.getUser(userId);
-    const signIn = { id: this.data.nextSignInId++, user_id: userId, ip, user_agent: userAgent, created_at: this.timestamp() };
-    this.data.signIns.push(signIn);
-    this.save();
-    return signIn;
+    return userRules.recordSignIn(this.store, userId, ip, userAgent);
   }
 
   /** A user's sign-ins, newest first, within optional bounds. */
   signInsOf(userId: number, before?: string, after?: string): SimulatedSignIn[] {
-    this.getUser(userId);
-    return this.data.signIns
-      .filter((signIn) => signIn.user_id === userId)
-      .filter((signIn) => (before ? signIn.created_at < before : true) && (after ? signIn.created_at > after : true))
-      .reverse();
+    return userRules.signInsOf(this.store, userId, before, after);
   }
 
   /** Resends the tenant invitation; answers Tines' message when it was accepted already. */
   resendUserInvitation(userId: number): string | undefined {
-    const user = this.getUser(userId);
-    if (user.invitation_accepted) return "User already accepted invitation.";
-    this.data.outbox.push({ to: user.email, kind: "tenant", at: this.timestamp() });
-    this.save();
-    return undefined;
+    return userRules.resendUserInvitation(this.store, userId);
   }
 
   // Teams ----------------------------------------------------------------------------------------
 
   /** Teams by scope. */
   listTeams(scope?: string): SimulatedTeam[] {
-    return this.data.teams.filter((team) =>
-      scope === "personal_only" ? team.personal : scope === "all" ? true : !team.personal,
-    );
+    return teamRules.listTeams(this.store, scope);
   }
 
   /** One team or a 404. */
   getTeam(id: number): SimulatedTeam {
-    const team = this.data.teams.find((candidate) => candidate.id === id);
-    if (!team) throw new SimulatorHttpError(404, { error: "Team not found" });
-    return team;
+    return teamRules.getTeam(this.store, id);
   }
 
   /** Creates a team. */
   createTeam(name: string, personal = false): SimulatedTeam {
-    if (this.data.teams.some((team) => team.name === name && !team.personal)) {
-      throw new SimulatorHttpError(422, { error: "Name has already been taken" });
-    }
-    const team: SimulatedTeam = { id: this.data.nextTeamId++, name, personal, groups: [] };
-    this.data.teams.push(team);
-    this.data.memberships[String(team.id)] = {};
-    this.save();
-    return team;
+    return teamRules.createTeam(this.store, name, personal);
   }
 
   /** Renames a team. */
   renameTeam(id: number, name: string): SimulatedTeam {
-    const team = this.getTeam(id);
-    team.name = name;
-    this.save();
-    return team;
+    return teamRules.renameTeam(this.store, id, name);
   }
 
   /**
@@ -426,59 +159,35 @@ export class TenantState {
    * undocumented; tines-api.md says to assume they go with it).
    */
   deleteTeam(id: number): void {
-    this.getTeam(id);
-    this.data.teams = this.data.teams.filter((team) => team.id !== id);
-    delete this.data.memberships[String(id)];
-    this.data.stories = this.data.stories.filter((story) => story.team_id !== id);
-    this.data.templates = this.data.templates.filter((template) => template.team_id !== id);
-    this.save();
+    teamRules.deleteTeam(this.store, id);
   }
 
   /** Adds a story to a team, so its story count is not 0 (for tests, the demo and `--seed-story`). */
   seedStory(teamId: number, name = "A story"): SimulatedStory {
     this.getTeam(teamId);
-    const story = roleRules.addStory(this.data, teamId, name);
-    this.save();
+    const story = roleRules.addStory(this.store.data, teamId, name);
+    this.store.save();
     return story;
   }
 
   /** A team's stories (`GET /stories?team_id=`), or every story. */
   storiesOf(teamId?: number): SimulatedStory[] {
-    return this.data.stories.filter((story) => teamId === undefined || story.team_id === teamId);
+    return this.store.data.stories.filter((story) => teamId === undefined || story.team_id === teamId);
   }
 
   /** A team's members as `GET /teams/{id}/members` shows them. */
   membersOf(teamId: number): Array<Record<string, unknown>> {
-    this.getTeam(teamId);
-    this.purgeDeletedUsers();
-    const members = this.data.memberships[String(teamId)] ?? {};
-    return this.data.users
-      .filter((user) => members[String(user.id)] !== undefined && this.listed(`member:${teamId}/${user.id}`))
-      .map((user) => this.memberView(user, members[String(user.id)]!));
-  }
-
-  private memberView(user: SimulatedUser, membership: SimulatedMembership): Record<string, unknown> {
-    return {
-      id: user.id,
-      email: user.email,
-      first_name: user.first_name,
-      last_name: user.last_name,
-      is_admin: user.admin,
-      created_at: user.created_at,
-      last_seen: user.last_seen,
-      invitation_accepted: membership.invitation_accepted,
-      role: membership.role,
-    };
+    return teamRules.membersOf(this.store, teamId);
   }
 
   /** Every role name the tenant knows. */
   roleNames(): string[] {
-    return this.listRoles().map((role) => role.name);
+    return roleRules.roleNames(this.store.data);
   }
 
   /** Default and custom roles. */
   listRoles(): SimulatedRole[] {
-    return [...roleRules.defaultRoles(), ...this.data.customRoles];
+    return roleRules.listRoles(this.store.data);
   }
 
   /** Adds a custom role (for tests and the demo); the feature and the limit apply. */
@@ -488,30 +197,30 @@ export class TenantState {
 
   /** `POST /admin/roles`. */
   createCustomRole(fields: { name: string; description?: string; permissions: string[] }): SimulatedRole {
-    const role = roleRules.createCustomRole(this.data, fields, this.timestamp(), refuse);
-    this.save();
+    const role = roleRules.createCustomRole(this.store.data, fields, this.store.timestamp(), refuse);
+    this.store.save();
     return role;
   }
 
   /** `PATCH /admin/roles/{id or name}`. */
   updateCustomRole(idOrName: string, fields: { description?: string; permissions?: string[] }): SimulatedRole {
-    const role = roleRules.updateCustomRole(this.data, idOrName, fields, this.timestamp(), refuse);
-    this.save();
+    const role = roleRules.updateCustomRole(this.store.data, idOrName, fields, this.store.timestamp(), refuse);
+    this.store.save();
     return role;
   }
 
   /** `DELETE /admin/roles/{id or name}`: refused while members hold the role. */
   deleteCustomRole(idOrName: string): void {
-    const role = roleRules.findRole(this.data, idOrName, refuse);
-    const holders = Object.values(this.data.memberships).flatMap((members) => Object.values(members)).filter((each) => each.role === role.name);
-    roleRules.deleteCustomRole(this.data, idOrName, holders.length, refuse);
-    this.save();
+    const role = roleRules.findRole(this.store.data, idOrName, refuse);
+    const holders = Object.values(this.store.data.memberships).flatMap((members) => Object.values(members)).filter((each) => each.role === role.name);
+    roleRules.deleteCustomRole(this.store.data, idOrName, holders.length, refuse);
+    this.store.save();
   }
 
   /** Turns the Enterprise custom-roles feature on or off (a tenant without it refuses role writes). */
   setCustomRolesFeature(enabled: boolean): void {
-    this.data.customRolesFeature = enabled;
-    this.save();
+    this.store.data.customRolesFeature = enabled;
+    this.store.save();
   }
 
   /**
@@ -519,171 +228,58 @@ export class TenantState {
    * a role defaults to `VIEWER`; someone already on the team is refused.
    */
   inviteMember(teamId: number, invitee: { user_id?: number; email?: string }, role = "VIEWER"): Record<string, unknown> {
-    this.getTeam(teamId);
-    if (!this.roleNames().includes(role)) throw new SimulatorHttpError(422, { error: `Role ${role} does not exist` });
-    let user: SimulatedUser;
-    if (invitee.user_id !== undefined) {
-      user = this.getUser(invitee.user_id);
-    } else {
-      user = this.findUserByEmail(invitee.email!) ?? this.createUser({ email: invitee.email! });
-    }
-    if (user.pending_deletion_at !== null) throw new SimulatorHttpError(404, { error: "User not found" });
-    const members = (this.data.memberships[String(teamId)] ??= {});
-    if (members[String(user.id)]) throw new SimulatorHttpError(422, { error: "User is already a member of this team" });
-    members[String(user.id)] = { role, invitation_accepted: user.invitation_accepted };
-    this.created(`member:${teamId}/${user.id}`);
-    this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
-    this.save();
-    return this.memberView(user, members[String(user.id)]!);
+    return teamRules.inviteMember(this.store, teamId, invitee, role);
   }
 
   /** Removes someone from a team; the last member of a team cannot be removed. */
   removeMember(teamId: number, userId: number): void {
-    this.getTeam(teamId);
-    const members = this.data.memberships[String(teamId)] ?? {};
-    if (!members[String(userId)]) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
-    if (Object.keys(members).length === 1) {
-      throw new SimulatorHttpError(422, { error: "Cannot remove the last member of a team" });
-    }
-    delete members[String(userId)];
-    this.save();
+    teamRules.removeMember(this.store, teamId, userId);
   }
 
   /** Resends a member's team invitation; answers the member without `role`, as Tines does. */
   resendTeamInvitation(teamId: number, userId: number): Record<string, unknown> {
-    this.getTeam(teamId);
-    const user = this.getUser(userId);
-    const membership = this.data.memberships[String(teamId)]?.[String(userId)];
-    if (!membership) throw new SimulatorHttpError(404, { error: "User is not a member of this team" });
-    this.data.outbox.push({ to: user.email, kind: "team", team_id: teamId, at: this.timestamp() });
-    this.save();
-    const { role: _role, ...member } = this.memberView(user, membership);
-    return member;
+    return teamRules.resendTeamInvitation(this.store, teamId, userId);
   }
 
   /** Puts a user on a team directly, without an invitation (for seeding tests and the demo). */
   seedMembership(teamId: number, userId: number, role = "VIEWER"): void {
-    (this.data.memberships[String(teamId)] ??= {})[String(userId)] = { role, invitation_accepted: true };
-    this.save();
+    teamRules.seedMembership(this.store, teamId, userId, role);
   }
 
   // Templates ------------------------------------------------------------------------------------
 
   /** Templates filtered by a search (name, description, vendor, product and action options) and folder. */
   listTemplates(search?: string, folderId?: number): SimulatedTemplate[] {
-    const term = search?.toLowerCase();
-    const searched = (template: SimulatedTemplate) =>
-      [template.name, template.description, template.vendor, template.product, JSON.stringify(template.agent_options)].some((text) =>
-        text.toLowerCase().includes(term!),
-      );
-    return this.data.templates.filter(
-      (template) =>
-        this.listed(`template:${template.id}`) &&
-        (term === undefined || searched(template)) &&
-        (folderId === undefined || template.folder_id === folderId),
-    );
+    return templateRules.listTemplates(this.store, search, folderId);
   }
 
   /** One template or a 404. */
   getTemplate(id: string): SimulatedTemplate {
-    const template = this.data.templates.find((candidate) => candidate.id === id);
-    if (!template) throw new SimulatorHttpError(404, ["Template not found"]);
-    return template;
-  }
-
-  private checkSharedTeamSlugs(readAccess: string, slugs: string[]): void {
-    if (readAccess !== "SPECIFIC_TEAMS") return;
-    if (slugs.length === 0) throw new SimulatorHttpError(422, ["shared_team_slugs must be given for SPECIFIC_TEAMS access"]);
-    const known = new Set(this.data.teams.map((team) => teamSlug(team.name)));
-    const unknown = slugs.filter((slug) => !known.has(slug));
-    if (unknown.length > 0) throw new SimulatorHttpError(422, [`Unknown team slugs: ${unknown.join(", ")}`]);
+    return templateRules.getTemplate(this.store, id);
   }
 
   /** Creates a template; `read_access` defaults to `TEAM` with a team and `GLOBAL` without. */
-  createTemplate(fields: Omit<SimulatedTemplate, "id" | "read_access" | "team_id" | "folder_id" | "shared_team_slugs" | "action_inputs"> & {
-    team_id?: number;
-    folder_id?: number | null;
-    read_access?: string;
-    shared_team_slugs?: string[];
-    action_inputs?: Array<Record<string, unknown>>;
-  }): SimulatedTemplate {
-    if (fields.team_id !== undefined) this.getTeam(fields.team_id);
-    const readAccess = fields.read_access ?? (fields.team_id !== undefined ? "TEAM" : "GLOBAL");
-    this.checkSharedTeamSlugs(readAccess, fields.shared_team_slugs ?? []);
-    const template: SimulatedTemplate = {
-      id: String(this.data.nextTemplateId++),
-      name: fields.name,
-      description: fields.description,
-      vendor: fields.vendor,
-      product: fields.product,
-      agent_type: fields.agent_type,
-      agent_options: fields.agent_options,
-      team_id: fields.team_id ?? null,
-      folder_id: fields.folder_id ?? null,
-      read_access: readAccess,
-      shared_team_slugs: readAccess === "SPECIFIC_TEAMS" ? (fields.shared_team_slugs ?? []) : [],
-      action_inputs: fields.action_inputs ?? [],
-    };
-    this.data.templates.push(template);
-    this.created(`template:${template.id}`);
-    this.save();
-    return template;
+  createTemplate(fields: NewSimulatedTemplate): SimulatedTemplate {
+    return templateRules.createTemplate(this.store, fields);
   }
 
   /** Updates the fields given; `team_id` is not among them (a move is needed). */
   updateTemplate(id: string, fields: Partial<Omit<SimulatedTemplate, "id" | "team_id">>): SimulatedTemplate {
-    const template = this.getTemplate(id);
-    const readAccess = fields.read_access ?? template.read_access;
-    const slugs = fields.shared_team_slugs ?? template.shared_team_slugs;
-    this.checkSharedTeamSlugs(readAccess, slugs);
-    Object.assign(template, fields);
-    if (readAccess !== "SPECIFIC_TEAMS") template.shared_team_slugs = [];
-    this.save();
-    return template;
+    return templateRules.updateTemplate(this.store, id, fields);
   }
 
   /** Moves a template to another team; access resets to team-only. */
   moveTemplate(id: string, teamId: number, folderId: number | null | undefined): SimulatedTemplate {
-    const template = this.getTemplate(id);
-    this.getTeam(teamId);
-    template.team_id = teamId;
-    template.folder_id = folderId ?? null;
-    template.read_access = "TEAM";
-    template.shared_team_slugs = [];
-    this.save();
-    return template;
+    return templateRules.moveTemplate(this.store, id, teamId, folderId);
   }
 
   /** A template as the API shows it, with this tenant's normalisation applied. */
   templateView(template: SimulatedTemplate): Record<string, unknown> {
-    const { nullForUnset, reorderJsonKeys, numbersAsStrings } = this.normalisation;
-    const json = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(json);
-      if (value && typeof value === "object") {
-        const entries = Object.entries(value).map(([key, item]) => [key, json(item)] as const);
-        return Object.fromEntries(reorderJsonKeys ? entries.reverse() : entries);
-      }
-      return numbersAsStrings && typeof value === "number" ? String(value) : value;
-    };
-    const unset = (value: unknown) => (nullForUnset && (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) ? null : value);
-    return {
-      ...template,
-      description: unset(template.description),
-      agent_options: json(template.agent_options),
-      shared_team_slugs: unset(template.shared_team_slugs),
-      action_inputs: template.action_inputs.map((input) => ({
-        ...input,
-        ...(nullForUnset ? { description: unset(input.description), data: input.data ?? null, default_value: input.default_value ?? null } : {}),
-        ...(input.data ? { data: json(input.data) } : {}),
-        ...(numbersAsStrings && typeof input.default_value === "number" ? { default_value: String(input.default_value) } : {}),
-      })),
-    };
+    return templateRules.templateView(this.store, template);
   }
 
   /** Deletes a template. */
   deleteTemplate(id: string): void {
-    this.getTemplate(id);
-    this.data.templates = this.data.templates.filter((template) => template.id !== id);
-    this.save();
+    templateRules.deleteTemplate(this.store, id);
   }
 }

@@ -1,0 +1,150 @@
+/**
+ * What the simulated tenant's rules work on: its data, the file it is kept in, its clock, the
+ * settings tests may change at any time, and whether lists show a new object yet. The rules of
+ * each resource family work on a store; {@link TenantState} composes them. Operations throw
+ * {@link SimulatorHttpError} with the status and body Tines would send; the server turns that into
+ * the answer.
+ */
+import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import type { SimulatedRole, SimulatedStory } from "./roleState";
+import type { SimulatedMembership, SimulatedTeam } from "./teamState";
+import type { SimulatedTemplate } from "./templateState";
+import type { SimulatedInvitation, SimulatedSignIn, SimulatedUser } from "./userState";
+
+/** An error answer: status and the JSON body to send. */
+export class SimulatorHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`${status} ${JSON.stringify(body)}`);
+  }
+}
+
+/** Everything the tenant holds, as persisted to the state file. */
+export interface TenantData {
+  nextUserId: number;
+  nextTeamId: number;
+  nextTemplateId: number;
+  nextSignInId: number;
+  users: SimulatedUser[];
+  teams: SimulatedTeam[];
+  /** team id → user id → membership. */
+  memberships: Record<string, Record<string, SimulatedMembership>>;
+  templates: SimulatedTemplate[];
+  customRoles: SimulatedRole[];
+  outbox: SimulatedInvitation[];
+  signIns: SimulatedSignIn[];
+  nextRoleId: number;
+  nextStoryId: number;
+  stories: SimulatedStory[];
+  /** Whether the plan has custom roles (an Enterprise feature). */
+  customRolesFeature: boolean;
+}
+
+function emptyData(): TenantData {
+  return {
+    nextUserId: 1,
+    nextTeamId: 1,
+    nextTemplateId: 472463921472463,
+    nextSignInId: 1,
+    users: [],
+    teams: [],
+    memberships: {},
+    templates: [],
+    customRoles: [],
+    outbox: [],
+    signIns: [],
+    nextRoleId: 100,
+    nextStoryId: 1,
+    stories: [],
+    customRolesFeature: true,
+  };
+}
+
+/**
+ * Ways a real tenant may store or echo a value in another form than the one sent (tines-api.md
+ * leaves each open), so tests can show that none becomes a perpetual diff or a false failure.
+ * Every switch is off by default.
+ */
+export interface SimulatorNormalisation {
+  /** Store emails in lower case. */
+  lowerCaseEmails?: boolean;
+  /** Echo unset fields as null: empty names, an empty description or permission list, an action input's missing description, data and default. */
+  nullForUnset?: boolean;
+  /** Return nested JSON (a template's `agent_options`, an action input's `data`) with its keys in reverse order. */
+  reorderJsonKeys?: boolean;
+  /** Return the numbers inside a template (`agent_options` values, action input `default_value`) as numeric strings. */
+  numbersAsStrings?: boolean;
+  /** The tenant permissions this tenant supports: others are dropped without an error. All when absent. */
+  supportedTenantPermissions?: string[];
+}
+
+/** The settings tests may change at any time ({@link TenantState} holds them); the store reads them at each use. */
+export interface TenantSettings {
+  /** How the tenant normalises what it stores and echoes. */
+  normalisation: SimulatorNormalisation;
+  /** How long a new object stays out of lists, in ms. */
+  listingDelayMs: number;
+  /** How long a deleted user stays visible, in ms. */
+  userDeletionDelayMs: number;
+}
+
+/** The tenant's data with its file, its clock and its settings. */
+export class TenantStore {
+  /** Everything the tenant holds; {@link reset} replaces it, so read it anew at each use. */
+  data: TenantData;
+  /** When each object that lists may not show yet was created, by `user:<id>`, `template:<id>`, `member:<team>/<user>`. */
+  private readonly createdAtMs = new Map<string, number>();
+
+  /**
+   * @param statePath JSON file to load now and save after every change, if any.
+   * @param now The clock.
+   * @param settings Where the tenant's settings are read.
+   */
+  constructor(
+    private readonly statePath: string | undefined,
+    readonly now: () => number,
+    readonly settings: TenantSettings,
+  ) {
+    this.data = emptyData();
+    if (this.statePath) {
+      try {
+        this.data = { ...emptyData(), ...(JSON.parse(readFileSync(this.statePath, "utf8")) as TenantData) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+    }
+  }
+
+  /** Forgets everything (the file too, when persisted). */
+  reset(): void {
+    this.data = emptyData();
+    this.createdAtMs.clear();
+    this.save();
+  }
+
+  /** Writes the data to the state file, when persisted. */
+  save(): void {
+    if (!this.statePath) return;
+    const temporary = `${this.statePath}.tmp`;
+    writeFileSync(temporary, JSON.stringify(this.data, null, 2));
+    renameSync(temporary, this.statePath);
+  }
+
+  /** The clock's time as the API writes it. */
+  timestamp(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Notes a new object's creation, for {@link listed}. */
+  created(key: string): void {
+    if (this.settings.listingDelayMs > 0) this.createdAtMs.set(key, this.now());
+  }
+
+  /** Whether lists show this object yet (with `listingDelayMs`, not until that long after its creation). */
+  listed(key: string): boolean {
+    const at = this.createdAtMs.get(key);
+    return at === undefined || this.now() - at >= this.settings.listingDelayMs;
+  }
+}
