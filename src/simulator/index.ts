@@ -1,6 +1,6 @@
 /**
  * The local Tines simulator: a stand-in tenant for tests, the demo and trying the package out
- * without a real tenant. See README.md beside this file for what it models.
+ * without a real tenant. The repository README ("The local Tines simulator") says what it models.
  */
 // First: on a Node.js too old, fail with one clear sentence before any dependency loads.
 import "../nodeVersion";
