@@ -95,6 +95,19 @@ export function membershipOnAuthoritativeTeamReason(team: { id: number; name: st
 }
 
 /**
+ * A preview-check reason, given to a roster checked after a roster of the other kind on the same
+ * team (a `TinesTeam`'s `members` and a `TinesTeamMembers`): each would remove whom the other
+ * declares. Two rosters of one kind cannot be told apart from one checked twice (a dynamic
+ * provider's check gets no URN), so only the mix of kinds is caught.
+ */
+export function twoRostersReason(team: { id: number; name: string }, other: AuthoritativeRoster): string {
+  return (
+    `team ${team.id} ("${team.name}") already has its whole member list managed by ${rosterName(other)} in this deployment; ` +
+    "two rosters would each remove the members only the other declares: keep one"
+  );
+}
+
+/**
  * A preview-check reason, given to a roster checked after `TinesTeamMembership` resources of the
  * same deployment on the same team (see {@link membershipOnAuthoritativeTeamReason}).
  */

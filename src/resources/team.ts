@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
-import { authoritativeTeamWithMembershipsReason, teamMemberOf, type TeamMember } from "../provider/members";
+import { authoritativeTeamWithMembershipsReason, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
 import {
   applyRoster,
   checkRoster,
@@ -170,9 +170,11 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   if (team) {
     // A TinesTeamMembership on this team would be removed again by the roster: checked after
     // them, this team fails naming them; checked before, they fail (src/resources/teamMembership.ts).
+    const other = facts.teamsWithAuthoritativeMembers.get(team.id);
     facts.teamsWithAuthoritativeMembers.set(team.id, "TinesTeam");
     const memberships = facts.membershipsByTeam.get(team.id);
     if (memberships?.length) findings.failures.push({ property: "members", reason: authoritativeTeamWithMembershipsReason(team, memberships, "TinesTeam") });
+    if (other === "TinesTeamMembers") findings.failures.push({ property: "members", reason: twoRostersReason(team, other) });
   }
   const onTeam: TeamMember[] = team && Array.isArray(inputs.members) ? (await facts.teamMembers(team.id)).map(teamMemberOf) : [];
   const roster = await previewRoster(

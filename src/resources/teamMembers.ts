@@ -24,6 +24,7 @@ import {
   missingTeamReason,
   removeTeamMember,
   teamMemberOf,
+  twoRostersReason,
   type TeamMember,
 } from "../provider/members";
 import {
@@ -120,9 +121,11 @@ async function checkAgainstTenant(
   if (!team) return { failures: [{ property: "teamId", reason: missingTeamReason(inputs.teamId, facts.tenantUrl) }], warnings: [] };
   // Checked after TinesTeamMembership resources on this team, this resource fails, naming them;
   // checked before them, they fail (src/resources/teamMembership.ts).
+  const other = facts.teamsWithAuthoritativeMembers.get(team.id);
   facts.teamsWithAuthoritativeMembers.set(team.id, "TinesTeamMembers");
   const memberships = facts.membershipsByTeam.get(team.id);
   const mixed = memberships?.length ? [{ property: "teamId", reason: authoritativeTeamWithMembershipsReason(team, memberships, "TinesTeamMembers") }] : [];
+  if (other === "TinesTeam") mixed.push({ property: "teamId", reason: twoRostersReason(team, other) });
   const onTeam = Array.isArray(inputs.members) ? (await facts.teamMembers(team.id)).map(teamMemberOf) : [];
   const findings = await previewRoster(inputs, onTeam, {
     teamLabel: `${team.id} ("${team.name}")`,

@@ -185,4 +185,19 @@ describe("TinesTeam with members, with preview checks", () => {
     expect(team.message).toContain("members: this deployment also declares TinesTeamMembership resources on team");
     expect(team.message).toContain("grace@example.com");
   });
+
+  it("fails a TinesTeamMembers on a team whose TinesTeam declares its members, in either order", async () => {
+    const roster = { name: "Detection", members: [{ email: "ada@example.com", role: "TEAM_ADMIN" }] };
+    const { state } = await tines.engine.up("Team", "detection", roster);
+    const teamId = Number(state.id);
+    const teamFirst = await hostWithChecks();
+    await teamFirst.preview("Team", "detection", roster, state);
+    const members = await failureOf(teamFirst.preview("TeamMembers", "detection-members", { teamId, members: [{ email: "ada@example.com", role: "TEAM_ADMIN" }] }));
+    expect(members.message).toContain("already has its whole member list managed by the members of a TinesTeam in this deployment");
+    const membersFirst = await hostWithChecks();
+    await membersFirst.preview("TeamMembers", "detection-members", { teamId, members: [{ email: "ada@example.com", role: "TEAM_ADMIN" }] });
+    const team = await failureOf(membersFirst.preview("Team", "detection", roster, state));
+    expect(team.message).toContain("members: team");
+    expect(team.message).toContain("managed by a TinesTeamMembers in this deployment");
+  });
 });
