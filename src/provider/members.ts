@@ -87,9 +87,9 @@ function rosterName(roster: AuthoritativeRoster): string {
  * the two would fight, the authoritative list removing what the membership adds, one `up` after
  * another.
  */
-export function membershipOnAuthoritativeTeamReason(team: { id: number; name: string }, roster: AuthoritativeRoster): string {
+export function membershipOnAuthoritativeTeamReason(team: { id: number; name?: string }, roster: AuthoritativeRoster): string {
   return (
-    `team ${team.id} ("${team.name}") has its whole member list managed by ${rosterName(roster)} in this deployment, ` +
+    `team ${team.id}${team.name === undefined ? "" : ` ("${team.name}")`} has its whole member list managed by ${rosterName(roster)} in this deployment, ` +
     "which removes every member it does not declare: declare this member in that resource's members instead"
   );
 }
@@ -100,9 +100,9 @@ export function membershipOnAuthoritativeTeamReason(team: { id: number; name: st
  * declares. Two rosters of one kind cannot be told apart from one checked twice (a dynamic
  * provider's check gets no URN), so only the mix of kinds is caught.
  */
-export function twoRostersReason(team: { id: number; name: string }, other: AuthoritativeRoster): string {
+export function twoRostersReason(team: { id: number; name?: string }, other: AuthoritativeRoster): string {
   return (
-    `team ${team.id} ("${team.name}") already has its whole member list managed by ${rosterName(other)} in this deployment; ` +
+    `team ${team.id}${team.name === undefined ? "" : ` ("${team.name}")`} already has its whole member list managed by ${rosterName(other)} in this deployment; ` +
     "two rosters would each remove the members only the other declares: keep one"
   );
 }
@@ -117,4 +117,28 @@ export function authoritativeTeamWithMembershipsReason(team: { id: number; name:
     `${rosterName(roster)} removes every member it does not declare, so the two would undo each other: ` +
     "move those members into members (or ignoredMembers) and remove the TinesTeamMembership resources"
   );
+}
+
+/**
+ * Teams whose whole member list a roster wrote in this process, that is this deployment (one host
+ * process serves a deployment: pulumi-dynamic-providers.md, "Runtime facts"). A preview cannot see
+ * a membership mixed with the roster of a team the same `up` makes (the new team's id is unknown
+ * there), but the membership takes the team's id, so it is created after the team: checked here,
+ * the mix fails before the membership is written.
+ */
+const rostersWritten = new Map<number, AuthoritativeRoster>();
+
+/** Records that `roster` wrote the member list of team `teamId` in this deployment. */
+export function recordRosterWrite(teamId: number, roster: AuthoritativeRoster): void {
+  rostersWritten.set(teamId, roster);
+}
+
+/** Forgets team `teamId` (deleted: an id Tines may give again). */
+export function forgetRosterWrite(teamId: number): void {
+  rostersWritten.delete(teamId);
+}
+
+/** The roster that wrote team `teamId`'s member list in this deployment, if any. */
+export function rosterWrittenFor(teamId: number): AuthoritativeRoster | undefined {
+  return rostersWritten.get(teamId);
 }

@@ -313,6 +313,8 @@ export async function previewRoster(
     findings.failures.push({ property: "members", reason: notDeclaredReason(scope.teamLabel, plan.removals) });
     return findings;
   }
+  // A preview that fails already says what is wrong; a list of changes it will not make would only confuse.
+  if (findings.failures.length > 0) return findings;
   const lines = await planLines(inputs, plan, facts);
   for (const [index, entry] of declared.entries()) {
     const role = (inputs.members[index] as Partial<TinesDeclaredTeamMember>).role;
@@ -328,7 +330,7 @@ export async function previewRoster(
       `\`pulumi up --refresh\` (or \`options: refresh: always\` in Pulumi.yaml) adds ${counts} member(s):`
     : `team ${scope.teamLabel}: ${scope.resource} adds ${counts} member(s):`;
   const caveats = [
-    unknownCount > 0 ? `${unknownCount} declared member(s) are known only once deployed: one may be a member listed as removed, which then stays` : "",
+    unknownCount > 0 && plan.removals.length > 0 ? `${unknownCount} declared member(s) are known only once deployed: one may be a member listed as removed, which then stays` : "",
     ignoredKnown ? "" : "ignoredMembers is known only once deployed: a member listed as removed may be ignored",
     plan.ignored.length > 0 ? `${plan.ignored.length} ignored member(s) on the team are left as they are` : "",
   ].filter((caveat) => caveat !== "");

@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
-import { authoritativeTeamWithMembershipsReason, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
+import { authoritativeTeamWithMembershipsReason, forgetRosterWrite, recordRosterWrite, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
 import {
   applyRoster,
   checkRoster,
@@ -127,8 +127,9 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
 }
 
 /** Why a new team cannot be created: the same words in a preview check and in a failed create. */
-function nameTakenReason(name: string, tenant: string, teamId: number): string {
-  return `a team named "${name}" already exists in ${tenant} (team id ${teamId}); set adoptExisting: true to manage that team, or choose another name`;
+function nameTakenReason(name: string, tenant: string, teamId: number, withMembers: boolean): string {
+  const takeover = withMembers ? " and its member list (anyone on it that members does not declare or ignore is then removed)" : "";
+  return `a team named "${name}" already exists in ${tenant} (team id ${teamId}); set adoptExisting: true to manage that team${takeover}, or choose another name`;
 }
 
 /**
@@ -156,7 +157,7 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   } else {
     const existing = (await facts.teams()).filter((each) => each.name === inputs.name);
     if (existing.length > 0 && inputs.adoptExisting === false) {
-      findings.failures.push({ property: "name", reason: nameTakenReason(inputs.name, facts.tenantUrl, existing[0]!.id) });
+      findings.failures.push({ property: "name", reason: nameTakenReason(inputs.name, facts.tenantUrl, existing[0]!.id, inputs.members !== undefined) });
     } else if (existing.length > 1) {
       findings.failures.push({ property: "name", reason: twoTeamsReason(inputs.name, facts.tenantUrl, existing) });
     } else if (existing.length === 1) {
@@ -234,7 +235,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const existing = await teamsNamed(client, inputs.name);
   if (existing.length > 1) throw new TinesError(`name: ${twoTeamsReason(inputs.name, tenant, existing)}`);
   if (existing.length === 1) {
-    if (!inputs.adoptExisting) throw new TinesError(`name: ${nameTakenReason(inputs.name, tenant, existing[0]!.id)}`);
+    if (!inputs.adoptExisting) throw new TinesError(`name: ${nameTakenReason(inputs.name, tenant, existing[0]!.id, inputs.members !== undefined)}`);
     const outputs = await withCreatedRoster(existing[0]!, inputs, context, { adopted: true });
     return { id: String(existing[0]!.id), outs: outputs as unknown as Record<string, unknown> };
   }
@@ -248,7 +249,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   } catch (error) {
     if (error instanceof TinesApiError && error.isConflictOrValidation) {
       const taken = await teamsNamed(client, inputs.name);
-      if (taken.length > 0) throw new TinesError(`name: ${nameTakenReason(inputs.name, tenant, taken[0]!.id)}`);
+      if (taken.length > 0) throw new TinesError(`name: ${nameTakenReason(inputs.name, tenant, taken[0]!.id, inputs.members !== undefined)}`);
     }
     throw error;
   }
@@ -284,6 +285,7 @@ async function withCreatedRoster(team: TinesTeamObject, inputs: TinesTeamInputs,
   const current = await readRoster(client, team.id).catch((error: Error) => {
     throw fail([], error);
   });
+  recordRosterWrite(team.id, "TinesTeam");
   const members = await applyRoster(client, roster, current ?? [], (onTeam, _changed, error) => fail(onTeam, error), {
     tenant,
     userDeletionWaitMs: context.userDeletionWaitMs(),
@@ -355,6 +357,7 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   // takeover refused before any change records no roster, so the next `up` is a takeover again
   // (and refused again) rather than an update that removes whom it named.
   const takesOverTeam = recorded.members === undefined;
+  recordRosterWrite(Number(id), "TinesTeam");
   const failed = (onTeam: TeamMember[], changed: boolean, error: Error) =>
     new PartialUpdateError(id, takesOverTeam && !changed ? team : { ...team, ...rosterOutputs(roster, onTeam) }, error);
   const members = await applyRoster(client, roster, current, failed, {
@@ -395,7 +398,7 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
       // their delete when the team is deleted in the same run): say who is still on the team. A
       // team's own roster stays in the stack with it.
       const members = props.members === undefined ? await unlessGone(client.teams.listMembers(Number(id))).catch(() => undefined) : undefined;
-      const still = members && members.length > 0 ? ` ${members.length} ${members.length === 1 ? "member is" : "members are"} still on the team in Tines (${members.map((member) => member.email).join(", ")}): any of them whose membership was declared deletedWith this team has left the stack, so declare it again with adoptExisting: true to manage it.` : "";
+      const still = members && members.length > 0 ? ` ${members.length} ${members.length === 1 ? "member is" : "members are"} still on the team in Tines (${members.map((member) => member.email).join(", ")}): any of them whose membership was declared deletedWith this team has left the stack, so declare it again with adoptExisting: true to manage it (a member whose user this destroy deletes leaves with the user, once Tines has finished deleting it).` : "";
       throw new TinesError(
         `Team ${id} ("${String(props.name)}") still holds ${stories} ${stories === 1 ? "story" : "stories"}, which Tines may delete with it (its docs do not say). ` +
           `Move or delete them in Tines first, or set forceDestroy: true on the team (and run \`pulumi up\`) to delete it with its stories.${still}`,
@@ -404,6 +407,7 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
   }
   // Already gone is success.
   await unlessGone(client.teams.delete(Number(id)));
+  forgetRosterWrite(Number(id));
 }
 
 /** The engine-facing behaviour of {@link TinesTeam}. */

@@ -24,6 +24,8 @@ import {
   missingTeamReason,
   removeTeamMember,
   teamMemberOf,
+  recordRosterWrite,
+  rosterWrittenFor,
   twoRostersReason,
   type TeamMember,
 } from "../provider/members";
@@ -162,6 +164,8 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const tenant = context.tenantUrl();
   const current = await readRoster(client, inputs.teamId);
   if (!current) throw new TinesError(`teamId: ${missingTeamReason(inputs.teamId, tenant)}`);
+  // A TinesTeam of this deployment holds this team's roster (a team made by this up, which its preview could not name).
+  if (rosterWrittenFor(inputs.teamId) === "TinesTeam") throw new TinesError(`teamId: ${twoRostersReason({ id: inputs.teamId }, "TinesTeam")}`);
   const members = await applyRoster(
     client,
     inputs,
@@ -172,6 +176,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
       changed ? new PartialCreateError(String(inputs.teamId), outputsOf(inputs, onTeam, tenant), error) : error,
     { tenant, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, takesOverTeam: true },
   );
+  recordRosterWrite(inputs.teamId, "TinesTeamMembers");
   return { id: String(inputs.teamId), outs: outputsOf(inputs, members, tenant) as unknown as Record<string, unknown> };
 }
 

@@ -26,6 +26,7 @@ import { mayBePendingDeletion, waitForPendingDeletion, waitedForDeletionOfEmail 
 import { createReconciled, settledLookup } from "../provider/reconcile";
 import {
   membershipOnAuthoritativeTeamReason,
+  rosterWrittenFor,
   missingTeamReason,
   removeTeamMember,
   teamMemberOf,
@@ -192,6 +193,9 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const client = context.client();
   const tenant = context.tenantUrl();
   const who = inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! };
+  // A roster of this deployment manages the team (a team made by this up, which its preview could not name).
+  const roster = rosterWrittenFor(inputs.teamId);
+  if (roster) throw new TinesError(`teamId: ${membershipOnAuthoritativeTeamReason({ id: inputs.teamId }, roster)}`);
 
   let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
@@ -396,7 +400,9 @@ export const tinesTeamMembershipImplementation: ResourceImplementation = {
 // Resource -----------------------------------------------------------------------------------------
 
 /**
- * A user's membership of a Tines team, with a role. Its id is `"<teamId>/<userId>"`.
+ * A user's membership of a Tines team, with a role. Its id is `"<teamId>/<userId>"`. Tines refuses
+ * to remove a team's last member, so for a team this stack makes (a `TinesTeam`), declare its
+ * people in the team's `members` instead: one `pulumi destroy` then deletes the team with them.
  *
  * @example
  * ```ts

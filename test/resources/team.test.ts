@@ -296,6 +296,14 @@ describe("a stack that makes a team and every one of its members", () => {
     expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
   });
 
+  it("a TinesTeamMembership on a team whose roster the same up makes fails before it is written, naming the roster", async () => {
+    const statePath = join(workDirectory, "mixed.json");
+    const up = await run(statePath, { "tines-bootstrap:shape": "mixed" });
+    expect(up.errors.join("\n")).toContain("has its whole member list managed by the members of a TinesTeam in this deployment");
+    const team = tines.simulator.state.listTeams("all")[0]!;
+    expect(emailsOn(team.id)).toEqual(["ada@example.com", "grace@example.com"]);
+  });
+
   it("with memberships deletedWith the team, comes down with one destroy", async () => {
     const statePath = join(workDirectory, "deleted-with.json");
     const config = { "tines-bootstrap:shape": "deletedWith" };

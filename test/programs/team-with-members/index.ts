@@ -3,7 +3,8 @@
  * Config `shape` says how the members are declared:
  * - `members` (default): in the team's own roster, `TinesTeam.members`;
  * - `deletedWith`: one `TinesTeamMembership` each, declared `deletedWith: team`;
- * - `plain`: one `TinesTeamMembership` each, without resource options.
+ * - `plain`: one `TinesTeamMembership` each, without resource options;
+ * - `mixed`: in the team's roster, and a `TinesTeamMembership` on the same team too (a mistake).
  * Config `deletionMode` is the users' (default `delete`), `forceDestroy` the team's.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -17,11 +18,13 @@ const roles = ["TEAM_ADMIN", "EDITOR"] as const;
 const team = new TinesTeam("detection", {
   name: "Detection Engineering",
   forceDestroy: config.getBoolean("forceDestroy") ?? false,
-  ...(shape === "members" ? { members: people.map((user, index) => ({ userId: user.userId, role: roles[index] })) } : {}),
+  ...(shape === "members" || shape === "mixed" ? { members: people.map((user, index) => ({ userId: user.userId, role: roles[index] })) } : {}),
 });
 const memberships =
   shape === "members"
     ? []
+    : shape === "mixed"
+      ? [new TinesTeamMembership("extra", { teamId: team.teamId, email: "extra@example.com", role: "VIEWER" })]
     : people.map(
         (user, index) =>
           new TinesTeamMembership(
