@@ -20,12 +20,11 @@ import { z } from "zod";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
 import { authoritativeTeamWithMembershipsReason, forgetRosterWrite, recordRosterWrite, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
+import { previewRoster } from "../provider/rosterPreview";
+import { applyRoster, readRoster } from "../provider/rosterWrite";
 import {
-  applyRoster,
   checkRoster,
   declaredIn,
-  previewRoster,
-  readRoster,
   rosterChanged,
   rosterOutputs,
   type RosterOutputs,

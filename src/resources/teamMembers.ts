@@ -29,12 +29,11 @@ import {
   twoRostersReason,
   type TeamMember,
 } from "../provider/members";
+import { previewRoster } from "../provider/rosterPreview";
+import { applyRoster, readRoster } from "../provider/rosterWrite";
 import {
-  applyRoster,
   checkRoster,
   declaredIn,
-  previewRoster,
-  readRoster,
   rosterChanged,
   rosterOutputs,
   type RosterInputs,

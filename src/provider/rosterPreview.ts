@@ -1,0 +1,121 @@
+/**
+ * A roster's preview with preview checks on (provider/roster.ts has the roster itself): what the
+ * `up` will do to a team's member list, listed before anything changes, and what would fail it.
+ */
+import { containsUnknown } from "./inputs";
+import { describeMember, unknownRoleReason, type TeamMember } from "./members";
+import { notDeclaredReason, planMembers, type MemberPlan, type RosterInputs, type TinesDeclaredTeamMember } from "./roster";
+import type { TenantCheckFindings, TenantFacts } from "./tenantChecks";
+
+/** Where a roster's preview runs, and what the `up` does there. */
+export interface RosterPreviewScope {
+  /** The team as messages name it: `5 ("SOC")`. */
+  teamLabel: string;
+  /**
+   * Whether this `up` takes the team's member list over (a new resource, another team, a roster
+   * declared for the first time): members neither declared nor ignored then fail the preview,
+   * unless `adoptExisting`.
+   */
+  takesOverTeam: boolean;
+  /**
+   * Whether the roster is as recorded, so that only changes made in Tines since the last refresh
+   * differ: an `up` changes Tines only when diff sees a change, and diff compares the program with
+   * the stack's state, so such changes are said as drift, not listed as what the `up` does.
+   */
+  driftOnly: boolean;
+  /** The resource named in the list's heading. */
+  resource: "TinesTeamMembers" | "TinesTeam";
+}
+
+/**
+ * The preview of a roster against the members the team holds (none for a team this `up` makes):
+ * roles are the tenant's, user ids name users, no user is declared twice, a takeover is a decision,
+ * and, the point of it all, a warning lists exactly whom the `up` adds, re-roles and removes.
+ */
+export async function previewRoster(
+  inputs: Pick<RosterInputs, "members" | "ignoredMembers" | "adoptExisting">,
+  onTeam: readonly TeamMember[],
+  scope: RosterPreviewScope,
+  facts: TenantFacts,
+): Promise<TenantCheckFindings> {
+  const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  if (!Array.isArray(inputs.members)) {
+    findings.warnings.push(`team ${scope.teamLabel}: members are known only once deployed, so the members this up adds and removes cannot be listed yet`);
+    return findings;
+  }
+
+  // A member whose user is unknown in preview (a user created in the same deployment) is listed as such.
+  const declared = inputs.members.map((entry) => (typeof entry !== "object" || containsUnknown(entry.userId) || containsUnknown(entry.email) ? undefined : entry));
+  // The roles need a tenant-owner key; with a Team key they go unchecked, and the list still comes.
+  // A custom role this deployment creates (checked before this resource) counts as a role.
+  const roles = await facts.roles().then(
+    (found) => [...found.map((role) => role.name), ...facts.plannedCustomRoles],
+    () => undefined,
+  );
+  inputs.members.forEach((entry, index) => {
+    if (roles && typeof entry === "object" && !containsUnknown(entry.role) && !roles.includes(entry.role)) {
+      findings.failures.push({ property: `members[${index}].role`, reason: unknownRoleReason(entry.role, roles, facts.tenantUrl) });
+    }
+  });
+  const ignoredKnown = !containsUnknown(inputs.ignoredMembers);
+  // A member declared by a user id that names no user would fail the up halfway, after the other
+  // changes: it fails the preview, as a TinesTeamMembership's does. Only ids not on the team are
+  // looked up (in the directory read once per deployment); a key that may not read users leaves
+  // them to the up.
+  for (const [index, entry] of declared.entries()) {
+    if (entry === undefined || typeof entry.userId !== "number" || onTeam.some((member) => member.userId === entry.userId)) continue;
+    const user = await facts.userById(entry.userId).catch(() => null);
+    if (user === undefined) findings.failures.push({ property: `members[${index}].userId`, reason: `user ${entry.userId} does not exist in ${facts.tenantUrl}` });
+  }
+  const plan = planMembers(declared, ignoredKnown ? inputs.ignoredMembers : [], onTeam);
+  findings.failures.push(...plan.failures);
+  const unknownCount = declared.filter((entry) => entry === undefined).length;
+  if (scope.takesOverTeam && inputs.adoptExisting === false && plan.removals.length > 0 && unknownCount === 0 && ignoredKnown) {
+    findings.failures.push({ property: "members", reason: notDeclaredReason(scope.teamLabel, plan.removals) });
+    return findings;
+  }
+  // A preview that fails already says what is wrong; a list of changes it will not make would only confuse.
+  if (findings.failures.length > 0) return findings;
+  const lines = await planLines(inputs, plan, facts);
+  for (const [index, entry] of declared.entries()) {
+    const role = (inputs.members[index] as Partial<TinesDeclaredTeamMember>).role;
+    if (entry === undefined) lines.push(`  + members[${index}], known once deployed, as ${role === undefined || containsUnknown(role) ? "its declared role" : role}`);
+  }
+  if (lines.length === 0) return findings;
+  const counts = `${plan.adds.length + unknownCount}, re-roles ${plan.reroles.length} and removes ${plan.removals.length}`;
+  // An up changes Tines only when diff sees a change, and diff compares the program with the
+  // stack's state: changes made in Tines since the last refresh are seen by this read but not by
+  // diff. Then say so rather than list changes the up will not make.
+  const heading = scope.driftOnly
+    ? `team ${scope.teamLabel} was changed outside Pulumi since the stack's state was last refreshed: this up changes nothing there; ` +
+      `\`pulumi up --refresh\` (or \`options: refresh: always\` in Pulumi.yaml) adds ${counts} member(s):`
+    : `team ${scope.teamLabel}: ${scope.resource} adds ${counts} member(s):`;
+  const caveats = [
+    unknownCount > 0 && plan.removals.length > 0 ? `${unknownCount} declared member(s) are known only once deployed: one may be a member listed as removed, which then stays` : "",
+    ignoredKnown ? "" : "ignoredMembers is known only once deployed: a member listed as removed may be ignored",
+    plan.ignored.length > 0 ? `${plan.ignored.length} ignored member(s) on the team are left as they are` : "",
+  ].filter((caveat) => caveat !== "");
+  findings.warnings.push(
+    [heading, ...lines, ...caveats.map((caveat) => `  (${caveat})`)].join("\n"),
+  );
+  return findings;
+}
+
+/** One line per change: `+` added, `~` re-roled, `-` removed. */
+async function planLines(inputs: Pick<RosterInputs, "members">, plan: MemberPlan, facts: TenantFacts): Promise<string[]> {
+  const lines: string[] = [];
+  for (const index of plan.adds) {
+    const entry = inputs.members[index]!;
+    // Who an id is, and whether an email has an account, from the user directory read once per
+    // deployment; a key that may not read users (a Team key) gets the list without those details.
+    const user = await (entry.userId !== undefined ? facts.userById(entry.userId) : facts.userByEmail(entry.email!)).catch(() => null);
+    const who = entry.userId !== undefined ? `user ${entry.userId}${user ? ` (${user.email})` : ""}` : entry.email!;
+    const note = user === undefined && entry.email !== undefined ? " (no Tines account yet: Tines creates the user and emails an invitation)" : "";
+    lines.push(`  + ${who} as ${entry.role}${note}`);
+  }
+  for (const { index, member } of plan.reroles) {
+    lines.push(`  ~ ${member.email} (id ${member.userId}): ${member.role} -> ${inputs.members[index]!.role} (removed, then invited again: Tines has no role update)`);
+  }
+  for (const member of plan.removals) lines.push(`  - ${describeMember(member)}: on the team but not declared`);
+  return lines;
+}
