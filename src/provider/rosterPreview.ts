@@ -69,6 +69,22 @@ export async function previewRoster(
   }
   const plan = planMembers(declared, ignoredKnown ? inputs.ignoredMembers : [], onTeam);
   findings.failures.push(...plan.failures);
+  // The same user declared by id and by email, not yet on the team (planMembers catches it on the
+  // team): the user directory, read once per deployment, tells who an email is; a key that may not
+  // read users leaves it to the up, which fails before the second invitation.
+  const reported = new Set(plan.failures.map((failure) => failure.property));
+  const declaredAt = new Map<number, number>();
+  for (const [index, entry] of declared.entries()) {
+    if (entry === undefined) continue;
+    const userId =
+      entry.userId ??
+      onTeam.find((member) => member.email.toLowerCase() === entry.email!.toLowerCase())?.userId ??
+      (await facts.userByEmail(entry.email!).catch(() => undefined))?.id;
+    if (userId === undefined) continue;
+    const earlier = declaredAt.get(userId);
+    if (earlier === undefined) declaredAt.set(userId, index);
+    else if (!reported.has(`members[${index}]`)) findings.failures.push({ property: `members[${index}]`, reason: `is user ${userId}, already declared as members[${earlier}]: declare each member once` });
+  }
   const unknownCount = declared.filter((entry) => entry === undefined).length;
   if (scope.takesOverTeam && inputs.adoptExisting === false && plan.removals.length > 0 && unknownCount === 0 && ignoredKnown) {
     findings.failures.push({ property: "members", reason: notDeclaredReason(scope.teamLabel, plan.removals) });
@@ -87,8 +103,8 @@ export async function previewRoster(
   // stack's state: changes made in Tines since the last refresh are seen by this read but not by
   // diff. Then say so rather than list changes the up will not make.
   const heading = scope.driftOnly
-    ? `team ${scope.teamLabel} was changed outside Pulumi since the stack's state was last refreshed: this up changes nothing there; ` +
-      `\`pulumi up --refresh\` (or \`options: refresh: always\` in Pulumi.yaml) adds ${counts} member(s):`
+    ? `team ${scope.teamLabel} differs from the program, whose members did not change: an up changes the team only where the stack's state differs too ` +
+      `(after a refresh, or an up that stopped midway), so to be sure run \`pulumi up --refresh\` (or set \`options: refresh: always\` in Pulumi.yaml), which adds ${counts} member(s):`
     : `team ${scope.teamLabel}: ${scope.resource} adds ${counts} member(s):`;
   const caveats = [
     unknownCount > 0 && plan.removals.length > 0 ? `${unknownCount} declared member(s) are known only once deployed: one may be a member listed as removed, which then stays` : "",

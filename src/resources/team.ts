@@ -31,7 +31,7 @@ import {
   type TinesDeclaredTeamMember,
   type TinesTeamMemberDeclaration,
 } from "../provider/roster";
-import { createReconciled } from "../provider/reconcile";
+import { createReconciled, settledLookup } from "../provider/reconcile";
 import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
@@ -185,7 +185,7 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
       // Adopting a team, or declaring the roster of a team the stack already has, takes its member
       // list over; a team this up makes holds only whom Tines puts on it.
       takesOverTeam: isNew ? team !== undefined : olds.members === undefined,
-      driftOnly: !isNew && olds.members !== undefined && olds.name === inputs.name && !rosterChanged(olds, raw),
+      driftOnly: !isNew && olds.members !== undefined && !rosterChanged(olds, raw),
       resource: "TinesTeam",
     },
     facts,
@@ -318,7 +318,11 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
     // With a roster, a member added, removed or re-roled outside Pulumi shows as drift too, and
     // the next `up` puts the declared list back.
     const current = await readRoster(context.client(), team.id);
-    if (current === undefined) return undefined;
+    if (current === undefined) {
+      // The team answered a moment ago: only drop it (and its members) once it is gone too.
+      if ((await unlessConfirmedGone(() => context.client().teams.get(team.id))) === undefined) return undefined;
+      throw new TinesError(`Team ${id} ("${team.name}") exists, but Tines answered 404 for its members twice; nothing was changed in the stack: run the refresh again`);
+    }
     Object.assign(outputs, rosterOutputs({ members: declaredIn(olds), ignoredMembers: olds.ignoredMembers ?? [] }, current));
     Object.assign(inputs, { members: outputs.members, ignoredMembers: outputs.ignoredMembers });
   }
@@ -350,8 +354,14 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   if (inputs.members === undefined) return team as unknown as Record<string, unknown>;
   if (!membersChanged(olds, news)) return outputs as unknown as Record<string, unknown>;
   const roster = { teamId: Number(id), members: inputs.members, ignoredMembers: inputs.ignoredMembers ?? [], adoptExisting: inputs.adoptExisting };
-  const current = await readRoster(client, Number(id));
-  if (!current) throw new TinesError(`Team ${id} no longer exists in ${tenant}; run \`pulumi refresh\` to drop it from the stack`);
+  // A rename already made is recorded even when the member list cannot be read.
+  let current: TeamMember[] | undefined;
+  try {
+    current = await readRoster(client, Number(id));
+  } catch (error) {
+    throw new PartialUpdateError(id, outputs, error as Error);
+  }
+  if (!current) throw new PartialUpdateError(id, outputs, new TinesError(`Team ${id} no longer exists in ${tenant}; run \`pulumi refresh\` to drop it from the stack`));
   // The engine records a partial update's outputs (see PartialUpdateError): what Tines holds. A
   // takeover refused before any change records no roster, so the next `up` is a takeover again
   // (and refused again) rather than an update that removes whom it named.
@@ -386,7 +396,7 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
     if (stories === undefined) {
       // No count (a 404, or an answer without one): fine if the team is gone; otherwise the guard
       // cannot run, and the team is not deleted unguarded.
-      if ((await unlessGone(client.teams.get(Number(id)))) === undefined) return;
+      if ((await unlessConfirmedGone(() => client.teams.get(Number(id)))) === undefined) return;
       throw new TinesError(
         `Team ${id} ("${String(props.name)}") was not deleted: Tines did not say how many stories it holds (${why}). ` +
           "Set forceDestroy: true on the team (and run `pulumi up`) to delete it without counting its stories.",
@@ -404,9 +414,32 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
       );
     }
   }
-  // Already gone is success.
-  await unlessGone(client.teams.delete(Number(id)));
+  await deleteVerified(client, Number(id), String(props.name));
   forgetRosterWrite(Number(id));
+}
+
+/**
+ * Deletes the team and makes sure it is gone before the stack forgets it (and, with `members`,
+ * everyone on it): a delete answered 2xx is read back (a read may lag the delete for a moment, so
+ * it is asked again over about 2.5 s); a 404 counts as already gone only once two reads agree, so
+ * one stray 404 (a proxy's page) never drops a team that Tines still holds.
+ */
+async function deleteVerified(client: TinesClient, id: number, name: string): Promise<void> {
+  const deleted = await client.teams.delete(id).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof TinesApiError && error.isNotFound) return false;
+      throw error;
+    },
+  );
+  const gone = deleted
+    ? await settledLookup(async () => ((await unlessGone(client.teams.get(id))) === undefined ? true : undefined))
+    : (await unlessConfirmedGone(() => client.teams.get(id))) === undefined;
+  if (!gone) {
+    throw new TinesError(
+      `Team ${id} ("${name}") was not deleted: Tines answered the delete ${deleted ? "" : "with 404 "}but still holds the team. It stays in the stack; run \`pulumi destroy\` again.`,
+    );
+  }
 }
 
 /** The engine-facing behaviour of {@link TinesTeam}. */

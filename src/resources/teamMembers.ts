@@ -100,7 +100,9 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
   const checked = checkInputs(teamMembersInputsSchema, rest);
   // Every problem at once: a teamId that is not a number does not hide a member declared twice.
   const roster = checkRoster({ members, ignoredMembers });
-  return { inputs: { ...checked.inputs, members: roster.members, ignoredMembers: roster.ignoredMembers }, failures: [...checked.failures, ...roster.failures] };
+  // A missing list is reported, not sent back: the engine's struct has no `undefined`.
+  const inputs = Object.fromEntries(Object.entries({ ...checked.inputs, members: roster.members, ignoredMembers: roster.ignoredMembers }).filter(([, value]) => value !== undefined));
+  return { inputs, failures: [...checked.failures, ...roster.failures] };
 }
 
 // Tenant check -------------------------------------------------------------------------------------

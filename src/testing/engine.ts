@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import type { TinesResourceKind } from "../provider/registration";
 import { ConcurrencyLimit } from "./concurrency";
-import { ProviderHost, resourceUrn, withProvider, type DiffResponse } from "./providerHost";
+import { ProviderHost, ProviderHostError, resourceUrn, withProvider, type DiffResponse } from "./providerHost";
 
 /** A resource as the engine keeps it in state. */
 export interface EngineResourceState {
@@ -28,6 +28,22 @@ export interface EngineResourceState {
    * engine keeps it in state as `pendingReplacement`/`delete` until its delete succeeds.
    */
   pendingDelete?: boolean;
+}
+
+/**
+ * A create or update that failed after changing Tines (the provider reported a partial object,
+ * ErrorResourceInitFailed): the engine records `recorded` in the state anyway (CreateStep.Apply and
+ * UpdateStep.Apply keep a partial failure's outputs), so nothing Tines holds is forgotten.
+ */
+export class PartialStepError extends ProviderHostError {
+  override name = "PartialStepError";
+  constructor(
+    failure: ProviderHostError,
+    /** The resource as the engine records it: the new inputs and the provider's partial outputs. */
+    readonly recorded: EngineResourceState,
+  ) {
+    super(failure.method, failure.message, failure.partialId, failure.partialProperties);
+  }
 }
 
 /** What `up` did to a resource. */
@@ -114,15 +130,24 @@ export class DynamicProviderEngine {
     options: EngineApplyOptions = {},
   ): Promise<EngineStepResult> {
     const urn = this.urn(kind, name);
+    const recordingPartial = async <T>(step: Promise<T>, previous?: EngineResourceState): Promise<T> => {
+      try {
+        return await step;
+      } catch (error) {
+        if (!(error instanceof ProviderHostError) || error.partialId === undefined || error.partialProperties === undefined) throw error;
+        const outputs = { __provider: plan.checkedInputs.__provider, ...error.partialProperties };
+        throw new PartialStepError(error, { ...(previous ?? {}), kind, name, urn, id: error.partialId, inputs: plan.checkedInputs, outputs });
+      }
+    };
     const created = async () => {
-      const result = await this.host.create(urn, plan.checkedInputs);
+      const result = await recordingPartial(this.host.create(urn, plan.checkedInputs));
       return { kind, name, urn, id: result.id, inputs: plan.checkedInputs, outputs: result.outputs };
     };
     const replaces = plan.diff?.replaces ?? [];
     if (!state) return { state: await created(), operation: "create", replaces };
     if (plan.operation === "same") return { state, operation: "same", replaces };
     if (plan.operation === "update") {
-      const outputs = await this.host.update(urn, state.id, state.outputs, plan.checkedInputs);
+      const outputs = await recordingPartial(this.host.update(urn, state.id, state.outputs, plan.checkedInputs), state);
       return { state: { ...state, inputs: plan.checkedInputs, outputs }, operation: "update", replaces };
     }
     if (plan.diff?.deleteBeforeReplace) {

@@ -19,7 +19,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { kindOfTypeToken, type TinesResourceKind } from "../provider/registration";
 import { unknownValue } from "../provider/inputs";
-import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, type EngineOperation, type EngineResourceState } from "./engine";
+import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
 
 /** What to run. */
@@ -182,6 +182,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                 return { id: result.state.id, state: result.state.outputs };
               } catch (error) {
                 const message = (error as Error).message;
+                // As the engine does, a create or update that changed Tines before it failed is
+                // recorded with what the provider says Tines holds.
+                if (error instanceof PartialStepError) next.set(urn, { ...error.recorded, ...(before?.deletedWith ? { deletedWith: before.deletedWith } : {}) });
                 // A check failure already starts with the resource's URN: name it once.
                 errors.push(message.startsWith(urn) ? message : `${args.name}: ${message}`);
                 record({ urn, kind, name: args.name, operation: before ? "update" : "create", error: message });

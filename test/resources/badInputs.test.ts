@@ -120,6 +120,7 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ],
     ["a misspelt member property", { teamId: 1, members: [{ email: "ada@example.com", roles: "EDITOR" }] }, { "members[0].roles": "is not an input of this resource" }],
     ["adoptExisting as a string", { teamId: 1, members: [{ email: "ada@example.com" }], adoptExisting: "yes" }, { adoptExisting: "must be true or false" }],
+    ["no members at all", { teamId: 1 }, { members: "is required" }],
   ],
 };
 

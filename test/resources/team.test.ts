@@ -304,6 +304,22 @@ describe("a stack that makes a team and every one of its members", () => {
     expect(emailsOn(team.id)).toEqual(["ada@example.com", "grace@example.com"]);
   });
 
+  it("a create that made the team but not all its members is recorded as the engine records it, and the next up finishes it", async () => {
+    const statePath = join(workDirectory, "partial.json");
+    tines.simulator.setFaults({ rules: [{ method: "POST", path: /invite_member$/, action: { type: "status", status: 403, body: '{"error":"Forbidden"}' }, times: 1 }] });
+    const up = await run(statePath);
+    tines.simulator.setFaults({});
+    expect(up.errors.join("\n")).toContain("Forbidden");
+    const team = tines.simulator.state.listTeams("all")[0]!;
+    // The team is in the state (a partial create), with whom Tines holds.
+    const recorded = (JSON.parse(readFileSync(statePath, "utf8")) as { resources: Array<{ kind: string; id: string; outputs: { resolvedMembers: unknown[] } }> }).resources.find((resource) => resource.kind === "Team")!;
+    expect(recorded.id).toBe(String(team.id));
+    expect(recorded.outputs.resolvedMembers).toHaveLength(emailsOn(team.id).length);
+    expect((await run(statePath)).errors).toEqual([]);
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(1);
+    expect(emailsOn(team.id)).toEqual(["ada@example.com", "grace@example.com"]);
+  });
+
   it("with memberships deletedWith the team, comes down with one destroy", async () => {
     const statePath = join(workDirectory, "deleted-with.json");
     const config = { "tines-bootstrap:shape": "deletedWith" };

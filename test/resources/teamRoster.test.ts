@@ -157,6 +157,49 @@ describe("TinesTeam with members", () => {
   });
 });
 
+describe("TinesTeam with members, when Tines answers oddly", () => {
+  const teamPath = /^\/api\/v1\/teams\/\d+$/;
+
+  it("a destroy keeps the team (and its members) in the stack when the DELETE answers a stray 404, or is answered but not applied", async () => {
+    const { state } = await tines.engine.up("Team", "t", { name: "T", forceDestroy: true, members: [{ email: "a@example.com" }, { email: "b@example.com" }] });
+    const teamId = Number(state.id);
+    tines.simulator.setFaults({ rules: [{ method: "DELETE", path: teamPath, action: { type: "status", status: 404, body: "<html>404 Not Found (nginx)</html>" }, times: 1 }] });
+    expect((await failureOf(tines.engine.destroy(state))).message).toContain(`Team ${teamId} ("T") was not deleted: Tines answered the delete with 404 but still holds the team`);
+    tines.simulator.setFaults({ rules: [{ method: "DELETE", path: teamPath, action: { type: "status", status: 204, body: "" }, times: 1 }] });
+    expect((await failureOf(tines.engine.destroy(state))).message).toContain("Tines answered the delete but still holds the team");
+    expect(onTeam(teamId)).toHaveLength(2);
+    tines.simulator.setFaults({});
+    await tines.engine.destroy(state);
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(0);
+  });
+
+  it("a destroy without forceDestroy never takes two stray 404s (stories, then the team) for a team already gone", async () => {
+    const { state } = await tines.engine.up("Team", "t", { name: "T", members: [{ email: "a@example.com" }] });
+    tines.simulator.setFaults({
+      rules: [
+        { method: "GET", path: "/api/v1/stories", action: { type: "status", status: 404, body: "<html>404</html>" }, times: 1 },
+        { method: "GET", path: teamPath, action: { type: "status", status: 404, body: "<html>404</html>" }, times: 1 },
+      ],
+    });
+    expect((await failureOf(tines.engine.destroy(state))).message).toContain("was not deleted: Tines did not say how many stories it holds");
+    expect(tines.simulator.state.listTeams("all")).toHaveLength(1);
+  });
+
+  it("refresh keeps a team that answers when its member list answers 404, and says so", async () => {
+    const { state } = await tines.engine.up("Team", "t", { name: "T", members: [{ email: "a@example.com" }] });
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: /\/members$/, action: { type: "status", status: 404, body: "<html>404</html>" }, times: 2 }] });
+    expect((await failureOf(tines.engine.refresh(state))).message).toContain("exists, but Tines answered 404 for its members twice");
+  });
+
+  it("a rename is recorded even when the member list then cannot be read", async () => {
+    const { state } = await tines.engine.up("Team", "t", { name: "T", members: [{ email: "a@example.com" }] });
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: /\/members$/, action: { type: "status", status: 403, body: '{"error":"Forbidden"}' } }] });
+    const error = (await failureOf(tines.engine.up("Team", "t", { name: "T2", members: [{ email: "b@example.com" }] }, state))) as ProviderHostError;
+    expect(tines.simulator.state.getTeam(Number(state.id)).name).toBe("T2");
+    expect(error.partialProperties).toMatchObject({ name: "T2", members: [{ email: "a@example.com", role: "VIEWER" }] });
+  });
+});
+
 describe("TinesTeam with members, with preview checks", () => {
   it("lists whom the up adds to a team it makes, and fails a member's unknown role and a user id that names no user", async () => {
     const engine = await hostWithChecks();
@@ -169,6 +212,14 @@ describe("TinesTeam with members, with preview checks", () => {
     );
     expect(error.message).toContain('members[0].role: "Reviewer" is not a role');
     expect(error.message).toContain("members[1].userId: user 424242 does not exist");
+    expect(writes()).toEqual([]);
+  });
+
+  it("fails the preview of one user declared by id and by email before either is on the team", async () => {
+    const ada = user("ada@example.com");
+    tines.simulator.log.length = 0;
+    const error = await failureOf((await hostWithChecks()).preview("Team", "t", { name: "T", members: [{ userId: ada }, { email: "ADA@example.com", role: "EDITOR" }] }));
+    expect(error.message).toContain(`members[1]: is user ${ada}, already declared as members[0]: declare each member once`);
     expect(writes()).toEqual([]);
   });
 
