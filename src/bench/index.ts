@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     ),
     "",
     "Targets: check 0 with `tines:previewChecks false` (on, the default, a preview's checks cost what the next table shows, once per deployment), diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption of a user at most 2 + ceil(users / 500) = 6 (the shared read of the directory, a fresh read of the user, the update), of a membership 1. " +
-      "A team's create, rename and delete take 2: its name is looked up first (Tines does not say names are unique, and a rename must not give two teams one name), its stories are counted first (the forceDestroy guard). " +
+      "A team's create and rename take 2: its name is looked up first (Tines does not say names are unique, and a rename must not give two teams one name); its delete 3: its stories are counted first (the forceDestroy guard), and the team is read back, so a stray 404 or a delete not applied never drops a team Tines still holds. " +
       "A custom role's delete takes 1 + ceil(users / 500): the directory is read for members who still hold it; its adoption 2 when the role must change (list, PATCH).",
     "",
     "### Preview with tenant checks on (the default; `tines:previewChecks`)",

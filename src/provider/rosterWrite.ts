@@ -6,7 +6,7 @@
 import { TinesApiError, TinesError, type TinesClient, type TinesTeamMemberObject } from "../client";
 import { describeMember, removeTeamMember, teamMemberOf, type TeamMember } from "./members";
 import { waitedForDeletionOfEmail } from "./pendingDeletions";
-import { createReconciled } from "./reconcile";
+import { createReconciled, settledLookup } from "./reconcile";
 import { notDeclaredReason, planMembers, type MemberPlan, type RosterInputs } from "./roster";
 import type { RosterPreviewScope } from "./rosterPreview";
 import { unlessConfirmedGone } from "./runtime";
@@ -53,7 +53,44 @@ export async function applyRoster(
   if (options.takesOverTeam && !inputs.adoptExisting && plan.removals.length > 0) {
     throw failed([...current], false, new TinesError(`members: ${notDeclaredReason(String(inputs.teamId), plan.removals)}`));
   }
-  return applyPlan(client, inputs, plan, current, failed, options);
+  const members = await applyPlan(client, inputs, plan, current, failed, options);
+  if (plan.adds.length + plan.reroles.length + plan.removals.length === 0) return members;
+  return verifiedRoster(client, inputs.teamId, members, failed);
+}
+
+/**
+ * Verified writes (README, "Verified writes"): Tines answered every change, and the member list
+ * must now show them; it is read until it does, over about 2.5 s (a list may lag a write:
+ * tines-api.md). An invitation or a removal answered but not applied fails the operation, naming
+ * the members, and `failed` records what Tines holds, so a later destroy or refresh never trusts a
+ * member list Tines does not have. One paged read when the writes took.
+ */
+async function verifiedRoster(
+  client: TinesClient,
+  teamId: number,
+  expected: readonly TeamMember[],
+  failed: (onTeam: TeamMember[], changed: boolean, error: Error) => Error,
+): Promise<TeamMember[]> {
+  const same = (left: TeamMember, right: TeamMember) => left.userId === right.userId && left.role === right.role;
+  let last: TeamMember[] | undefined;
+  try {
+    const settled = await settledLookup(async () => {
+      last = await readRoster(client, teamId);
+      return last && last.length === expected.length && last.every((member) => expected.some((each) => same(each, member))) ? last : undefined;
+    });
+    if (settled) return settled;
+  } catch (error) {
+    throw failed([...expected], true, error as Error);
+  }
+  if (!last) throw failed([...expected], true, new TinesError(`teamId: team ${teamId} no longer exists`));
+  const onTeam = last;
+  const missing = expected.filter((each) => !onTeam.some((member) => same(each, member)));
+  const extra = onTeam.filter((member) => !expected.some((each) => same(each, member)));
+  const differences = [
+    missing.length > 0 ? `does not hold ${missing.map(describeMember).join(", ")}` : "",
+    extra.length > 0 ? `holds ${extra.map(describeMember).join(", ")}` : "",
+  ].filter((part) => part !== "");
+  throw failed(onTeam, true, new TinesError(`members: Tines answered every change to team ${teamId}, but ${differences.join(" and ")}`));
 }
 
 /**

@@ -44,7 +44,7 @@ const invitePath = (teamId: number) => `POST /api/v1/teams/${teamId}/invite_memb
 const removePath = (teamId: number) => `POST /api/v1/teams/${teamId}/remove_member`;
 
 describe("TinesTeamMembers: create", () => {
-  it("on a team of 1 whose member is declared: adds the others with one paged read and one write each; the id is the team id", async () => {
+  it("on a team of 1 whose member is declared: adds the others with one paged read and one write each, then reads the list back; the id is the team id", async () => {
     const [founder] = seedTeam(1, 1, "TEAM_ADMIN");
     const ada = tines.simulator.state.createUser({ email: "ada@example.com" });
     tines.simulator.log.length = 0;
@@ -53,7 +53,8 @@ describe("TinesTeamMembers: create", () => {
       members: [{ userId: founder, role: "TEAM_ADMIN" }, { userId: String(ada.id), role: "EDITOR" }, { email: "new@example.com" }],
     });
     expect(state.id).toBe("1");
-    expect(requests()).toEqual([membersPath(1), invitePath(1), invitePath(1)]);
+    // The last read is the check that the writes took (verified writes).
+    expect(requests()).toEqual([membersPath(1), invitePath(1), invitePath(1), membersPath(1)]);
     expect(roster(1)).toEqual(["ada@example.com EDITOR", "member0@example.com TEAM_ADMIN", "new@example.com VIEWER"]);
     const newcomer = tines.simulator.state.findUserByEmail("new@example.com")!;
     expect(state.outputs).toMatchObject({
@@ -84,7 +85,7 @@ describe("TinesTeamMembers: create", () => {
     expect(roster(1)).toHaveLength(21);
   });
 
-  it("adopts a team of 21: one paged read, then one write per change, in the order add, re-role, remove", async () => {
+  it("adopts a team of 21: one paged read, then one write per change, in the order add, re-role, remove, then the read back", async () => {
     const ids = seedTeam(1, 21);
     tines.simulator.log.length = 0;
     const members = [
@@ -93,8 +94,8 @@ describe("TinesTeamMembers: create", () => {
       { email: "ada@example.com", role: "EDITOR" },
     ];
     const { state } = await tines.engine.up("TeamMembers", "secops", { teamId: 1, members, ignoredMembers: ["MEMBER20@example.com"], adoptExisting: true });
-    // 1 read; ada added; member10 re-roled (remove, invite); member11..member19 removed.
-    expect(requests()).toEqual([membersPath(1), invitePath(1), removePath(1), invitePath(1), ...Array(9).fill(removePath(1))]);
+    // 1 read; ada added; member10 re-roled (remove, invite); member11..member19 removed; the read back.
+    expect(requests()).toEqual([membersPath(1), invitePath(1), removePath(1), invitePath(1), ...Array(9).fill(removePath(1)), membersPath(1)]);
     expect(roster(1)).toEqual(
       [
         ...ids.slice(0, 10).map((_, index) => `member${index}@example.com VIEWER`),
@@ -185,7 +186,7 @@ describe("TinesTeamMembers: update", () => {
     const { state } = await tines.engine.up("TeamMembers", "m", { teamId: 1, members: [{ userId: ada }] });
     tines.simulator.log.length = 0;
     const { state: updated } = await tines.engine.up("TeamMembers", "m", { teamId: 1, members: [{ email: "bob@example.com", role: "EDITOR" }] }, state);
-    expect(requests()).toEqual([membersPath(1), invitePath(1), removePath(1)]);
+    expect(requests()).toEqual([membersPath(1), invitePath(1), removePath(1), membersPath(1)]);
     expect(roster(1)).toEqual(["bob@example.com EDITOR"]);
     expect(updated.outputs.members).toEqual([{ email: "bob@example.com", role: "EDITOR" }]);
   });
@@ -229,7 +230,7 @@ describe("TinesTeamMembers: update", () => {
     tines.simulator.log.length = 0;
     const { operation } = await tines.engine.up("TeamMembers", "m", declared, recorded);
     expect(operation).toBe("update");
-    expect(requests()).toEqual([membersPath(1), removePath(1), removePath(1)]);
+    expect(requests()).toEqual([membersPath(1), removePath(1), removePath(1), membersPath(1)]);
     expect(roster(1)).toEqual(["ada@example.com VIEWER", "bob@example.com VIEWER", "member0@example.com VIEWER"]);
   });
 
@@ -242,8 +243,8 @@ describe("TinesTeamMembers: update", () => {
     tines.simulator.log.length = 0;
     const kept = [{ userId: ids[0]!, role: "TEAM_ADMIN" }, ...everyone.slice(1, 251)];
     await tines.engine.up("TeamMembers", "big", { teamId: 1, members: kept }, state);
-    // 2 reads, 1 re-role (2 writes), 250 removals.
-    expect(requests()).toHaveLength(2 + 2 + 250);
+    // 2 reads, 1 re-role (2 writes), 250 removals, 1 read back (251 members: one page).
+    expect(requests()).toHaveLength(2 + 2 + 250 + 1);
     expect(roster(1)).toHaveLength(251);
     expect(roster(1)).toContain("member0@example.com TEAM_ADMIN");
   });

@@ -185,6 +185,22 @@ describe("TinesTeam with members, when Tines answers oddly", () => {
     expect(tines.simulator.state.listTeams("all")).toHaveLength(1);
   });
 
+  it("a removal or an invitation Tines answers but does not apply fails the write, naming the member, and the stack records whom Tines holds", async () => {
+    const { state } = await tines.engine.up("Team", "t", { name: "T", members: [{ email: "a@example.com" }, { email: "b@example.com" }] });
+    const teamId = Number(state.id);
+    const b = tines.simulator.state.findUserByEmail("b@example.com")!.id;
+    tines.simulator.setFaults({ rules: [{ method: "POST", path: /remove_member$/, action: { type: "status", status: 200, body: JSON.stringify({ deleted_id: b }) }, times: 1 }] });
+    const removal = (await failureOf(tines.engine.up("Team", "t", { name: "T", members: [{ email: "a@example.com" }] }, state))) as ProviderHostError;
+    expect(removal.message).toContain(`members: Tines answered every change to team ${teamId}, but holds b@example.com (id ${b}, VIEWER)`);
+    expect((removal.partialProperties!.resolvedMembers as Array<{ email: string }>).map((member) => member.email).sort()).toEqual(["a@example.com", "b@example.com"]);
+    tines.simulator.setFaults({
+      rules: [{ method: "POST", path: /invite_member$/, action: { type: "status", status: 200, body: JSON.stringify({ id: 999, email: "c@example.com", role: "VIEWER", invitation_accepted: false }) }, times: 1 }],
+    });
+    const invitation = (await failureOf(tines.engine.up("Team", "t", { name: "T", members: [{ email: "a@example.com" }, { email: "b@example.com" }, { email: "c@example.com" }] }, state))) as ProviderHostError;
+    expect(invitation.message).toContain("but does not hold c@example.com (id 999, VIEWER)");
+    expect(onTeam(teamId)).toEqual(["a@example.com VIEWER", "b@example.com VIEWER"]);
+  });
+
   it("refresh keeps a team that answers when its member list answers 404, and says so", async () => {
     const { state } = await tines.engine.up("Team", "t", { name: "T", members: [{ email: "a@example.com" }] });
     tines.simulator.setFaults({ rules: [{ method: "GET", path: /\/members$/, action: { type: "status", status: 404, body: "<html>404</html>" }, times: 2 }] });
