@@ -148,8 +148,9 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     const recorded = (await facts.teams()).filter((each) => each.name === olds.name);
     if (recorded.length === 1) team = recorded[0];
     // A rename must not give the tenant two teams of one name (getTeam and the export refer to
-    // teams by name, and could no longer tell them apart).
-    if (olds.name !== inputs.name) {
+    // teams by name, and could no longer tell them apart). A team not found by its recorded name
+    // (renamed in Tines, perhaps to the declared name) is left to the update, which knows its id.
+    if (olds.name !== inputs.name && team !== undefined) {
       const other = (await facts.teams()).find((each) => each.name === inputs.name && each.id !== team?.id);
       if (other) findings.failures.push({ property: "name", reason: renameTakenReason(inputs.name, facts.tenantUrl, other.id) });
     }
