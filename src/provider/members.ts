@@ -120,25 +120,31 @@ export function authoritativeTeamWithMembershipsReason(team: { id: number; name:
 }
 
 /**
- * Teams whose whole member list a roster wrote in this process, that is this deployment (one host
- * process serves a deployment: pulumi-dynamic-providers.md, "Runtime facts"). A preview cannot see
- * a membership mixed with the roster of a team the same `up` makes (the new team's id is unknown
- * there), but the membership takes the team's id, so it is created after the team: checked here,
- * the mix fails before the membership is written.
+ * Teams made by this process, that is this deployment (one host process serves a deployment:
+ * pulumi-dynamic-providers.md, "Runtime facts"), with the roster that wrote a made team's member
+ * list, if any. A preview cannot see a membership mixed with the roster of a team the same `up`
+ * makes (the new team's id is unknown there), but the membership takes the team's id, so it is
+ * created after the team: checked here, the mix fails before the membership is written. Teams that
+ * existed before the deployment are left to the preview, which sees them.
  */
-const rostersWritten = new Map<number, AuthoritativeRoster>();
+const teamsMade = new Map<number, AuthoritativeRoster | undefined>();
 
-/** Records that `roster` wrote the member list of team `teamId` in this deployment. */
+/** Records that this deployment made team `teamId`. */
+export function recordTeamMade(teamId: number): void {
+  teamsMade.set(teamId, undefined);
+}
+
+/** Records that `roster` wrote the member list of team `teamId`, if this deployment made that team. */
 export function recordRosterWrite(teamId: number, roster: AuthoritativeRoster): void {
-  rostersWritten.set(teamId, roster);
+  if (teamsMade.has(teamId)) teamsMade.set(teamId, roster);
 }
 
 /** Forgets team `teamId` (deleted: an id Tines may give again). */
 export function forgetRosterWrite(teamId: number): void {
-  rostersWritten.delete(teamId);
+  teamsMade.delete(teamId);
 }
 
-/** The roster that wrote team `teamId`'s member list in this deployment, if any. */
+/** The roster that wrote the member list of team `teamId`, made by this deployment, if any. */
 export function rosterWrittenFor(teamId: number): AuthoritativeRoster | undefined {
-  return rostersWritten.get(teamId);
+  return teamsMade.get(teamId);
 }

@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
-import { authoritativeTeamWithMembershipsReason, forgetRosterWrite, recordRosterWrite, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
+import { authoritativeTeamWithMembershipsReason, forgetRosterWrite, recordRosterWrite, recordTeamMade, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
 import { previewRoster } from "../provider/rosterPreview";
 import { applyRoster, readRoster } from "../provider/rosterWrite";
 import {
@@ -260,6 +260,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     const outputs = { ...outputsOf(team, inputs, tenant), ...roster };
     throw new PartialCreateError(String(team.id), outputs, new TinesError(`name: Tines answered the create but holds "${team.name}", not "${inputs.name}"`));
   }
+  recordTeamMade(team.id);
   const outputs = await withCreatedRoster(team, inputs, context, { adopted: false });
   return { id: String(team.id), outs: outputs as unknown as Record<string, unknown> };
 }
