@@ -109,12 +109,20 @@ function isDeletedWith(resource: EngineResourceState, plannedDeletions: Readonly
 
 /** Runs one program update, preview or destroy in this process. Call once per process. */
 export async function runProgram(options: ProgramRunOptions, onStep: (step: ProgramStep) => void = () => {}): Promise<ProgramRunResult> {
-  const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [options.programDirectory] })) as typeof import("@pulumi/pulumi");
   const project = options.projectName ?? "tines-bootstrap";
   const stack = options.stackName ?? "dev";
-  const previous: StackState = existsSync(options.statePath)
-    ? (JSON.parse(readFileSync(options.statePath, "utf8")) as StackState)
-    : { resources: [] };
+  // The host starts first, so that it loads @pulumi/pulumi and the provider while this process
+  // loads @pulumi/pulumi for the program.
+  const hostStarting = ProviderHost.start({ programDirectory: options.programDirectory, projectName: project });
+  let pulumi: typeof import("@pulumi/pulumi");
+  let previous: StackState;
+  try {
+    pulumi = require(require.resolve("@pulumi/pulumi", { paths: [options.programDirectory] })) as typeof import("@pulumi/pulumi");
+    previous = existsSync(options.statePath) ? (JSON.parse(readFileSync(options.statePath, "utf8")) as StackState) : { resources: [] };
+  } catch (error) {
+    await hostStarting.then((host) => host.stop(), () => undefined);
+    throw error;
+  }
   // Keyed by URN; the old object of a replacement still to be deleted has a key of its own.
   const keyOf = (resource: EngineResourceState) => (resource.pendingDelete ? `${resource.urn}#pending-delete#${resource.id}` : resource.urn);
   const next = new Map(previous.resources.map((resource) => [keyOf(resource), resource] as const));
@@ -126,7 +134,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     onStep(step);
   };
 
-  const host = await ProviderHost.start({ programDirectory: options.programDirectory, projectName: project });
+  const host = await hostStarting;
   try {
     await host.configure(options.config);
     const engine = new DynamicProviderEngine(host, stack, project);

@@ -14,7 +14,7 @@ import { providerStubText, tinesTypeToken } from "../provider/registration";
 export interface ProviderHostOptions {
   /** The Pulumi program's directory: the host resolves `pulumi-tines` from its node_modules. */
   programDirectory: string;
-  /** Extra environment for the host (e.g. TINES_TENANT). The parent's environment is not passed on except PATH and HOME. */
+  /** Extra environment for the host (e.g. TINES_TENANT). The parent's environment is not passed on except PATH, HOME and NODE_COMPILE_CACHE. */
   environment?: Record<string, string>;
   /** The Pulumi project name (config keys without a namespace resolve against it). */
   projectName?: string;
@@ -53,6 +53,20 @@ export class ProviderHostError extends Error {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Grpc = any;
 
+/** The gRPC client and messages of the `@pulumi/pulumi` package in `pulumiDirectory`. */
+function loadGrpcStubs(pulumiDirectory: string) {
+  const fromPulumi = (request: string) => require(require.resolve(request, { paths: [pulumiDirectory] }));
+  const grpc: Grpc = fromPulumi("@grpc/grpc-js");
+  const providerGrpc: Grpc = require(join(pulumiDirectory, "proto", "provider_grpc_pb.js"));
+  const protos: { provider: Grpc; struct: Grpc; status: Grpc; grpc: Grpc } = {
+    provider: require(join(pulumiDirectory, "proto", "provider_pb.js")),
+    struct: fromPulumi("google-protobuf/google/protobuf/struct_pb.js"),
+    status: require(join(pulumiDirectory, "proto", "status_pb.js")),
+    grpc,
+  };
+  return { providerGrpc, protos };
+}
+
 /** A running dynamic-provider host. */
 export class ProviderHost {
   private stdoutText = "";
@@ -89,25 +103,27 @@ export class ProviderHost {
     const pulumiDirectory =
       options.pulumiPackageDirectory ??
       dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [options.programDirectory] }));
-    const fromPulumi = (request: string) => require(require.resolve(request, { paths: [pulumiDirectory] }));
-    const grpc = fromPulumi("@grpc/grpc-js");
-    const providerGrpc = require(join(pulumiDirectory, "proto", "provider_grpc_pb.js"));
-    const protos = {
-      provider: require(join(pulumiDirectory, "proto", "provider_pb.js")),
-      struct: fromPulumi("google-protobuf/google/protobuf/struct_pb.js"),
-      status: require(join(pulumiDirectory, "proto", "status_pb.js")),
-      grpc,
-    };
+    // The host is started first: it loads @pulumi/pulumi while this process loads the gRPC stubs.
     const child = spawn(process.execPath, [join(pulumiDirectory, "cmd", "dynamic-provider", "index.js"), "127.0.0.1:0"], {
       cwd: options.programDirectory,
       env: {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",
+        // Node's on-disk cache of compiled code, when the caller uses one (the tests do): it
+        // changes no behaviour, it only makes loading @pulumi/pulumi cheaper.
+        ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
         PULUMI_NODEJS_PROJECT: options.projectName ?? "pulumi-tines-test",
         ...options.environment,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    let stubs: ReturnType<typeof loadGrpcStubs>;
+    try {
+      stubs = loadGrpcStubs(pulumiDirectory);
+    } catch (error) {
+      child.kill("SIGTERM");
+      throw error;
+    }
     const port = await new Promise<number>((resolve, reject) => {
       let text = "";
       let errors = "";
@@ -123,8 +139,8 @@ export class ProviderHost {
       child.stdout!.on("data", onData);
       child.once("exit", (code) => reject(new Error(`the provider host exited with ${code}: ${errors}`)));
     });
-    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, protos);
+    const client = new stubs.providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, stubs.protos.grpc.credentials.createInsecure());
+    return new ProviderHost(child, client, stubs.protos);
   }
 
   private struct(value: Record<string, unknown>): Grpc {
