@@ -30,12 +30,25 @@ export function useProviderHost({ config, ...options }: TinesSimulatorOptions & 
     simulator!.reset();
     for (const name of options.seedTeams ?? []) simulator!.state.createTeam(name);
   });
+  const freshHosts: ProviderHost[] = [];
   afterAll(async () => {
     await ready.catch(() => undefined);
+    await Promise.all(freshHosts.map((each) => each.stop()));
     await host?.stop();
     await simulator?.stop();
   });
   return {
+    /**
+     * An engine on a host of its own, configured for the simulator with preview checks on: a
+     * host reads the tenant's facts once per process (a deployment), so each preview that must
+     * see the tenant as it is now gets a fresh one. Stopped after the file's tests.
+     */
+    async freshEngine(): Promise<DynamicProviderEngine> {
+      const fresh = await startHost();
+      freshHosts.push(fresh);
+      await fresh.configure({ "tines:tenant": simulator!.url, "tines:apiKey": simulator!.apiKey, "tines:previewChecks": "true" });
+      return new DynamicProviderEngine(fresh);
+    },
     get simulator(): TinesSimulator {
       return simulator!;
     },

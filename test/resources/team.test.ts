@@ -260,6 +260,16 @@ describe("a stack that makes a team and every one of its members", () => {
   const kindsIn = (statePath: string) =>
     (JSON.parse(readFileSync(statePath, "utf8")) as { resources: Array<{ kind: string }> }).resources.map((resource) => resource.kind).sort();
   const emailsOn = (teamId: number) => tines.simulator.state.membersOf(teamId).map((member) => member.email).sort();
+  /** Runs the program, seeds a story on its team, then destroys, which the team's delete refuses: the team's id. */
+  async function destroyRefusedForAStory(statePath: string, config: Record<string, string>): Promise<number> {
+    const up = await run(statePath, config);
+    expect(up.errors).toEqual([]);
+    const teamId = up.outputs.teamId as number;
+    tines.simulator.state.seedStory(teamId);
+    const destroyed = await run(statePath, config, true);
+    expect(destroyed.errors.join("\n")).toContain("still holds 1 story");
+    return teamId;
+  }
 
   it("with its members in the team's roster, comes down with one destroy: one team delete, no member removed one by one", async () => {
     const statePath = join(workDirectory, "roster.json");
@@ -278,12 +288,7 @@ describe("a stack that makes a team and every one of its members", () => {
   it("with its members in the team's roster, a delete refused for the team's stories keeps every member in the stack and on the team, even when the users stay", async () => {
     const statePath = join(workDirectory, "roster-stories.json");
     const config = { "tines-bootstrap:deletionMode": "deactivate" };
-    const up = await run(statePath, config);
-    expect(up.errors).toEqual([]);
-    const teamId = up.outputs.teamId as number;
-    tines.simulator.state.seedStory(teamId);
-    const destroyed = await run(statePath, config, true);
-    expect(destroyed.errors.join("\n")).toContain("still holds 1 story");
+    const teamId = await destroyRefusedForAStory(statePath, config);
     // Nothing was removed from Tines, and the stack still holds the team with both members.
     expect(emailsOn(teamId)).toEqual(["ada@example.com", "grace@example.com"]);
     expect(kindsIn(statePath)).toEqual(["Team", "User", "User"]);
@@ -343,13 +348,7 @@ describe("a stack that makes a team and every one of its members", () => {
 
   it("with memberships deletedWith the team whose users the destroy deletes, a delete refused for stories leaves no membership in Tines that the stack forgot", async () => {
     const statePath = join(workDirectory, "stories.json");
-    const config = { "tines-bootstrap:shape": "deletedWith" };
-    const up = await run(statePath, config);
-    expect(up.errors).toEqual([]);
-    const teamId = up.outputs.teamId as number;
-    tines.simulator.state.seedStory(teamId);
-    const destroyed = await run(statePath, config, true);
-    expect(destroyed.errors.join("\n")).toContain("still holds 1 story");
+    const teamId = await destroyRefusedForAStory(statePath, { "tines-bootstrap:shape": "deletedWith" });
     expect(kindsIn(statePath)).toEqual(["Team"]);
     // The memberships left the stack with deletedWith; their users were deleted by the same destroy,
     // and with them their places on the team.

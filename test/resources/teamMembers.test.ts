@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TinesClient } from "../../src/client";
 import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
-import { ProviderHostError, resourceUrn, withProvider, type ProviderHost } from "../../src/testing/providerHost";
+import { ProviderHostError, resourceUrn, withProvider } from "../../src/testing/providerHost";
 // The built runner: it starts its compiled child-process entry beside itself.
 import { runProgramInChildProcess } from "../../dist/testing/programRunner";
 import { failureOf, repositoryRoot, startHost, useProviderHost } from "../helpers/host";
@@ -333,18 +333,8 @@ describe("TinesTeamMembers: delete", () => {
 
 // Preview checks ---------------------------------------------------------------------------------
 
-const checkHosts: ProviderHost[] = [];
-afterAll(async () => {
-  await Promise.all(checkHosts.map((host) => host.stop()));
-});
-
 /** A fresh host (fresh per-deployment tenant facts) with preview checks on. */
-async function hostWithChecks(): Promise<DynamicProviderEngine> {
-  const host = await startHost();
-  checkHosts.push(host);
-  await host.configure({ "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey, "tines:previewChecks": "true" });
-  return new DynamicProviderEngine(host);
-}
+const hostWithChecks = () => tines.freshEngine();
 
 describe("TinesTeamMembers: the preview, with preview checks", () => {
   it("lists who the up adds, re-roles and removes, members never declared included, on the first up as on later ones", async () => {
@@ -429,12 +419,15 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
   it("lists the changes with a Team key too, which may read neither roles nor users", async () => {
     const ids = seedTeam(1, 2);
     const host = await startHost({ TINES_TENANT: tines.simulator.url, TINES_API_KEY: tines.simulator.createTeamApiKey(1), TINES_PREVIEW_CHECKS: "true" });
-    checkHosts.push(host);
-    await host.configure({});
-    await new DynamicProviderEngine(host).preview("TeamMembers", "m", { teamId: 1, members: [{ userId: ids[0]! }, { email: "ada@example.com" }], adoptExisting: true });
-    await expect.poll(() => host.stderr).toContain("TinesTeamMembers adds 1, re-roles 0 and removes 1 member(s):");
-    expect(host.stderr).toContain(`- member1@example.com (id ${ids[1]}, VIEWER): on the team but not declared`);
-    expect(host.stderr).not.toContain("preview checks against");
+    try {
+      await host.configure({});
+      await new DynamicProviderEngine(host).preview("TeamMembers", "m", { teamId: 1, members: [{ userId: ids[0]! }, { email: "ada@example.com" }], adoptExisting: true });
+      await expect.poll(() => host.stderr).toContain("TinesTeamMembers adds 1, re-roles 0 and removes 1 member(s):");
+      expect(host.stderr).toContain(`- member1@example.com (id ${ids[1]}, VIEWER): on the team but not declared`);
+      expect(host.stderr).not.toContain("preview checks against");
+    } finally {
+      await host.stop();
+    }
   });
 
   it("fails a TinesTeamMembership on a team a TinesTeamMembers manages, in either order", async () => {

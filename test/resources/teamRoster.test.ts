@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
-import { withProvider, type ProviderHost, type ProviderHostError } from "../../src/testing/providerHost";
-import { failureOf, startHost, useProviderHost } from "../helpers/host";
+import { describe, expect, it } from "vitest";
+import type { EngineResourceState } from "../../src/testing/engine";
+import { withProvider, type ProviderHostError } from "../../src/testing/providerHost";
+import { failureOf, useProviderHost } from "../helpers/host";
 
 // TinesTeam with `members`: the team and its whole member list as one resource (provider/roster.ts
 // is shared with TinesTeamMembers, whose own tests cover the roster's planning in depth).
@@ -15,17 +15,8 @@ const onTeam = (teamId: number) =>
     .sort();
 const user = (email: string) => tines.simulator.state.findUserByEmail(email)?.id ?? tines.simulator.state.createUser({ email }).id;
 
-const checkHosts: ProviderHost[] = [];
-afterAll(async () => {
-  await Promise.all(checkHosts.map((host) => host.stop()));
-});
 /** A host of its own: preview checks read the tenant once per process, so each preview gets a fresh one. */
-async function hostWithChecks(): Promise<DynamicProviderEngine> {
-  const host = await startHost();
-  checkHosts.push(host);
-  await host.configure({ "tines:tenant": tines.simulator.url, "tines:apiKey": tines.simulator.apiKey });
-  return new DynamicProviderEngine(host);
-}
+const hostWithChecks = () => tines.freshEngine();
 
 describe("TinesTeam with members", () => {
   it("makes the team, then invites each member with one request, and records them as Tines holds them; the next preview sees no change", async () => {
