@@ -81,6 +81,11 @@ function rosterName(roster: AuthoritativeRoster): string {
   return roster === "TinesTeam" ? "the members of a TinesTeam" : "a TinesTeamMembers";
 }
 
+/** How messages name a team: `team 5 ("SOC")`, or `team 5` when its name is not at hand. */
+function teamName(team: { id: number; name?: string }): string {
+  return `team ${team.id}${team.name === undefined ? "" : ` ("${team.name}")`}`;
+}
+
 /**
  * A preview-check reason, given to a `TinesTeamMembership` checked after a roster (a
  * `TinesTeamMembers`, or a `TinesTeam` with `members`) of the same deployment on the same team:
@@ -89,7 +94,7 @@ function rosterName(roster: AuthoritativeRoster): string {
  */
 export function membershipOnAuthoritativeTeamReason(team: { id: number; name?: string }, roster: AuthoritativeRoster): string {
   return (
-    `team ${team.id}${team.name === undefined ? "" : ` ("${team.name}")`} has its whole member list managed by ${rosterName(roster)} in this deployment, ` +
+    `${teamName(team)} has its whole member list managed by ${rosterName(roster)} in this deployment, ` +
     "which removes every member it does not declare: declare this member in that resource's members instead"
   );
 }
@@ -102,7 +107,7 @@ export function membershipOnAuthoritativeTeamReason(team: { id: number; name?: s
  */
 export function twoRostersReason(team: { id: number; name?: string }, other: AuthoritativeRoster): string {
   return (
-    `team ${team.id}${team.name === undefined ? "" : ` ("${team.name}")`} already has its whole member list managed by ${rosterName(other)} in this deployment; ` +
+    `${teamName(team)} already has its whole member list managed by ${rosterName(other)} in this deployment; ` +
     "two rosters would each remove the members only the other declares: keep one"
   );
 }
@@ -113,7 +118,7 @@ export function twoRostersReason(team: { id: number; name?: string }, other: Aut
  */
 export function authoritativeTeamWithMembershipsReason(team: { id: number; name: string }, who: readonly string[], roster: AuthoritativeRoster): string {
   return (
-    `this deployment also declares TinesTeamMembership resources on team ${team.id} ("${team.name}") (${who.join(", ")}); ` +
+    `this deployment also declares TinesTeamMembership resources on ${teamName(team)} (${who.join(", ")}); ` +
     `${rosterName(roster)} removes every member it does not declare, so the two would undo each other: ` +
     "move those members into members (or ignoredMembers) and remove the TinesTeamMembership resources"
   );
@@ -140,7 +145,7 @@ export function recordRosterWrite(teamId: number, roster: AuthoritativeRoster): 
 }
 
 /** Forgets team `teamId` (deleted: an id Tines may give again). */
-export function forgetRosterWrite(teamId: number): void {
+export function forgetTeamMade(teamId: number): void {
   teamsMade.delete(teamId);
 }
 

@@ -17,6 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesConnectionError, TinesResponseError, type TinesClient, type TinesRoleObject, type TinesTeamMemberObject, type TinesTeamObject, type TinesUserObject } from "../client";
 import type { CheckFailure } from "./inputs";
+import type { AuthoritativeRoster } from "./members";
 
 /** What a resource's tenant check found. */
 export interface TenantCheckFindings {
@@ -37,7 +38,7 @@ export class TenantFacts {
    * `TinesTeamMembers`, or a `TinesTeam` with `members`), with that resource's type. The engine
    * checks resources one at a time, in registration order, in this one process.
    */
-  readonly teamsWithAuthoritativeMembers = new Map<number, "TinesTeamMembers" | "TinesTeam">();
+  readonly teamsWithAuthoritativeMembers = new Map<number, AuthoritativeRoster>();
   /** Who each `TinesTeamMembership` checked so far in this deployment adds, by team. */
   readonly membershipsByTeam = new Map<number, string[]>();
   /** Set once this process has changed the tenant. */

@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
-import { authoritativeTeamWithMembershipsReason, forgetRosterWrite, recordRosterWrite, recordTeamMade, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
+import { authoritativeTeamWithMembershipsReason, forgetTeamMade, recordRosterWrite, recordTeamMade, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
 import { previewRoster } from "../provider/rosterPreview";
 import { applyRoster, readRoster } from "../provider/rosterWrite";
 import {
@@ -417,7 +417,7 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
     }
   }
   await deleteVerified(client, Number(id), String(props.name));
-  forgetRosterWrite(Number(id));
+  forgetTeamMade(Number(id));
 }
 
 /**
