@@ -1,11 +1,14 @@
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // Node's on-disk cache of compiled code (https://nodejs.org/api/module.html#module-compile-cache)
 // for every process the tests start: the workers, and through them each provider host, program
 // runner and CLI, which load @pulumi/pulumi afresh. It changes no behaviour; it makes each start
-// cheaper. The cache is checked against each file's contents, and NODE_COMPILE_CACHE set outside wins.
-process.env.NODE_COMPILE_CACHE ??= join(import.meta.dirname, "node_modules", ".cache", "node-compile-cache");
+// cheaper. The cache is checked against each file's contents and kept where Node keeps it by
+// default, in the temporary directory (the packaged-program test adds entries for a new directory
+// on every run); NODE_COMPILE_CACHE set outside wins.
+process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), "node-compile-cache");
 
 export default defineConfig({
   test: {

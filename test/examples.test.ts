@@ -124,7 +124,7 @@ describe("examples", () => {
     } finally {
       await empty.stop();
     }
-  });
+  }, 180_000); // three program runs, each starting a host: can outlast the 60 s default on a loaded machine
 
   it("bootstrap: a team the tenant does not have stops the program with its name, before any change", async () => {
     const rosterPath = join(workDirectory, "missing-team.yaml");
