@@ -7,6 +7,7 @@
 import "../nodeVersion";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TinesResourceKind } from "./registration";
+import { tinesResourceRegistry } from "../resources/registry";
 import { createResourceProvider, type ResourceImplementation } from "./runtime";
 
 /**
@@ -21,7 +22,7 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
   // Loaded on demand so this module stays cheap and free of import cycles with the resources.
   switch (kind) {
     case "User":
-      return (require("../resources/user") as typeof import("../resources/user")).tinesUserImplementation;
+      return tinesResourceRegistry.User().implementation;
     case "TeamMembership":
       return (require("../resources/teamMembership") as typeof import("../resources/teamMembership"))
         .tinesTeamMembershipImplementation;
@@ -31,7 +32,7 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
     case "Team":
       return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
     case "CustomRole":
-      return (require("../resources/customRole") as typeof import("../resources/customRole")).tinesCustomRoleImplementation;
+      return tinesResourceRegistry.CustomRole().implementation;
     case "TeamMembers":
       return (require("../resources/teamMembers") as typeof import("../resources/teamMembers")).tinesTeamMembersImplementation;
     default:

@@ -72,7 +72,7 @@ describe("TinesCustomRole", () => {
       ],
     });
     const error = await failureOf(tines.engine.up("CustomRole", "reviewer", reviewer));
-    expect(error.message).toContain("description: Tines answered the create of custom role DETECTION_REVIEWER but holds \"\"");
+    expect(error.message).toContain("description: Tines answered the create but still holds \"\"");
     expect(error.message).toContain("is recorded in the stack");
   });
 

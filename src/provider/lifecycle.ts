@@ -1,0 +1,160 @@
+/**
+ * What every resource needs besides its own Tines calls, written once: the tenant guard on every
+ * existing object, `diff` from the definition's replace rules, updates that change only provider
+ * inputs making no request, writes verified against what Tines holds, the provider inputs and the
+ * tenant added to every result, and a refresh's inputs rebuilt from what Tines holds. A resource's
+ * own code ({@link ResourceLifecycle}) is then only its create, read, update and delete, and its
+ * tenant checks.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  comparisonOf,
+  onChangeOf,
+  providerInputValues,
+  type AnyResourceDefinition,
+  type DeclaredOf,
+  type RecordedOf,
+  type TinesOutputsOf,
+} from "./definition";
+import { checkInputs, sameMeaning, unappliedWrite, unknownValue } from "./inputs";
+import { PartialCreateError, PartialUpdateError, assertSameTenant, tenantChanged, type ProviderContext, type ResourceImplementation } from "./runtime";
+import type { TenantCheckFindings, TenantFacts } from "./tenantChecks";
+
+/** A resource's own code: its Tines calls and its tenant checks, in the engine's order. */
+export interface ResourceLifecycle<D extends AnyResourceDefinition> {
+  /**
+   * With preview checks on, after the offline checks passed: what the tenant says about the inputs
+   * (values unknown in preview still hold the placeholder). `olds` are the recorded inputs
+   * (CheckRequest.olds), empty for a new resource.
+   */
+  checkAgainstTenant?(inputs: DeclaredOf<D>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
+  /** Makes (or adopts) the object; a failure after it exists throws a {@link PartialCreateError}. */
+  create(inputs: DeclaredOf<D>, context: ProviderContext): Promise<{ id: string; outputs: TinesOutputsOf<D> }>;
+  /**
+   * What Tines holds now, or undefined when the object is gone (confirmed). `inputs` only when they
+   * are not simply the recorded inputs' values as Tines holds them.
+   */
+  read(
+    id: string,
+    recorded: Partial<RecordedOf<D>>,
+    context: ProviderContext,
+  ): Promise<{ id?: string; outputs: TinesOutputsOf<D>; inputs?: Record<string, unknown> } | undefined>;
+  /** Sends changed inputs to Tines; called only when an input sent to Tines changed. */
+  update?(id: string, recorded: RecordedOf<D>, inputs: DeclaredOf<D>, context: ProviderContext): Promise<TinesOutputsOf<D>>;
+  /** Deletes the object; already gone is success. */
+  delete(id: string, recorded: RecordedOf<D>, context: ProviderContext): Promise<void>;
+}
+
+/** The inputs, among `keys`, whose declared value differs from the recorded one (unknown always differs). */
+export function changedInputs(definition: AnyResourceDefinition, recorded: Record<string, unknown>, declared: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.filter((key) => {
+    const comparison = comparisonOf(definition, key);
+    if (comparison.whenOmitted === "keep" && declared[key] === undefined) return false;
+    if (comparison.unchanged) return !comparison.unchanged(recorded, declared);
+    if (declared[key] === unknownValue) return true;
+    return !sameMeaning(recorded[key], declared[key], comparison.caseInsensitive ?? false);
+  });
+}
+
+/** The inputs sent to Tines by a write of `operation`, whose result is verified. */
+function verifiedInputs(definition: AnyResourceDefinition, operation: "create" | "update"): string[] {
+  return Object.keys(definition.inputs).filter((key) => {
+    const onChange = onChangeOf(definition, key);
+    if (onChange === "provider" || comparisonOf(definition, key).verify === false || comparisonOf(definition, key).unchanged) return false;
+    return operation === "create" || onChange === "update";
+  });
+}
+
+/**
+ * The error for a write Tines answered without applying all of it (see `unappliedWrite`), or
+ * undefined when Tines holds every verified input that was declared.
+ */
+function unapplied(definition: AnyResourceDefinition, operation: "create" | "update", inputs: Record<string, unknown>, outputs: Record<string, unknown>) {
+  const keys = verifiedInputs(definition, operation).filter((key) => !(comparisonOf(definition, key).whenOmitted === "keep" && inputs[key] === undefined));
+  const caseInsensitive = keys.filter((key) => comparisonOf(definition, key).caseInsensitive);
+  return unappliedWrite(operation, inputs, outputs, keys, { caseInsensitive });
+}
+
+/** A resource as the engine runs it: its declaration and its engine-facing behaviour. */
+export interface ImplementedResource {
+  definition: AnyResourceDefinition;
+  implementation: ResourceImplementation;
+}
+
+/** A resource ready for the registry: its definition, and the engine-facing behaviour built from it and its own code. */
+export function implementResource<D extends AnyResourceDefinition>(definition: D, lifecycle: ResourceLifecycle<D>): ImplementedResource {
+  return { definition, implementation: engineBehaviour(definition, lifecycle) };
+}
+
+/** The engine-facing behaviour of a resource: the shared machinery around its own code. */
+function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecycle: ResourceLifecycle<D>): ResourceImplementation {
+  const inputKeys = Object.keys(definition.inputs);
+  const sentToTines = inputKeys.filter((key) => onChangeOf(definition, key) === "update");
+  const subject = (id: string) => `${definition.subject} ${id}`;
+  /** Every result the stack records carries the provider inputs and the tenant. */
+  const recorded = (outputs: object, inputs: Record<string, unknown>, context: ProviderContext): Record<string, unknown> => ({
+    ...outputs,
+    ...providerInputValues(definition, inputs),
+    tenant: context.tenantUrl(),
+  });
+  /** A partial write records the same, so the next `up` compares like with like. */
+  const completed = (error: unknown, inputs: Record<string, unknown>, context: ProviderContext) => {
+    if (error instanceof PartialCreateError || error instanceof PartialUpdateError) {
+      Object.assign(error.properties, providerInputValues(definition, inputs), { tenant: context.tenantUrl() });
+    }
+    return error;
+  };
+
+  return {
+    check(_olds, news) {
+      return checkInputs(definition.inputSchema, news, definition.crossField as never);
+    },
+    checkAgainstTenant: lifecycle.checkAgainstTenant
+      ? (inputs, isNew, facts, olds) => lifecycle.checkAgainstTenant!(inputs as DeclaredOf<D>, isNew, facts, olds)
+      : undefined,
+    diff(_id, olds, news, context): pulumi.dynamic.DiffResult {
+      if (tenantChanged(olds, context)) return { changes: true, replaces: ["tenant"], ...(definition.deleteBeforeReplace ? { deleteBeforeReplace: false } : {}) };
+      const changed = changedInputs(definition, { ...providerInputValues(definition, olds), ...olds }, news, inputKeys);
+      const replaces = changed.filter((key) => onChangeOf(definition, key) === "replace");
+      if (!definition.deleteBeforeReplace) return { changes: changed.length > 0, replaces };
+      return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && definition.deleteBeforeReplace(replaces) };
+    },
+    async create(inputs, context) {
+      try {
+        const { id, outputs } = await lifecycle.create(inputs as DeclaredOf<D>, context);
+        const outs = recorded(outputs, inputs, context);
+        const error = unapplied(definition, "create", inputs, outs);
+        if (error) throw new PartialCreateError(id, outs, error);
+        return { id, outs };
+      } catch (error) {
+        throw completed(error, inputs, context);
+      }
+    },
+    async read(id, props, context) {
+      assertSameTenant(props.tenant, context, subject(id));
+      const result = await lifecycle.read(id, props as Partial<RecordedOf<D>>, context);
+      if (result === undefined) return undefined;
+      const outputs = recorded(result.outputs, props, context);
+      // The inputs that would produce these outputs, so a refresh shows only real drift.
+      const inputs = result.inputs ?? Object.fromEntries(inputKeys.filter((key) => props[key] !== undefined).map((key) => [key, outputs[key]]));
+      return { id: result.id ?? id, props: outputs, inputs };
+    },
+    async update(id, olds, news, context) {
+      assertSameTenant(olds.tenant, context, subject(id));
+      // Only provider inputs changed: nothing to tell Tines.
+      if (!lifecycle.update || changedInputs(definition, olds, news, sentToTines).length === 0) return recorded(olds, news, context);
+      try {
+        const outputs = recorded(await lifecycle.update(id, olds as RecordedOf<D>, news as DeclaredOf<D>, context), news, context);
+        const error = unapplied(definition, "update", news, outputs);
+        if (error) throw new PartialUpdateError(id, outputs, error);
+        return outputs;
+      } catch (error) {
+        throw completed(error, news, context);
+      }
+    },
+    async delete(id, props, context) {
+      assertSameTenant(props.tenant, context, subject(id));
+      await lifecycle.delete(id, props as RecordedOf<D>, context);
+    },
+  };
+}

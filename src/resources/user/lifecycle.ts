@@ -1,0 +1,238 @@
+/**
+ * What `TinesUser` does in Tines (`/api/v1/admin/users`, tenant-owner key): its tenant checks,
+ * create (or adoption), read, update and delete. Everything else is its definition.
+ */
+import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTinesUserRequest, type TinesClient, type TinesUserObject } from "../../client";
+import type { TinesOutputsOf } from "../../provider/definition";
+import { changedProperties, containsUnknown } from "../../provider/inputs";
+import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
+import {
+  deletedByThisProcess,
+  mayBePendingDeletion,
+  recordUserDeactivation,
+  recordUserDeletion,
+  waitForPendingDeletion,
+} from "../../provider/pendingDeletions";
+import { sharedDirectoryFor } from "../../provider/directory";
+import { createReconciled } from "../../provider/reconcile";
+import { PartialCreateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
+import type { TenantCheckFindings, TenantFacts } from "../../provider/tenantChecks";
+import { tinesUserDefinition, type TinesUserInputs, type TinesUserOutputs } from "./definition";
+
+/** What this resource's own code records; the engine adds `deletionMode`, `adoptExisting` and `tenant`. */
+type UserOutputs = TinesOutputsOf<typeof tinesUserDefinition>;
+
+/** Inputs that change the user in Tines. */
+const updatableProperties = ["email", "firstName", "lastName", "admin", "tenantPermissions", "isActive"] as const;
+
+// Tenant check -------------------------------------------------------------------------------------
+
+/** Why a new user cannot be created: the same words in a preview check and in a failed create. */
+function emailTakenReason(email: string, tenant: string, userId: number): string {
+  return `a Tines user with the email ${email} already exists in ${tenant} (user id ${userId}); set adoptExisting: true to manage that user`;
+}
+
+/** With preview checks on: a new user's email must be free (unless adopting); unknown permissions are flagged. */
+async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+  const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  if (isNew && !containsUnknown(inputs.email)) {
+    const existing = await facts.userByEmail(inputs.email);
+    if (existing && mayBePendingDeletion(existing, facts.tenantUrl)) {
+      // Maybe a user Tines is deleting (deactivated moments ago): the create waits for it to go.
+      findings.warnings.push(
+        `user ${inputs.email} exists in ${facts.tenantUrl} (user id ${existing.id}) but is deactivated and was changed recently: if Tines is deleting it, the create waits for the deletion to finish`,
+      );
+    } else if (existing && inputs.adoptExisting === true) {
+      findings.warnings.push(`user ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}): it will be adopted and brought to the declared inputs`);
+    } else if (existing && inputs.adoptExisting === false) {
+      findings.failures.push({
+        property: "email",
+        reason: emailTakenReason(inputs.email, facts.tenantUrl, existing.id),
+      });
+    } else if (!existing) {
+      findings.warnings.push(`creating user ${inputs.email} makes Tines email them an invitation`);
+    }
+  }
+  if (!containsUnknown(inputs.tenantPermissions)) {
+    const known: readonly string[] = tinesKnownTenantPermissions;
+    for (const permission of inputs.tenantPermissions.filter((each) => !known.includes(each))) {
+      findings.warnings.push(
+        `tenantPermissions of ${inputs.email}: ${permission} is not one of the permissions Tines documents (${known.join(", ")}); Tines may refuse it`,
+      );
+    }
+  }
+  return findings;
+}
+
+// Create -------------------------------------------------------------------------------------------
+
+/** How long before our create a user found afterwards may have been created and still be ours. */
+const clockSkewAllowanceMs = 5 * 60_000;
+
+async function create(inputs: TinesUserInputs, context: ProviderContext) {
+  const client = context.client();
+  const tenant = context.tenantUrl();
+  const body = requestBody(inputs);
+
+  if (inputs.adoptExisting) {
+    // A user Tines is deleting is never adopted: wait for it to go, then create a new one. The lookup
+    // shares one read of the directory per deployment, not a page walk per adopted user.
+    const existing = await userByEmailUnlessBeingDeleted(client, inputs.email, tenant, context.userDeletionWaitMs());
+    if (existing) {
+      // A user who already matches is adopted without a write: taking over a tenant changes nothing in it.
+      if (!differsFromDeclared(existing, inputs)) return created(existing);
+      try {
+        return created(await client.users.update(existing.id, body));
+      } catch (error) {
+        throw new PartialCreateError(String(existing.id), outputsOf(existing), error as Error);
+      }
+    }
+  }
+
+  const startedAt = Date.now();
+  let user: TinesUserObject | undefined;
+  // Twice at most: a create refused because a user Tines was deleting still held the email is
+  // made again once the deletion is over.
+  for (let attempt = 1; user === undefined; attempt += 1) {
+    try {
+      user = await createReconciled(
+        () => client.users.create(body),
+        async () => {
+          // A user with this email created around our attempt is the one our lost request made;
+          // never one being deleted (deleted by us, or inactive while ours would be active).
+          const found = await client.users.findByEmail(inputs.email);
+          if (!found || deletedByThisProcess(tenant, found) || (inputs.isActive && !found.is_active)) return undefined;
+          const createdAt = found.created_at ? Date.parse(found.created_at) : Number.NaN;
+          return createdAt < startedAt - clockSkewAllowanceMs ? undefined : found;
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof TinesApiError && error.isConflictOrValidation)) throw error;
+      let existing = await client.users.findByEmail(inputs.email);
+      if (existing && attempt === 1 && mayBePendingDeletion(existing, tenant)) {
+        const outcome = await waitForPendingDeletion(client, existing, tenant, context.userDeletionWaitMs());
+        if (outcome.type === "gone") continue;
+        existing = outcome.user;
+      }
+      if (existing) {
+        const inactive = existing.is_active
+          ? ""
+          : " (it is deactivated; if it was deleted moments ago, Tines is still deleting it, so run `pulumi up` again shortly)";
+        throw new TinesError(`email: ${emailTakenReason(inputs.email, tenant, existing.id)}${inactive}`);
+      }
+      throw error;
+    }
+  }
+  // A reconciled create may have found the user made by a request whose answer was lost; make
+  // sure it carries every declared field.
+  if (differsFromDeclared(user, inputs)) {
+    try {
+      user = await client.users.update(user.id, body);
+    } catch (error) {
+      throw new PartialCreateError(String(user.id), outputsOf(user), error as Error);
+    }
+  }
+  // The engine then checks that Tines holds every declared value (a tenant permission the tenant
+  // does not support fails the create, with the user recorded as Tines holds it).
+  return created(user);
+}
+
+/** A create's result. */
+function created(user: TinesUserObject) {
+  return { id: String(user.id), outputs: outputsOf(user) };
+}
+
+/** The request body of a create or full update: `admin` and `is_active` always explicit. */
+function requestBody(inputs: TinesUserInputs): CreateTinesUserRequest & { admin: boolean; is_active: boolean } {
+  return {
+    email: inputs.email,
+    ...(inputs.firstName === undefined ? {} : { first_name: inputs.firstName }),
+    ...(inputs.lastName === undefined ? {} : { last_name: inputs.lastName }),
+    admin: inputs.admin,
+    tenant_permissions: inputs.tenantPermissions,
+    is_active: inputs.isActive,
+  };
+}
+
+/** Whether what Tines holds differs, by meaning, from what is declared (an omitted name is not declared). */
+function differsFromDeclared(user: TinesUserObject, inputs: TinesUserInputs): boolean {
+  // An omitted name is left as Tines has it, so only a declared one can differ.
+  const compared = updatableProperties.filter((key) => !((key === "firstName" || key === "lastName") && inputs[key] === undefined));
+  return changedProperties(outputsOf(user), inputs, compared, { caseInsensitive: ["email"] }).length > 0;
+}
+
+/** The user as the stack records it. */
+function outputsOf(user: TinesUserObject): UserOutputs {
+  return {
+    email: user.email,
+    firstName: user.first_name ?? "",
+    lastName: user.last_name ?? "",
+    admin: user.admin,
+    tenantPermissions: [...(user.tenant_permissions ?? [])].sort(),
+    isActive: user.is_active,
+    userId: user.id,
+    scimUid: user.scim_uid ?? null,
+    createdAt: user.created_at ?? null,
+    updatedAt: user.updated_at ?? null,
+    lastSeen: user.last_seen ?? null,
+  };
+}
+
+// Read ---------------------------------------------------------------------------------------------
+
+async function read(id: string, _recorded: unknown, context: ProviderContext) {
+  const user = await unlessConfirmedGone(() => context.client().users.get(Number(id)));
+  return user === undefined ? undefined : { id: String(user.id), outputs: outputsOf(user) };
+}
+
+// Update -------------------------------------------------------------------------------------------
+
+async function update(id: string, _recorded: unknown, inputs: TinesUserInputs, context: ProviderContext) {
+  // Tines answered: the answer is the user as it now holds it (the engine verifies it).
+  return outputsOf(await context.client().users.update(Number(id), requestBody(inputs)));
+}
+
+/**
+ * The user with this email, unless Tines is deleting it: then, after waiting (bounded) for the
+ * deletion to finish, undefined (see provider/pendingDeletions.ts for how it is recognised).
+ */
+async function userByEmailUnlessBeingDeleted(
+  client: TinesClient,
+  email: string,
+  tenant: string,
+  waitMs: number,
+): Promise<TinesUserObject | undefined> {
+  const found = await sharedDirectoryFor(client).findByEmail(email);
+  if (!found || !mayBePendingDeletion(found, tenant)) return found;
+  const outcome = await waitForPendingDeletion(client, found, tenant, waitMs);
+  return outcome.type === "gone" ? undefined : outcome.user;
+}
+
+// Delete -------------------------------------------------------------------------------------------
+
+async function deleteUser(id: string, recorded: TinesUserOutputs, context: ProviderContext) {
+  const client = context.client();
+  const identity = { id: Number(id), created_at: typeof recorded.createdAt === "string" ? recorded.createdAt : null };
+  if (recorded.deletionMode === "deactivate") {
+    await unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }));
+    // Deactivated, not deleted: adopting it again in this deployment needs no wait.
+    recordUserDeactivation(context.tenantUrl(), identity);
+  } else {
+    // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
+    // Remembered, so a create of the same email in this deployment waits for it to go.
+    await unlessGone(client.users.delete(Number(id)));
+    recordUserDeletion(context.tenantUrl(), identity);
+  }
+}
+
+/** The Tines calls of {@link TinesUser}. */
+export const tinesUserLifecycle: ResourceLifecycle<typeof tinesUserDefinition> = {
+  checkAgainstTenant,
+  create,
+  read,
+  update,
+  delete: deleteUser,
+};
+
+/** {@link TinesUser} as the engine runs it. */
+export const tinesUserResource = implementResource(tinesUserDefinition, tinesUserLifecycle);
