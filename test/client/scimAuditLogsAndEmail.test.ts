@@ -186,6 +186,34 @@ describe("auditLogs", () => {
     expect(tines.simulator.countRequests("GET", "/api/v1/audit_logs")).toBe(3);
   });
 
+  it("reads the entries in the shape of Tines' docs and Go SDK fixture, unknown operations and fields kept", async () => {
+    const body = JSON.stringify({
+      audit_logs: [
+        {
+          id: 7,
+          created_at: "2025-01-11T03:57:28Z",
+          updated_at: "2025-01-11T03:57:28Z",
+          operation_name: "SomeOperationNobodyListed",
+          inputs: { storyId: 3480, inputs: { actionIds: [1, 2] } },
+          outputs: {},
+          request_ip: "203.0.113.9",
+          request_user_agent: "Mozilla/5.0",
+          tenant_id: 1,
+          user_id: 12,
+          user_email: "carol@example.com",
+          user_name: "Carol",
+          story_id: 3480,
+          extra_field: true,
+        },
+      ],
+      meta: { current_page: "x", previous_page: null, next_page: null, per_page: 500, pages: 1, count: 1 },
+    });
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: "/api/v1/audit_logs", action: { type: "replaceBody", body } }] });
+    expect(await tines.client().auditLogs.listAll({ since: "2025-01-11T03:57:28Z" })).toEqual([
+      expect.objectContaining({ id: 7, operation_name: "SomeOperationNobodyListed", inputs: { storyId: 3480, inputs: { actionIds: [1, 2] } }, story_id: 3480, extra_field: true }),
+    ]);
+  });
+
   it("throws a typed 403 for a key without access to the audit logs", async () => {
     const client = tines.client();
     tines.simulator.setAuditLogAccess(false);
