@@ -5,8 +5,10 @@
  */
 // First: on a Node.js too old, fail with one clear sentence before any dependency loads.
 import "../nodeVersion";
+import { TinesAuditLogsApi } from "./auditLogs";
 import type { TinesConnectionSettings } from "./settings";
 import { TinesRolesApi } from "./roles";
+import { TinesScimApi } from "./scim";
 import { TinesTeamsApi } from "./teams";
 import { TinesTemplatesApi } from "./templates";
 import { TinesTransport, type TransportOptions } from "./transport";
@@ -24,6 +26,10 @@ export class TinesClient {
   readonly templates: TinesTemplatesApi;
   /** `/admin/roles`. */
   readonly roles: TinesRolesApi;
+  /** `/admin/scim_user_group_mapping`. */
+  readonly scim: TinesScimApi;
+  /** `/audit_logs`. */
+  readonly auditLogs: TinesAuditLogsApi;
 
   constructor(settings: TinesConnectionSettings, options: TransportOptions = {}) {
     this.transport = new TinesTransport(settings, options);
@@ -31,6 +37,8 @@ export class TinesClient {
     this.teams = new TinesTeamsApi(this.transport);
     this.templates = new TinesTemplatesApi(this.transport);
     this.roles = new TinesRolesApi(this.transport);
+    this.scim = new TinesScimApi(this.transport);
+    this.auditLogs = new TinesAuditLogsApi(this.transport);
   }
 
   /** The tenant's origin. */
@@ -56,3 +64,5 @@ export * from "./users";
 export * from "./teams";
 export * from "./templates";
 export * from "./roles";
+export * from "./scim";
+export * from "./auditLogs";

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { tinesPageMetaSchema } from "./schemas";
-import type { TinesTransport } from "./transport";
+import type { TinesQueryValue, TinesTransport } from "./transport";
 
 /** The largest page Tines serves. */
 export const maxPageSize = 500;
@@ -19,7 +19,7 @@ export interface TinesListEndpoint<Item extends z.ZodType> {
   /** Schema of one item. */
   itemSchema: Item;
   /** Query parameters besides `page` and `per_page`. */
-  query?: Record<string, string | number | boolean | undefined>;
+  query?: Record<string, TinesQueryValue>;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Client-side pacing, so a long run stays under Tines' documented rate limits instead of provoking
- * 429s: 5000 requests a minute by default and 500 a minute on `admin/users`, per (IP address, API
- * key). A sliding window is the strictest reading of "N a minute": no 60-second span ever holds
+ * 429s: 5000 requests a minute by default, 500 a minute on `admin/users` and 1000 on `audit_logs`,
+ * per (IP address, API key). A sliding window is the strictest reading of "N a minute": no 60-second span ever holds
  * more than N sends, whatever window Tines really counts in, while a short run still goes at full
  * speed.
  */
@@ -20,11 +20,18 @@ export const tinesRateLimits = {
   default: { requests: 5000, windowMs: 60_000 },
   /** `admin/users` endpoints: 500 a minute. */
   adminUsers: { requests: 500, windowMs: 60_000 },
+  /** `audit_logs`: 1000 a minute. */
+  auditLogs: { requests: 1000, windowMs: 60_000 },
 } as const satisfies Record<string, RateLimit>;
 
+/** The name of one of {@link tinesRateLimits}. */
+export type TinesRateLimitBucket = keyof typeof tinesRateLimits;
+
 /** Which limits a request to `path` counts against. */
-export function rateLimitBucketsFor(path: string): Array<"default" | "adminUsers"> {
-  return path.startsWith("/api/v1/admin/users") ? ["adminUsers", "default"] : ["default"];
+export function rateLimitBucketsFor(path: string): TinesRateLimitBucket[] {
+  if (path.startsWith("/api/v1/admin/users")) return ["adminUsers", "default"];
+  if (path.startsWith("/api/v1/audit_logs")) return ["auditLogs", "default"];
+  return ["default"];
 }
 
 /**

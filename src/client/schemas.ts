@@ -185,3 +185,61 @@ export type TinesPageMeta = z.output<typeof tinesPageMetaSchema>;
 
 /** The answer of `POST /teams/{id}/remove_member`. */
 export const removedMemberSchema = z.looseObject({ deleted_id: z.number().int() });
+
+/** One line of the SCIM user group mapping: an identity-provider group → a team (by name) and a role. */
+export const tinesScimGroupMappingLineSchema = z.looseObject({
+  group_name: z.string(),
+  team_name: z.string(),
+  role_name: z.string(),
+});
+/** One line of the SCIM user group mapping. */
+export type TinesScimGroupMappingLineObject = z.output<typeof tinesScimGroupMappingLineSchema>;
+
+/**
+ * The SCIM user group mapping as `GET` and `POST /admin/scim_user_group_mapping` answer it
+ * (tines-api.md, "SCIM"), read in every shape the docs show: `{"mappings": [...]}`, the same
+ * wrapped in `{"user_group_mapping": {...}}`, and a single object where the list goes (read as a
+ * one-line list). `tenant_owners_group` is undefined when the answer does not carry it, which the
+ * docs leave open: undefined says "not reported", never "unset" (that is null).
+ */
+export const tinesScimGroupMappingSchema = z
+  .union([
+    z.looseObject({ user_group_mapping: z.looseObject({}) }).transform((body) => body.user_group_mapping),
+    z.looseObject({}),
+  ])
+  .pipe(
+    z.looseObject({
+      mappings: z
+        .union([z.array(tinesScimGroupMappingLineSchema), tinesScimGroupMappingLineSchema.transform((line) => [line])])
+        // Required: an answer without it is not a mapping (an empty one would be read as "none").
+        .nullable()
+        .transform((lines) => lines ?? []),
+      tenant_owners_group: z.string().nullable().optional(),
+    }),
+  );
+/** The SCIM user group mapping. */
+export type TinesScimGroupMappingObject = z.output<typeof tinesScimGroupMappingSchema>;
+
+/**
+ * One audit-log entry (tines-api.md, Audit logs; Tines' list page and its Go SDK). `inputs` and
+ * `outputs` are free JSON whose content for user, team and template operations is not documented,
+ * and the operation names are only partly known: both are kept as they come.
+ */
+export const tinesAuditLogEntrySchema = z.looseObject({
+  id: z.number().int(),
+  /** ISO 8601, in whole seconds in every sample. */
+  created_at: z.string(),
+  updated_at: timestamp,
+  operation_name: z.string(),
+  inputs: z.unknown().optional(),
+  outputs: z.unknown().optional(),
+  request_ip: z.string().nullable().optional(),
+  request_user_agent: z.string().nullable().optional(),
+  tenant_id: z.number().int().nullable().optional(),
+  user_id: z.number().int().nullable().optional(),
+  user_email: z.string().nullable().optional(),
+  user_name: z.string().nullable().optional(),
+  story_id: z.number().int().nullable().optional(),
+});
+/** One audit-log entry. */
+export type TinesAuditLogEntryObject = z.output<typeof tinesAuditLogEntrySchema>;

@@ -21,6 +21,7 @@ import {
   rateLimitBucketsFor,
   tinesRateLimits,
   type RateLimit,
+  type TinesRateLimitBucket,
 } from "./rateLimiter";
 import {
   attemptBudget,
@@ -43,7 +44,7 @@ export interface TransportOptions {
   /** Retry policy; see {@link RetryOptions}. */
   retry?: Partial<RetryOptions>;
   /** Rate limits to pace against; Tines' documented ones by default. */
-  rateLimits?: Partial<Record<"default" | "adminUsers", RateLimit>>;
+  rateLimits?: Partial<Record<TinesRateLimitBucket, RateLimit>>;
   /** Most connections open to the tenant at once. Default 16. */
   connections?: number;
 }
@@ -54,8 +55,8 @@ export interface TinesRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path below the tenant origin, starting with `/api/v1/`. */
   path: string;
-  /** Query parameters; undefined values are left out. */
-  query?: Record<string, string | number | boolean | undefined>;
+  /** Query parameters; undefined values are left out, and a list repeats its name (`user_id[]=1&user_id[]=2`). */
+  query?: Record<string, TinesQueryValue>;
   /** JSON body. */
   body?: unknown;
   /**
@@ -65,6 +66,9 @@ export interface TinesRequest {
    */
   idempotent?: boolean;
 }
+
+/** One query parameter's value: a list is sent as the name repeated, once per item. */
+export type TinesQueryValue = string | number | boolean | undefined | ReadonlyArray<string | number>;
 
 /** A 2xx answer. */
 export interface TinesResponse {
@@ -300,7 +304,8 @@ function withQuery(path: string, query: TinesRequest["query"]): string {
   if (!query) return path;
   const parameters = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined) parameters.set(name, String(value));
+    if (Array.isArray(value)) for (const item of value as ReadonlyArray<string | number>) parameters.append(name, String(item));
+    else if (value !== undefined) parameters.set(name, String(value));
   }
   const text = parameters.toString();
   return text ? `${path}?${text}` : path;

@@ -3,6 +3,7 @@
  * key and have their own rate limit, 500 requests a minute.
  */
 import { z } from "zod";
+import { TinesApiError } from "./errors";
 import { collectAll, paginate } from "./pagination";
 import { tinesSignInActivitySchema, tinesUserSchema, type TinesSignInActivityObject, type TinesUserObject } from "./schemas";
 import type { TinesTransport } from "./transport";
@@ -58,6 +59,35 @@ export class TinesUsersApi {
       },
       tinesUserSchema,
     );
+  }
+
+  /**
+   * The user with this email, in one request: `GET /admin/users/{email}` (tines-api.md, "get by
+   * email", new in the 2026-06 docs). Undefined when Tines answers 404, which an older tenant does
+   * for every email, so undefined means "not found this way", not "no such user": a caller that
+   * must know falls back to {@link findByEmail}. An answer for a user of another email (a tenant
+   * reading the email as an id) is undefined too. Whether `include=team_memberships` works with an
+   * email is not documented: an answer without `team_memberships` is returned as it is.
+   */
+  async getByEmail(email: string, options: { includeTeamMemberships?: boolean } = {}): Promise<TinesUserObject | undefined> {
+    const wanted = email.trim();
+    if (wanted === "") return undefined;
+    let user: TinesUserObject;
+    try {
+      user = await this.transport.requestJson(
+        {
+          method: "GET",
+          path: `/api/v1/admin/users/${encodeURIComponent(wanted)}`,
+          query: { include: options.includeTeamMemberships ? "team_memberships" : undefined },
+        },
+        tinesUserSchema,
+      );
+    } catch (error) {
+      if (error instanceof TinesApiError && error.isNotFound) return undefined;
+      throw error;
+    }
+    // Emails compare case-insensitively (tines-api.md, "Users").
+    return user.email.trim().toLowerCase() === wanted.toLowerCase() ? user : undefined;
   }
 
   /**

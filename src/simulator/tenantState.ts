@@ -8,7 +8,11 @@
  * memberships), templateState.ts, roleState.ts (roles and stories). {@link TenantState} composes
  * them; the server, the tests and the demo use it.
  */
+import * as auditLogRules from "./auditLogState";
+import type { AuditLogFilters, NewSimulatedAuditLogEntry, SimulatedAuditActor, SimulatedAuditLogEntry } from "./auditLogState";
 import * as roleRules from "./roleState";
+import * as scimRules from "./scimState";
+import type { SimulatedScimMapping, SimulatedScimMappingLine } from "./scimState";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
 import * as teamRules from "./teamState";
 import type { SimulatedTeam } from "./teamState";
@@ -18,7 +22,9 @@ import { SimulatorHttpError, TenantStore, type SimulatorNormalisation, type Tena
 import * as userRules from "./userState";
 import type { NewSimulatedUser, SimulatedSignIn, SimulatedUser } from "./userState";
 
+export type { AuditLogFilters, NewSimulatedAuditLogEntry, SimulatedAuditActor, SimulatedAuditLogEntry } from "./auditLogState";
 export type { SimulatedRole, SimulatedStory } from "./roleState";
+export type { SimulatedScimMapping, SimulatedScimMappingLine } from "./scimState";
 export type { SimulatedMembership, SimulatedTeam } from "./teamState";
 export type { SimulatedTemplate } from "./templateState";
 export { SimulatorHttpError, type SimulatorNormalisation, type TenantData } from "./tenantStore";
@@ -42,6 +48,11 @@ export interface TenantStateOptions {
    * that is not visible at once everywhere. A GET by id sees it at once. Default 0.
    */
   listingDelayMs?: number;
+  /**
+   * Whether `GET /admin/users/{email}` finds a user by email (tines-api.md: new in the 2026-06
+   * docs). False behaves as an older tenant, which answers 404 for any email. Default true.
+   */
+  userLookupByEmail?: boolean;
   /** The clock, for tests. */
   now?: () => number;
 }
@@ -54,6 +65,8 @@ export class TenantState {
   normalisation: SimulatorNormalisation;
   /** How long a new object stays out of lists, in ms (see {@link TenantStateOptions.listingDelayMs}). */
   listingDelayMs: number;
+  /** Whether a user is found by email in place of the id (see {@link TenantStateOptions.userLookupByEmail}); tests may change it at any time. */
+  userLookupByEmail: boolean;
   /** The data, its file and its clock, which the rules work on; it reads the settings above from here. */
   private readonly store: TenantStore;
 
@@ -61,6 +74,7 @@ export class TenantState {
     this.normalisation = { ...options.normalisation };
     this.listingDelayMs = options.listingDelayMs ?? 0;
     this.userDeletionDelayMs = options.userDeletionDelayMs ?? 1000;
+    this.userLookupByEmail = options.userLookupByEmail ?? true;
     this.store = new TenantStore(options.statePath, options.now ?? Date.now, this);
   }
 
@@ -90,6 +104,41 @@ export class TenantState {
   /** The user with this email (case-insensitive), if any. */
   findUserByEmail(email: string): SimulatedUser | undefined {
     return userRules.findUserByEmail(this.store, email);
+  }
+
+  /**
+   * `GET /admin/users/{id or email}`: a user by id, or by email (case-insensitive) when this tenant
+   * looks users up by email; a 404 otherwise, as for an unknown id.
+   */
+  getUserByIdOrEmail(idOrEmail: string): SimulatedUser {
+    if (/^\d+$/.test(idOrEmail)) return this.getUser(Number(idOrEmail));
+    const user = this.userLookupByEmail && idOrEmail.includes("@") ? this.findUserByEmail(idOrEmail) : undefined;
+    if (!user) throw new SimulatorHttpError(404, { errors: [{ message: "User not found" }] });
+    return user;
+  }
+
+  /** The tenant owner whose key the simulator uses, if the tenant has them (see seed.ts, ensureTenantOwner). */
+  tenantOwner(): SimulatedUser | undefined {
+    const id = this.store.data.ownerUserId;
+    return id === null ? undefined : this.store.data.users.find((user) => user.id === id);
+  }
+
+  /** Records which user owns the simulator's tenant-owner key. */
+  setTenantOwner(userId: number): void {
+    this.getUser(userId);
+    this.store.data.ownerUserId = userId;
+    this.store.save();
+  }
+
+  /** The tenant-owner API key kept in the state (null until one is stored). */
+  get ownerApiKey(): string | null {
+    return this.store.data.ownerApiKey;
+  }
+
+  /** Keeps the tenant-owner API key in the state, so a restart from the state file answers to it. */
+  set ownerApiKey(key: string | null) {
+    this.store.data.ownerApiKey = key;
+    this.store.save();
   }
 
   /** Team memberships of a user, as `include=team_memberships` shows them. */
@@ -244,6 +293,55 @@ export class TenantState {
   /** Puts a user on a team directly, without an invitation (for seeding tests and the demo). */
   seedMembership(teamId: number, userId: number, role = "VIEWER"): void {
     teamRules.seedMembership(this.store, teamId, userId, role);
+  }
+
+  // SCIM -----------------------------------------------------------------------------------------
+
+  /** Whether people come from SCIM: user creates and updates, and invitations of new emails, are refused. */
+  get scimEnabled(): boolean {
+    return this.store.data.scimEnabled;
+  }
+
+  /** Turns SCIM on or off (existing users keep their `scim_uid`, or lack of one). */
+  setScim(enabled: boolean): void {
+    this.store.data.scimEnabled = enabled;
+    this.store.save();
+  }
+
+  /** The SCIM user group mapping. */
+  scimMapping(): SimulatedScimMapping {
+    return structuredClone(this.store.data.scimMapping);
+  }
+
+  /** Replaces the whole SCIM user group mapping (see scimState.ts for what is refused and kept). */
+  replaceScimMapping(next: { mappings: SimulatedScimMappingLine[]; tenant_owners_group?: string | null }): SimulatedScimMapping {
+    return structuredClone(scimRules.replaceScimMapping(this.store, next));
+  }
+
+  /** Adds a user as the identity provider would: with a `scim_uid` and no invitation email (for tests and the demo). */
+  provisionScimUser(fields: NewSimulatedUser & { scim_uid?: string }): SimulatedUser {
+    return scimRules.provisionScimUser(this.store, fields);
+  }
+
+  // Audit logs -----------------------------------------------------------------------------------
+
+  /**
+   * Who the tenant-owner key belongs to, as an audit-log entry names them: the tenant owner, or,
+   * in a tenant made without one, the owner's seeded email with no user id.
+   */
+  ownerActor(): SimulatedAuditActor {
+    const owner = this.tenantOwner() ?? this.findUserByEmail(userRules.seededOwnerEmail);
+    return owner ? auditLogRules.actorOf(owner) : { user_id: null, user_email: userRules.seededOwnerEmail, user_name: "Tenant Owner" };
+  }
+
+  /** Appends an audit-log entry; by default made now by the tenant owner from a browser (a test's "someone else"). */
+  addAuditLogEntry(entry: NewSimulatedAuditLogEntry, actor: SimulatedAuditActor = this.ownerActor()): SimulatedAuditLogEntry {
+    return auditLogRules.addAuditLogEntry(this.store, entry, actor);
+  }
+
+  /** `GET /audit_logs`: entries matching the filters, newest first. */
+  listAuditLogs(filters: AuditLogFilters = {}): SimulatedAuditLogEntry[] {
+    return auditLogRules.listAuditLogs(this.store, filters);
   }
 
   // Templates ------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
  * the answer.
  */
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import type { SimulatedAuditLogEntry } from "./auditLogState";
 import type { SimulatedRole, SimulatedStory } from "./roleState";
+import type { SimulatedScimMapping } from "./scimState";
 import type { SimulatedMembership, SimulatedTeam } from "./teamState";
 import type { SimulatedTemplate } from "./templateState";
 import type { SimulatedInvitation, SimulatedSignIn, SimulatedUser } from "./userState";
@@ -40,6 +42,20 @@ export interface TenantData {
   stories: SimulatedStory[];
   /** Whether the plan has custom roles (an Enterprise feature). */
   customRolesFeature: boolean;
+  /**
+   * The tenant-owner API key the simulator answers to, kept so a restart with the same state file
+   * keeps it (null until the server stores one).
+   */
+  ownerApiKey: string | null;
+  /** The user who owns that key: the tenant owner, whose name the audit log writes (null: none made yet). */
+  ownerUserId: number | null;
+  /** Whether people come from SCIM: user creates and updates, and invitations of new emails, are refused (tines-api.md, "SCIM"). */
+  scimEnabled: boolean;
+  /** The SCIM user group mapping: identity-provider group → team and role. */
+  scimMapping: SimulatedScimMapping;
+  /** The audit log, oldest first (tines-api.md, "Audit logs"). */
+  auditLogs: SimulatedAuditLogEntry[];
+  nextAuditLogId: number;
 }
 
 function emptyData(): TenantData {
@@ -59,6 +75,12 @@ function emptyData(): TenantData {
     nextStoryId: 1,
     stories: [],
     customRolesFeature: true,
+    ownerApiKey: null,
+    ownerUserId: null,
+    scimEnabled: false,
+    scimMapping: { mappings: [], tenant_owners_group: null },
+    auditLogs: [],
+    nextAuditLogId: 1,
   };
 }
 
@@ -78,6 +100,8 @@ export interface SimulatorNormalisation {
   numbersAsStrings?: boolean;
   /** The tenant permissions this tenant supports: others are dropped without an error. All when absent. */
   supportedTenantPermissions?: string[];
+  /** Leave `tenant_owners_group` out of the SCIM mapping's answers (tines-api.md: whether Tines lists it is not documented). */
+  omitTenantOwnersGroup?: boolean;
 }
 
 /** The settings tests may change at any time ({@link TenantState} holds them); the store reads them at each use. */

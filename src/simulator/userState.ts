@@ -84,8 +84,14 @@ export interface NewSimulatedUser {
   is_active?: boolean;
 }
 
-/** Creates a user and records the invitation email Tines sends. */
-export function createUser(store: TenantStore, fields: NewSimulatedUser): SimulatedUser {
+/** The email of the tenant owner the simulator makes when a tenant has none (see seed.ts). */
+export const seededOwnerEmail = "owner@example.com";
+
+/**
+ * Creates a user and records the invitation email Tines sends (`sendInvitation: false` for a user
+ * who arrives otherwise, e.g. through SCIM).
+ */
+export function createUser(store: TenantStore, fields: NewSimulatedUser, options: { sendInvitation?: boolean } = {}): SimulatedUser {
   if (findUserByEmail(store, fields.email)) {
     throw new SimulatorHttpError(422, { errors: [{ message: "Email has already been taken", details: fields.email }] });
   }
@@ -107,7 +113,7 @@ export function createUser(store: TenantStore, fields: NewSimulatedUser): Simula
   };
   store.data.users.push(user);
   store.created(`user:${user.id}`);
-  store.data.outbox.push({ to: user.email, kind: "tenant", at });
+  if (options.sendInvitation ?? true) store.data.outbox.push({ to: user.email, kind: "tenant", at });
   store.save();
   return user;
 }

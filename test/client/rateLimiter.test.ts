@@ -65,8 +65,10 @@ describe("the sliding-window rate limiter", () => {
     expect(grants).toEqual([300]);
   });
 
-  it("counts admin/users requests against both limits and the rest against the default only", () => {
+  it("counts admin/users and audit_logs requests against their own limit and the default, the rest against the default only", () => {
     expect(rateLimitBucketsFor("/api/v1/admin/users/12")).toEqual(["adminUsers", "default"]);
     expect(rateLimitBucketsFor("/api/v1/teams/3/members")).toEqual(["default"]);
+    // Audit logs have their own limit, 1000 a minute (tines-api.md, "Rate limits").
+    expect(rateLimitBucketsFor("/api/v1/audit_logs")).toEqual(["auditLogs", "default"]);
   });
 });

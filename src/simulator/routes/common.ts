@@ -11,6 +11,13 @@ export interface Route {
   pattern: RegExp;
   /** Whether the endpoint needs tenant-owner rights (a Team key gets 403). */
   admin: boolean;
+  /** A right the key needs beyond `admin`: `auditLogRead`, a tenant owner's or `AUDIT_LOG_READ` (tines-api.md, Audit logs). */
+  requires?: "auditLogRead";
+  /**
+   * For a write: the audit-log operation name its success records, and the names (camelCase, as in
+   * Tines' sample entry) under which the path's ids go into the entry's inputs.
+   */
+  audit?: { operation: string; ids?: string[] };
   handle: (context: RequestContext) => Answer;
 }
 
@@ -24,6 +31,12 @@ export interface RequestContext {
 
 /** A handler's answer: status and JSON body (none for 204). */
 export type Answer = { status: number; body?: unknown };
+
+/**
+ * The refusal of a SCIM tenant: a bare 403 with no body, since Tines documents neither the status
+ * nor the body and says only that these methods "will be disabled" (tines-api.md, "SCIM").
+ */
+export const scimRefusal: Answer = { status: 403 };
 
 /** Reads a request body with a schema; a mismatch is the 4xx Tines sends, in the endpoint's error shape. */
 export function parseBody<Schema extends z.ZodType>(

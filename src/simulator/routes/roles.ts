@@ -27,12 +27,15 @@ export function roleRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/admin\/roles$/,
       admin: true,
+      // The operation names of roles are the simulator's guesses (tines-api.md lists none).
+      audit: { operation: "CustomRoleCreation" },
       handle: ({ body }) => ({ status: 201, body: state.createCustomRole(parseBody(requestBodies.createRole, body, usersErrorShape)) }),
     },
     {
       method: "PATCH",
       pattern: /^\/api\/v1\/admin\/roles\/([^/]+)$/,
       admin: true,
+      audit: { operation: "CustomRoleUpdate", ids: ["roleId"] },
       handle: ({ params, body }) => ({
         status: 200,
         body: state.updateCustomRole(roleParam(params[0]), parseBody(requestBodies.updateRole, body, usersErrorShape)),
@@ -42,6 +45,7 @@ export function roleRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "DELETE",
       pattern: /^\/api\/v1\/admin\/roles\/([^/]+)$/,
       admin: true,
+      audit: { operation: "CustomRoleDestruction", ids: ["roleId"] },
       handle: ({ params }) => {
         state.deleteCustomRole(roleParam(params[0]));
         return { status: 204 };

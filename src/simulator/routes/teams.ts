@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { TenantState } from "../tenantState";
-import { paginated, parseBody, positiveId, teamsErrorShape, type Route } from "./common";
+import { paginated, parseBody, positiveId, scimRefusal, teamsErrorShape, type Route } from "./common";
 
 /** Request bodies, built once (zod compiles a schema on its first use). */
 const requestBodies = {
@@ -36,6 +36,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/teams$/,
       admin: false,
+      audit: { operation: "TeamCreation" },
       handle: ({ body }) => {
         const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
         return { status: 201, body: teamView(state.createTeam(name)) };
@@ -51,6 +52,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "PUT",
       pattern: /^\/api\/v1\/teams\/([^/]+)$/,
       admin: false,
+      audit: { operation: "TeamUpdate", ids: ["teamId"] },
       handle: ({ params, body }) => {
         const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
         return { status: 200, body: teamView(state.renameTeam(positiveId(params[0], "Team"), name)) };
@@ -60,6 +62,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "DELETE",
       pattern: /^\/api\/v1\/teams\/([^/]+)$/,
       admin: false,
+      audit: { operation: "TeamDestruction", ids: ["teamId"] },
       handle: ({ params }) => {
         state.deleteTeam(positiveId(params[0], "Team"));
         return { status: 204 };
@@ -75,8 +78,12 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/teams\/([^/]+)\/invite_member$/,
       admin: false,
+      audit: { operation: "TeamMembersAddition", ids: ["teamId"] },
       handle: ({ params, body }) => {
         const fields = parseBody(requestBodies.inviteMember, body, teamsErrorShape);
+        // Inviting an email without an account would create the user, which a SCIM tenant refuses;
+        // whether it refuses inviting existing users too is not documented (the simulator takes it).
+        if (state.scimEnabled && fields.email !== undefined && !state.findUserByEmail(fields.email)) return scimRefusal;
         const member = state.inviteMember(positiveId(params[0], "Team"), fields, fields.role);
         return { status: 200, body: member };
       },
@@ -85,6 +92,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/teams\/([^/]+)\/remove_member$/,
       admin: false,
+      audit: { operation: "TeamMemberRemoval", ids: ["teamId"] },
       handle: ({ params, body }) => {
         const { user_id } = parseBody(requestBodies.memberUserId, body, teamsErrorShape);
         state.removeMember(positiveId(params[0], "Team"), user_id);
@@ -95,6 +103,8 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/teams\/([^/]+)\/resend_invitation$/,
       admin: false,
+      // The operation's name is the simulator's guess (tines-api.md lists no name for it).
+      audit: { operation: "TeamMemberReinvitation", ids: ["teamId"] },
       handle: ({ params, body }) => {
         const { user_id } = parseBody(requestBodies.memberUserId, body, teamsErrorShape);
         return { status: 200, body: state.resendTeamInvitation(positiveId(params[0], "Team"), user_id) };

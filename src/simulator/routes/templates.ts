@@ -71,6 +71,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       method: "POST",
       pattern: /^\/api\/v1\/admin\/templates$/,
       admin: true,
+      audit: { operation: "TemplateCreation" },
       handle: ({ body }) => {
         const fields = parseBody(requestBodies.createTemplate, body, templatesErrorShape);
         return { status: 201, body: state.templateView(state.createTemplate(fields)) };
@@ -86,6 +87,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       method: "PUT",
       pattern: /^\/api\/v1\/admin\/templates\/([^/]+)$/,
       admin: true,
+      audit: { operation: "TemplateUpdate", ids: ["templateId"] },
       handle: ({ params, body }) => {
         // `team_id` is not updatable (a move is); like Rails' unpermitted parameters, it is ignored.
         const fields = parseBody(requestBodies.updateTemplate, body, templatesErrorShape);
@@ -98,6 +100,8 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       method: "POST",
       pattern: /^\/api\/v1\/admin\/templates\/([^/]+)\/move$/,
       admin: true,
+      // The operation's name is the simulator's guess (tines-api.md lists no name for it).
+      audit: { operation: "TemplateMove", ids: ["templateId"] },
       handle: ({ params, body }) => {
         const fields = parseBody(requestBodies.moveTemplate, body, templatesErrorShape);
         return { status: 200, body: state.templateView(state.moveTemplate(params[0]!, fields.team_id, fields.folder_id)) };
@@ -107,6 +111,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       method: "DELETE",
       pattern: /^\/api\/v1\/admin\/templates\/([^/]+)$/,
       admin: true,
+      audit: { operation: "TemplateDestruction", ids: ["templateId"] },
       handle: ({ params }) => {
         state.deleteTemplate(params[0]!);
         return { status: 204 };

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { type SimulatedUser, type TenantState } from "../tenantState";
-import { paginated, parseBody, positiveId, usersErrorShape, type Route } from "./common";
+import { paginated, parseBody, positiveId, scimRefusal, usersErrorShape, type Route } from "./common";
 
 const userFields = {
   first_name: z.string().optional(),
@@ -65,7 +65,9 @@ export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/admin\/users$/,
       admin: true,
+      audit: { operation: "UsersInvitation" },
       handle: ({ body }) => {
+        if (state.scimEnabled) return scimRefusal;
         const fields = parseBody(requestBodies.createUser, body, usersErrorShape);
         return { status: 201, body: userView(state, state.createUser(fields), false) };
       },
@@ -74,16 +76,20 @@ export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "GET",
       pattern: /^\/api\/v1\/admin\/users\/([^/]+)$/,
       admin: true,
+      // An email in place of the id is accepted (tines-api.md, "get by email"), unless the tenant
+      // is set to behave as an older one.
       handle: ({ params, query }) => ({
         status: 200,
-        body: userView(state, state.getUser(positiveId(params[0], "User")), includes(query)),
+        body: userView(state, state.getUserByIdOrEmail(decodeURIComponent(params[0] ?? "")), includes(query)),
       }),
     },
     {
       method: "PUT",
       pattern: /^\/api\/v1\/admin\/users\/([^/]+)$/,
       admin: true,
+      audit: { operation: "UserEdit", ids: ["userId"] },
       handle: ({ params, body }) => {
+        if (state.scimEnabled) return scimRefusal;
         const fields = parseBody(requestBodies.updateUser, body, usersErrorShape);
         return { status: 200, body: userView(state, state.updateUser(positiveId(params[0], "User"), fields), false) };
       },
@@ -92,6 +98,8 @@ export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "DELETE",
       pattern: /^\/api\/v1\/admin\/users\/([^/]+)$/,
       admin: true,
+      // Whether a SCIM tenant refuses deletes is not documented: the simulator takes them.
+      audit: { operation: "UserDeletion", ids: ["userId"] },
       handle: ({ params }) => {
         state.deleteUser(positiveId(params[0], "User"));
         return { status: 204 };
@@ -113,6 +121,7 @@ export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/admin\/users\/([^/]+)\/resend_invitation$/,
       admin: true,
+      audit: { operation: "UserReinvitation", ids: ["userId"] },
       handle: ({ params }) => {
         const message = state.resendUserInvitation(positiveId(params[0], "User"));
         return { status: 200, body: message === undefined ? undefined : { message } };
@@ -122,6 +131,8 @@ export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "POST",
       pattern: /^\/api\/v1\/admin\/users\/([^/]+)\/expire_session$/,
       admin: true,
+      // The operation's name is the simulator's guess (tines-api.md lists no name for it).
+      audit: { operation: "UserSessionExpiry", ids: ["userId"] },
       handle: ({ params }) => {
         state.getUser(positiveId(params[0], "User"));
         return { status: 204 };
