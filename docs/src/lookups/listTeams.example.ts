@@ -1,0 +1,3 @@
+import { listTeams } from "pulumi-tines";
+
+export const teamNames = listTeams().then((teams) => teams.map((team) => team.name));
