@@ -12,7 +12,7 @@ import { z } from "zod";
 import { TinesApiError, TinesError, isTinesCustomRole, tinesCustomRoleLimit, tinesDefaultRoles, type TinesClient, type TinesRoleObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
-import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
+import type { TenantCheckFindings, TenantDeployment } from "../deployment";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
@@ -88,7 +88,7 @@ function nameTakenReason(name: string, tenant: string, roleId: string | undefine
  * With preview checks on: a new role's name must be free (unless adopting), and the roles this
  * deployment creates must fit in the tenant's 25.
  */
-async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesCustomRoleInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   // A new name replaces the role: the replacement is a new role, checked (and planned) as one.
@@ -104,7 +104,8 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
     findings.warnings.push(`custom role ${existing.name} already exists in ${facts.tenantUrl}: it will be adopted`);
     return findings;
   }
-  const planned = facts.plannedCustomRoles.add(inputs.name);
+  facts.declareCustomRole(inputs.name);
+  const planned = facts.customRolesDeclared();
   if (custom.length + planned.size > tinesCustomRoleLimit) {
     findings.failures.push({
       property: "name",
