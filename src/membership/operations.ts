@@ -13,6 +13,11 @@
  * otherwise by Tines' refusal of the removal, explained ({@link TinesLastMemberError}). If the new
  * invitation fails, the member is invited again with the role they had, so a failed change never
  * leaves them off the team where Tines allows otherwise, and the failure says what Tines holds.
+ * Where each resource meets it: a roster (`TinesTeamMembers`, `TinesTeam.members`) re-roles a
+ * declared member with {@link changeMemberRole}, after its additions so the team is never empty; a
+ * `TinesTeamMembership` taking over a membership with another role does too; a
+ * `TinesTeamMembership` whose declared role changes is replaced by the engine, delete first
+ * ({@link removeMember}, then {@link inviteMember}), the same two requests.
  *
  * Failures are typed (membership/failures.ts), carrying the team, the member and the cause.
  */

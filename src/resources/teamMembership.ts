@@ -183,7 +183,7 @@ function diff(_id: string, olds: Record<string, unknown>, news: Record<string, u
   const replaces = [...identityChanged, ...changedProperties(olds, news, ["role"], membershipComparison)];
   const changes = replaces.length > 0 || changedProperties(olds, news, ["adoptExisting"], membershipComparison).length > 0;
   // Same team and user with a new role: the old membership must go before the new one can be
-  // made (Tines has no role update). A different team or user: make the new one first.
+  // made (Tines has no role update: membership/operations.ts). A different team or user: make the new one first.
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && identityChanged.length === 0 };
 }
 
