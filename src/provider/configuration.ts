@@ -4,15 +4,15 @@
  * `TINES_API_KEY`, the names Tines' own Terraform provider uses). Read when an operation first
  * needs the API, never at load time and never serialized: the key lives only in this process.
  */
-import { createHash } from "node:crypto";
 import {
-  TinesClient,
   TinesConfigurationError,
+  type TinesClient,
   defaultOperationTimeoutMs,
   normalizeTenantUrl,
   tinesRateLimits,
   type TransportOptions,
 } from "../client";
+import { sharedTinesClient } from "../deployment/registry";
 
 /** How long a user create waits, by default, for Tines to finish deleting a user with the same email. */
 export const defaultUserDeletionWaitMs = 60_000;
@@ -171,19 +171,5 @@ export class ProviderConfiguration {
   }
 }
 
-const sharedClients = new Map<string, TinesClient>();
-
-/**
- * One client, so one connection pool and one rate limiter, per (tenant, key, options) in this
- * process: every resource of a deployment shares them. The key is hashed for the map.
- */
-export function sharedTinesClient(tenantUrl: string, apiKey: string, options: TransportOptions = {}): TinesClient {
-  const digest = createHash("sha256").update(apiKey).digest("hex");
-  const mapKey = `${tenantUrl} ${digest} ${JSON.stringify(options)}`;
-  let client = sharedClients.get(mapKey);
-  if (!client) {
-    client = new TinesClient({ tenantUrl, apiKey }, options);
-    sharedClients.set(mapKey, client);
-  }
-  return client;
-}
+/** One client per (tenant, key, options) in this process: kept in the deployment registry (deployment/registry.ts). */
+export { sharedTinesClient };

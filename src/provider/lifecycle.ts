@@ -18,7 +18,7 @@ import {
 } from "./definition";
 import { checkInputs, sameMeaning, unappliedWrite, unknownValue } from "./inputs";
 import { PartialCreateError, PartialUpdateError, assertSameTenant, tenantChanged, type ProviderContext, type ResourceImplementation } from "./runtime";
-import type { TenantCheckFindings, TenantFacts } from "./tenantChecks";
+import type { TenantCheckFindings, TenantDeployment } from "../deployment";
 
 /** A resource's own code: its Tines calls and its tenant checks, in the engine's order. */
 export interface ResourceLifecycle<D extends AnyResourceDefinition> {
@@ -27,7 +27,7 @@ export interface ResourceLifecycle<D extends AnyResourceDefinition> {
    * (values unknown in preview still hold the placeholder). `olds` are the recorded inputs
    * (CheckRequest.olds), empty for a new resource.
    */
-  checkAgainstTenant?(inputs: DeclaredOf<D>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
+  checkAgainstTenant?(inputs: DeclaredOf<D>, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
   /** Makes (or adopts) the object; a failure after it exists throws a {@link PartialCreateError}. */
   create(inputs: DeclaredOf<D>, context: ProviderContext): Promise<{ id: string; outputs: TinesOutputsOf<D> }>;
   /**

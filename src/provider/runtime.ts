@@ -7,7 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesConfigurationError, TinesError, withOperationDeadline, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
 import { plainJson, type CheckFailure } from "./inputs";
-import { runTenantCheck, tenantFactsFor, type TenantCheckFindings, type TenantFacts } from "./tenantChecks";
+import { deploymentFor } from "../deployment/registry";
+import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
 
 /** What each method of a resource implementation is given besides the engine's arguments. */
 export interface ProviderContext {
@@ -36,7 +37,7 @@ export interface ResourceImplementation {
    * a resource not yet in the stack; `olds` are its recorded inputs, as the engine's check gets them
    * (CheckRequest.olds: the old inputs, not the outputs; empty when new).
    */
-  checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
+  checkAgainstTenant?(inputs: Record<string, unknown>, isNew: boolean, deployment: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings>;
   diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, context: ProviderContext): pulumi.dynamic.DiffResult;
   create(inputs: Record<string, unknown>, context: ProviderContext): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(
@@ -111,7 +112,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
   // The tenant facts that checks read are stale once this process changes the tenant.
   const markTenantChanged = () => {
     try {
-      tenantFactsFor(configuration.client()).stale = true;
+      deploymentFor(configuration.client()).recordTenantChanged();
     } catch {
       // No settings: the operation itself reports that.
     }
@@ -142,10 +143,9 @@ export function createResourceProvider(implementation: ResourceImplementation): 
         if (error instanceof TinesConfigurationError) return result;
         throw error;
       }
-      const facts = tenantFactsFor(client);
       const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
       const failures = await bounded(() =>
-        runTenantCheck(facts, (current) => implementation.checkAgainstTenant!(result.inputs, isNew, current, olds ?? {})),
+        deploymentFor(client).runTenantCheck((deployment) => implementation.checkAgainstTenant!(result.inputs, isNew, deployment, olds ?? {})),
       );
       return { inputs: result.inputs, failures };
     },

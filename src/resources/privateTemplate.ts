@@ -33,7 +33,7 @@ import {
   unappliedWrite,
 } from "../provider/inputs";
 import { createReconciled } from "../provider/reconcile";
-import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
+import type { TenantCheckFindings, TenantDeployment } from "../deployment";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
@@ -251,7 +251,7 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
  * teams. Tines' docs do not say how slugs are made: when its teams carry no `slug`, a slug is
  * derived from the name and a mismatch is only a warning.
  */
-async function checkAgainstTenant(raw: Record<string, unknown>, _isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(raw: Record<string, unknown>, _isNew: boolean, facts: TenantDeployment): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesPrivateTemplateInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   if (inputs.teamId !== undefined && !containsUnknown(inputs.teamId)) {

@@ -1,6 +1,6 @@
 /**
  * `TinesTeam`: a team of the tenant (`/api/v1/teams`), made, renamed and deleted by the stack, and,
- * with `members`, its whole member list (the roster engine of provider/roster.ts, which
+ * with `members`, its whole member list (the roster of src/membership/, which
  * `TinesTeamMembers` uses too). Deleting a team that still holds stories needs `forceDestroy`,
  * because Tines does not say what happens to a deleted team's stories, credentials and resources
  * (tines-api.md: assume they go).
@@ -19,20 +19,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../client";
 import { changedProperties, checkInputs, containsUnknown, flag, requiredText } from "../provider/inputs";
-import { authoritativeTeamWithMembershipsReason, forgetTeamMade, recordRosterWrite, recordTeamMade, teamMemberOf, twoRostersReason, type TeamMember } from "../provider/members";
-import { previewRoster } from "../provider/rosterPreview";
-import { applyRoster, readRoster } from "../provider/rosterWrite";
+import { deploymentFor, type TenantCheckFindings, type TenantDeployment } from "../deployment";
 import {
+  authoritativeTeamWithMembershipsReason,
   checkRoster,
   declaredIn,
+  previewRoster,
+  readRoster,
   rosterChanged,
   rosterOutputs,
+  teamMemberOf,
+  twoRostersReason,
+  writeRoster,
   type RosterOutputs,
+  type TeamMember,
   type TinesDeclaredTeamMember,
   type TinesTeamMemberDeclaration,
-} from "../provider/roster";
+} from "../membership";
 import { createReconciled, settledLookup } from "../provider/reconcile";
-import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
@@ -133,10 +137,10 @@ function nameTakenReason(name: string, tenant: string, teamId: number, withMembe
 
 /**
  * With preview checks on: a new team's name must be free, unless adopting; a rename must not take
- * another team's name; and with `members`, the roster's preview (provider/roster.ts): roles, users,
+ * another team's name; and with `members`, the roster's preview (membership/rosterPreview.ts): roles, users,
  * a takeover, and the list of whom the `up` adds, re-roles and removes.
  */
-async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesTeamInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   if (containsUnknown(inputs.name)) return findings;
@@ -171,10 +175,10 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   if (team) {
     // A TinesTeamMembership on this team would be removed again by the roster: checked after
     // them, this team fails naming them; checked before, they fail (src/resources/teamMembership.ts).
-    const other = facts.teamsWithAuthoritativeMembers.get(team.id);
-    facts.teamsWithAuthoritativeMembers.set(team.id, "TinesTeam");
-    const memberships = facts.membershipsByTeam.get(team.id);
-    if (memberships?.length) findings.failures.push({ property: "members", reason: authoritativeTeamWithMembershipsReason(team, memberships, "TinesTeam") });
+    const other = facts.rosterDeclaredFor(team.id);
+    facts.declareRoster(team.id, "TinesTeam");
+    const memberships = facts.membershipsDeclaredOn(team.id);
+    if (memberships.length) findings.failures.push({ property: "members", reason: authoritativeTeamWithMembershipsReason(team, memberships, "TinesTeam") });
     if (other === "TinesTeamMembers") findings.failures.push({ property: "members", reason: twoRostersReason(team, other) });
   }
   const onTeam: TeamMember[] = team && Array.isArray(inputs.members) ? (await facts.teamMembers(team.id)).map(teamMemberOf) : [];
@@ -212,7 +216,7 @@ function diff(_id: string, olds: Record<string, unknown>, news: Record<string, u
   return { changes: changedProperties(olds, news, inputProperties).length > 0 || membersChanged(olds, news), replaces: [] };
 }
 
-/** Whether the roster differs: declared or dropped, or changed (provider/roster.ts). */
+/** Whether the roster differs: declared or dropped, or changed (membership/roster.ts). */
 function membersChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
   if (news.members === undefined) return olds.members !== undefined;
   return olds.members === undefined || rosterChanged(olds, news);
@@ -260,7 +264,7 @@ async function create(raw: Record<string, unknown>, context: ProviderContext) {
     const outputs = { ...outputsOf(team, inputs, tenant), ...roster };
     throw new PartialCreateError(String(team.id), outputs, new TinesError(`name: Tines answered the create but holds "${team.name}", not "${inputs.name}"`));
   }
-  recordTeamMade(team.id);
+  deploymentFor(client).recordTeamMade(team.id);
   const outputs = await withCreatedRoster(team, inputs, context, { adopted: false });
   return { id: String(team.id), outs: outputs as unknown as Record<string, unknown> };
 }
@@ -286,14 +290,11 @@ async function withCreatedRoster(team: TinesTeamObject, inputs: TinesTeamInputs,
   const current = await readRoster(client, team.id).catch((error: Error) => {
     throw fail([], error);
   });
-  recordRosterWrite(team.id, "TinesTeam");
-  const members = await applyRoster(client, roster, current ?? [], (onTeam, _changed, error) => fail(onTeam, error), {
-    tenant,
-    userDeletionWaitMs: context.userDeletionWaitMs(),
-    lastMemberAdvice,
-    takesOverTeam: adopted,
-  });
-  return { ...outputs, ...rosterOutputs(roster, members) };
+  const deployment = deploymentFor(client);
+  deployment.recordRosterWrite(team.id, "TinesTeam");
+  const written = await writeRoster(roster, current ?? [], { deployment, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, takesOverTeam: adopted });
+  if (written.outcome === "failed") throw fail(written.onTeam, written.error);
+  return { ...outputs, ...rosterOutputs(roster, written.members) };
 }
 
 function outputsOf(team: TinesTeamObject, inputs: Pick<TinesTeamInputs, "adoptExisting" | "forceDestroy">, tenant: string): TinesTeamOutputs {
@@ -368,17 +369,14 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   // takeover refused before any change records no roster, so the next `up` is a takeover again
   // (and refused again) rather than an update that removes whom it named.
   const takesOverTeam = recorded.members === undefined;
-  recordRosterWrite(Number(id), "TinesTeam");
-  const failed = (onTeam: TeamMember[], changed: boolean, error: Error) =>
-    new PartialUpdateError(id, takesOverTeam && !changed ? team : { ...team, ...rosterOutputs(roster, onTeam) }, error);
-  const members = await applyRoster(client, roster, current, failed, {
-    tenant,
-    userDeletionWaitMs: context.userDeletionWaitMs(),
-    lastMemberAdvice,
-    // A roster declared for the first time takes the team's member list over.
-    takesOverTeam,
-  });
-  return { ...team, ...rosterOutputs(roster, members) } as unknown as Record<string, unknown>;
+  const deployment = deploymentFor(client);
+  deployment.recordRosterWrite(Number(id), "TinesTeam");
+  // A roster declared for the first time takes the team's member list over.
+  const written = await writeRoster(roster, current, { deployment, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, takesOverTeam });
+  if (written.outcome === "failed") {
+    throw new PartialUpdateError(id, takesOverTeam && !written.changed ? team : { ...team, ...rosterOutputs(roster, written.onTeam) }, written.error);
+  }
+  return { ...team, ...rosterOutputs(roster, written.members) } as unknown as Record<string, unknown>;
 }
 
 // Delete -------------------------------------------------------------------------------------------
@@ -417,7 +415,7 @@ async function deleteTeam(id: string, props: Record<string, unknown>, context: P
     }
   }
   await deleteVerified(client, Number(id), String(props.name));
-  forgetTeamMade(Number(id));
+  deploymentFor(client).forgetTeamMade(Number(id));
 }
 
 /**

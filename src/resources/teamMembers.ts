@@ -17,30 +17,28 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TinesError } from "../client";
 import { checkInputs, containsUnknown, flag, positiveIntegerId } from "../provider/inputs";
+import { deploymentFor, type TenantCheckFindings, type TenantDeployment } from "../deployment";
 import {
   TinesLastMemberError,
   authoritativeTeamWithMembershipsReason,
-  describeMember,
-  missingTeamReason,
-  removeTeamMember,
-  teamMemberOf,
-  recordRosterWrite,
-  rosterWrittenFor,
-  twoRostersReason,
-  type TeamMember,
-} from "../provider/members";
-import { previewRoster } from "../provider/rosterPreview";
-import { applyRoster, readRoster } from "../provider/rosterWrite";
-import {
   checkRoster,
   declaredIn,
+  describeMember,
+  missingTeamReason,
+  previewRoster,
+  readRoster,
+  removeMember,
   rosterChanged,
   rosterOutputs,
+  teamMemberOf,
+  twoRostersReason,
+  writeRoster,
   type RosterInputs,
   type RosterOutputs,
+  type TeamMember,
   type TinesDeclaredTeamMember,
   type TinesTeamMemberDeclaration,
-} from "../provider/roster";
+} from "../membership";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
@@ -51,9 +49,8 @@ import {
   type ResourceImplementation,
   type TenantOutputs,
 } from "../provider/runtime";
-import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
 
-export type { TinesDeclaredTeamMember, TinesTeamMemberDeclaration } from "../provider/roster";
+export type { TinesDeclaredTeamMember, TinesTeamMemberDeclaration } from "../membership/roster";
 
 // Inputs -------------------------------------------------------------------------------------------
 
@@ -109,34 +106,34 @@ function check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
 
 /**
  * With preview checks on: the team exists, no `TinesTeamMembership` of this deployment works on the
- * same team, and the roster's preview (provider/roster.ts): roles, users, a takeover, and the list
+ * same team, and the roster's preview (membership/rosterPreview.ts): roles, users, a takeover, and the list
  * of whom the `up` adds, re-roles and removes. One paged read of the team, shared by the deployment.
  */
 async function checkAgainstTenant(
   raw: Record<string, unknown>,
   isNew: boolean,
-  facts: TenantFacts,
+  deployment: TenantDeployment,
   olds: Record<string, unknown>,
 ): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesTeamMembersInputs;
   if (containsUnknown(inputs.teamId)) return { failures: [], warnings: [] };
-  const team = (await facts.teams()).find((each) => each.id === inputs.teamId);
-  if (!team) return { failures: [{ property: "teamId", reason: missingTeamReason(inputs.teamId, facts.tenantUrl) }], warnings: [] };
+  const team = (await deployment.teams()).find((each) => each.id === inputs.teamId);
+  if (!team) return { failures: [{ property: "teamId", reason: missingTeamReason(inputs.teamId, deployment.tenantUrl) }], warnings: [] };
   // Checked after TinesTeamMembership resources on this team, this resource fails, naming them;
   // checked before them, they fail (src/resources/teamMembership.ts).
-  const other = facts.teamsWithAuthoritativeMembers.get(team.id);
-  facts.teamsWithAuthoritativeMembers.set(team.id, "TinesTeamMembers");
-  const memberships = facts.membershipsByTeam.get(team.id);
-  const mixed = memberships?.length ? [{ property: "teamId", reason: authoritativeTeamWithMembershipsReason(team, memberships, "TinesTeamMembers") }] : [];
+  const other = deployment.rosterDeclaredFor(team.id);
+  deployment.declareRoster(team.id, "TinesTeamMembers");
+  const memberships = deployment.membershipsDeclaredOn(team.id);
+  const mixed = memberships.length ? [{ property: "teamId", reason: authoritativeTeamWithMembershipsReason(team, memberships, "TinesTeamMembers") }] : [];
   if (other === "TinesTeam") mixed.push({ property: "teamId", reason: twoRostersReason(team, other) });
-  const onTeam = Array.isArray(inputs.members) ? (await facts.teamMembers(team.id)).map(teamMemberOf) : [];
+  const onTeam = Array.isArray(inputs.members) ? (await deployment.teamMembers(team.id)).map(teamMemberOf) : [];
   const findings = await previewRoster(inputs, onTeam, {
     teamLabel: `${team.id} ("${team.name}")`,
     // A new team (teamId changed) replaces the resource: its create takes that team over, as a new one does.
     takesOverTeam: isNew || olds.teamId !== inputs.teamId,
     driftOnly: !isNew && olds.teamId === inputs.teamId && !membersChanged(olds, raw),
     resource: "TinesTeamMembers",
-  }, facts);
+  }, deployment);
   return { failures: [...mixed, ...findings.failures], warnings: findings.warnings };
 }
 
@@ -148,7 +145,7 @@ function diff(_id: string, olds: Record<string, unknown>, news: Record<string, u
   return { changes: membersChanged(olds, news), replaces: [] };
 }
 
-/** Whether an update is due on the same team: the roster changed (provider/roster.ts), or adoptExisting did. */
+/** Whether an update is due on the same team: the roster changed (membership/roster.ts), or adoptExisting did. */
 function membersChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
   return rosterChanged(olds, news) || olds.adoptExisting !== news.adoptExisting;
 }
@@ -162,23 +159,18 @@ const lastMemberAdvice =
 async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const inputs = raw as unknown as TinesTeamMembersInputs;
   const client = context.client();
+  const deployment = deploymentFor(client);
   const tenant = context.tenantUrl();
   const current = await readRoster(client, inputs.teamId);
   if (!current) throw new TinesError(`teamId: ${missingTeamReason(inputs.teamId, tenant)}`);
   // A TinesTeam of this deployment holds this team's roster (a team made by this up, which its preview could not name).
-  if (rosterWrittenFor(inputs.teamId) === "TinesTeam") throw new TinesError(`teamId: ${twoRostersReason({ id: inputs.teamId }, "TinesTeam")}`);
-  const members = await applyRoster(
-    client,
-    inputs,
-    current,
-    (onTeam, changed, error) =>
-      // Some members were already added, re-roled or removed: the resource is recorded with what
-      // Tines holds, and the next `up` finishes through an update.
-      changed ? new PartialCreateError(String(inputs.teamId), outputsOf(inputs, onTeam, tenant), error) : error,
-    { tenant, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, takesOverTeam: true },
-  );
-  recordRosterWrite(inputs.teamId, "TinesTeamMembers");
-  return { id: String(inputs.teamId), outs: outputsOf(inputs, members, tenant) as unknown as Record<string, unknown> };
+  if (deployment.rosterWrittenFor(inputs.teamId) === "TinesTeam") throw new TinesError(`teamId: ${twoRostersReason({ id: inputs.teamId }, "TinesTeam")}`);
+  const written = await writeRoster(inputs, current, { deployment, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, takesOverTeam: true });
+  // Some members were already added, re-roled or removed: the resource is recorded with what
+  // Tines holds, and the next `up` finishes through an update.
+  if (written.outcome === "failed") throw written.changed ? new PartialCreateError(String(inputs.teamId), outputsOf(inputs, written.onTeam, tenant), written.error) : written.error;
+  deployment.recordRosterWrite(inputs.teamId, "TinesTeamMembers");
+  return { id: String(inputs.teamId), outs: outputsOf(inputs, written.members, tenant) as unknown as Record<string, unknown> };
 }
 
 /** The outputs for a team holding `onTeam`. */
@@ -218,15 +210,10 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
   if (!current) {
     throw new TinesError(`teamId: team ${inputs.teamId} no longer exists in ${tenant}; run \`pulumi refresh\` to drop this resource from the stack`);
   }
+  const written = await writeRoster(inputs, current, { deployment: deploymentFor(client), userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, takesOverTeam: false });
   // The engine records a partial update's outputs (see PartialUpdateError): what Tines holds.
-  const members = await applyRoster(
-    client,
-    inputs,
-    current,
-    (onTeam, _changed, error) => new PartialUpdateError(id, outputsOf(inputs, onTeam, tenant), error),
-    { tenant, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, takesOverTeam: false },
-  );
-  return outputsOf(inputs, members, tenant) as unknown as Record<string, unknown>;
+  if (written.outcome === "failed") throw new PartialUpdateError(id, outputsOf(inputs, written.onTeam, tenant), written.error);
+  return outputsOf(inputs, written.members, tenant) as unknown as Record<string, unknown>;
 }
 
 // Delete -------------------------------------------------------------------------------------------
@@ -238,13 +225,13 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
 async function deleteMembers(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `Team members of team ${id}`);
   const outputs = props as Partial<TinesTeamMembersOutputs>;
-  const client = context.client();
+  const scope = { deployment: deploymentFor(context.client()), teamId: Number(id), lastMemberAdvice };
   const unmanaged = new Set((outputs.unmanagedMembers ?? []).map((member) => member.userId));
   for (const member of (outputs.resolvedMembers ?? []).filter((each) => !unmanaged.has(each.userId))) {
     try {
-      await removeTeamMember(client, Number(id), member.userId, lastMemberAdvice);
+      await removeMember(scope, member.userId);
     } catch (error) {
-      // A member or team already gone counts as removed (removeTeamMember); anything else fails the delete.
+      // A member or team already gone counts as removed (removeMember); anything else fails the delete.
       if (!(error instanceof TinesLastMemberError)) throw error;
       await pulumi.log.warn(
         `pulumi-tines: ${describeMember(error.member)} stays on team ${id}: Tines refuses to remove the last member of a team. ` +

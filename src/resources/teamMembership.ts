@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TinesApiError, TinesError, type TinesClient, type TinesRoleName, type TinesUserObject } from "../client";
+import { TinesApiError, TinesError, type TinesRoleName } from "../client";
 import {
   changedProperties,
   checkInputs,
@@ -22,25 +22,26 @@ import {
   unappliedWrite,
   type Comparison,
 } from "../provider/inputs";
-import { mayBePendingDeletion, waitForPendingDeletion, waitedForDeletionOfEmail } from "../provider/pendingDeletions";
-import { createReconciled, settledLookup } from "../provider/reconcile";
+import { deploymentFor, type TenantCheckFindings, type TenantDeployment } from "../deployment";
 import {
+  TinesInvitationError,
+  changeMemberRole,
+  findMembershipOfUser,
+  inviteMember,
   membershipOnAuthoritativeTeamReason,
-  rosterWrittenFor,
   missingTeamReason,
-  removeTeamMember,
-  teamMemberOf,
+  removeMember,
   unknownRoleReason,
+  unlessUserBeingDeleted,
+  type MembershipScope,
   type TeamMember,
-} from "../provider/members";
-import { sharedDirectoryFor } from "../provider/directory";
-import type { TenantCheckFindings, TenantFacts } from "../provider/tenantChecks";
+} from "../membership";
+import { settledLookup } from "../provider/reconcile";
 import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "../provider/registration";
 import {
   PartialCreateError,
   assertSameTenant,
   tenantChanged,
-  unlessGone,
   type ProviderContext,
   type ResourceImplementation,
   type TenantOutputs,
@@ -117,18 +118,18 @@ function alreadyOnTeamReason(email: string, userId: number, team: string, role: 
  * With preview checks on: the team exists, the role is one of the tenant's, and a new membership's
  * user is not already on the team (unless adopting); inviting an email with no account is a warning.
  */
-async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, deployment: TenantDeployment): Promise<TenantCheckFindings> {
   const inputs = raw as unknown as TinesTeamMembershipInputs;
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
-  const tenant = facts.tenantUrl;
+  const tenant = deployment.tenantUrl;
   let team: { id: number; name: string } | undefined;
   if (!containsUnknown(inputs.teamId)) {
-    team = (await facts.teams()).find((each) => each.id === inputs.teamId);
+    team = (await deployment.teams()).find((each) => each.id === inputs.teamId);
     if (!team) findings.failures.push({ property: "teamId", reason: missingTeamReason(inputs.teamId, tenant) });
   }
   if (!containsUnknown(inputs.role)) {
     // A custom role this deployment creates (checked before this membership) counts as a role.
-    const roles = [...(await facts.roles()).map((role) => role.name), ...facts.plannedCustomRoles];
+    const roles = [...(await deployment.roles()).map((role) => role.name), ...deployment.customRolesDeclared()];
     if (!roles.includes(inputs.role)) {
       findings.failures.push({ property: "role", reason: unknownRoleReason(inputs.role, roles, tenant) });
     }
@@ -138,15 +139,15 @@ async function checkAgainstTenant(raw: Record<string, unknown>, isNew: boolean, 
   if (team) {
     // A TinesTeamMembers on the same team would remove this member again (README, "TinesTeamMembers"):
     // checked after one, this membership fails; checked before, the TinesTeamMembers fails, naming it.
-    const roster = facts.teamsWithAuthoritativeMembers.get(team.id);
+    const roster = deployment.rosterDeclaredFor(team.id);
     if (roster) {
       findings.failures.push({ property: "teamId", reason: membershipOnAuthoritativeTeamReason(team, roster) });
     }
     const named = who === undefined || containsUnknown(who) ? "a user known once deployed" : byEmail ? String(who) : `user ${who}`;
-    facts.membershipsByTeam.set(team.id, [...(facts.membershipsByTeam.get(team.id) ?? []), named]);
+    deployment.declareMembership(team.id, named);
   }
   if (!isNew || !team || who === undefined || containsUnknown(who)) return findings;
-  const user = byEmail ? await facts.userByEmail(inputs.email!) : await facts.userById(inputs.userId!);
+  const user = byEmail ? await deployment.userByEmail(inputs.email!) : await deployment.userById(inputs.userId!);
   if (!user) {
     if (byEmail) {
       findings.warnings.push(`${inputs.email} has no Tines account yet: adding them to team "${team.name}" creates the user and emails an invitation`);
@@ -182,7 +183,7 @@ function diff(_id: string, olds: Record<string, unknown>, news: Record<string, u
   const replaces = [...identityChanged, ...changedProperties(olds, news, ["role"], membershipComparison)];
   const changes = replaces.length > 0 || changedProperties(olds, news, ["adoptExisting"], membershipComparison).length > 0;
   // Same team and user with a new role: the old membership must go before the new one can be
-  // made (Tines has no role update). A different team or user: make the new one first.
+  // made (Tines has no role update: membership/operations.ts). A different team or user: make the new one first.
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && identityChanged.length === 0 };
 }
 
@@ -190,88 +191,47 @@ function diff(_id: string, olds: Record<string, unknown>, news: Record<string, u
 
 async function create(raw: Record<string, unknown>, context: ProviderContext) {
   const inputs = raw as unknown as TinesTeamMembershipInputs;
-  const client = context.client();
+  const deployment = deploymentFor(context.client());
   const tenant = context.tenantUrl();
   const who = inputs.userId !== undefined ? { userId: inputs.userId } : { email: inputs.email! };
   // A roster of this deployment manages the team (a team made by this up, which its preview could not name).
-  const roster = rosterWrittenFor(inputs.teamId);
+  const roster = deployment.rosterWrittenFor(inputs.teamId);
   if (roster) throw new TinesError(`teamId: ${membershipOnAuthoritativeTeamReason({ id: inputs.teamId }, roster)}`);
+  const scope = membershipScope(deployment, inputs.teamId, context);
 
-  let restorePrevious: (() => Promise<unknown>) | undefined;
   if (inputs.adoptExisting) {
     // Through the deployment's shared directory: one request per membership, not a walk of the team;
     // a membership whose user Tines is deleting is never adopted.
-    const found = await sharedDirectoryFor(client).findMembership(inputs.teamId, who);
+    const found = await deployment.directory.findMembership(inputs.teamId, who);
     const existing = await unlessUserBeingDeleted(
-      client,
+      deployment,
       found && { userId: found.userId, email: found.email, role: found.role, invitationAccepted: found.invitationAccepted ?? false },
-      tenant,
       context.userDeletionWaitMs(),
       found?.user,
     );
     if (existing && sameMeaning(existing.role, inputs.role)) return verifiedCreate(existing, inputs, tenant);
-    if (existing) {
-      // Taking over with another role: Tines has no role update, so remove and invite again; if
-      // the invitation then fails, put the member back as they were.
-      await removeMember(client, inputs.teamId, existing.userId);
-      restorePrevious = () => client.teams.inviteMember(inputs.teamId, { user_id: existing.userId }, existing.role);
-    }
+    // Taking over with another role (membership/operations.ts says how a role changes).
+    if (existing) return verifiedCreate(await changeMemberRole(scope, { member: existing, invitee: who, role: inputs.role, onlyMember: false }), inputs, tenant);
   }
 
-  let member: TeamMember | undefined;
-  // Twice at most: an invitation by email refused because a user Tines was deleting still held
-  // the email is sent again once the deletion is over (it then creates a new user).
-  for (let attempt = 1; member === undefined; attempt += 1) {
-    try {
-      member = await createReconciled(
-        async () =>
-          teamMemberOf(
-            await client.teams.inviteMember(
-              inputs.teamId,
-              inputs.userId !== undefined ? { user_id: inputs.userId } : { email: inputs.email! },
-              inputs.role,
-            ),
-          ),
-        async () => {
-          const found = await findMembership(client, inputs.teamId, who);
-          return found && sameMeaning(found.role, inputs.role) ? found : undefined;
-        },
-      );
-    } catch (error) {
-      if (attempt === 1 && inputs.email !== undefined && error instanceof TinesApiError && (error.isNotFound || error.isConflictOrValidation)) {
-        if (await waitedForDeletionOfEmail(client, inputs.email, tenant, context.userDeletionWaitMs())) continue;
+  try {
+    return verifiedCreate(await inviteMember(scope, who, inputs.role), inputs, tenant);
+  } catch (error) {
+    // Refused because the user is on the team already: say so, and that adoptExisting exists.
+    if (!inputs.adoptExisting && error instanceof TinesInvitationError && error.cause instanceof TinesApiError && error.cause.isConflictOrValidation) {
+      const existing = await findMembershipOfUser(deployment.client, inputs.teamId, who);
+      if (existing) {
+        const property = "userId" in who ? "userId" : "email";
+        throw new TinesError(`${property}: ${alreadyOnTeamReason(existing.email, existing.userId, String(inputs.teamId), existing.role)}`);
       }
-      if (restorePrevious) await restorePrevious().catch(() => undefined);
-      if (!inputs.adoptExisting && error instanceof TinesApiError && error.isConflictOrValidation) {
-        const existing = await findMembership(client, inputs.teamId, who);
-        if (existing) {
-          const property = who.userId !== undefined ? "userId" : "email";
-          throw new TinesError(`${property}: ${alreadyOnTeamReason(existing.email, existing.userId, String(inputs.teamId), existing.role)}`);
-        }
-      }
-      throw error;
     }
+    throw error;
   }
-  return verifiedCreate(member, inputs, tenant);
 }
 
-/**
- * A membership found for adoption, unless its user is one Tines is deleting: then, after a bounded
- * wait for the deletion, undefined (a membership that vanishes with its user is never adopted).
- */
-async function unlessUserBeingDeleted(
-  client: TinesClient,
-  found: TeamMember | undefined,
-  tenant: string,
-  waitMs: number,
-  knownUser?: TinesUserObject,
-): Promise<TeamMember | undefined> {
-  if (!found) return undefined;
-  // A key that may not read users (403) leaves the membership as found.
-  const user = knownUser ?? (await unlessGone(client.users.get(found.userId)).catch(() => undefined));
-  if (user === undefined) return found;
-  if (!mayBePendingDeletion(user, tenant)) return found;
-  return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone" ? undefined : found;
+/** Where this resource's membership operations run: its team, its deployment, its words for the last-member rule. */
+function membershipScope(deployment: TenantDeployment, teamId: number, context: ProviderContext): MembershipScope {
+  return { deployment, teamId, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, lookup: findMembershipOfUser };
 }
 
 /**
@@ -312,33 +272,6 @@ export function parseMembershipId(id: string): { teamId: number; userId: number 
   return { teamId: Number(match[1]), userId: Number(match[2]) };
 }
 
-/**
- * Finds a user's membership of a team. By user id it is one request, through the user's
- * `team_memberships`, falling back to the team's member list when the key may not read users (a
- * Team key gets 403); by email, the member list.
- */
-async function findMembership(
-  client: TinesClient,
-  teamId: number,
-  who: { userId: number } | { email: string },
-  previous?: Pick<TinesTeamMembershipOutputs, "invitationAccepted">,
-): Promise<TeamMember | undefined> {
-  if ("userId" in who) {
-    try {
-      const user = await client.users.get(who.userId, { includeTeamMemberships: true });
-      const membership = user.team_memberships?.find((each) => each.team_id === teamId);
-      if (!membership) return undefined;
-      // team_memberships carries no invitation state: keep what was last seen.
-      return { userId: user.id, email: user.email, role: membership.role, invitationAccepted: previous?.invitationAccepted ?? false };
-    } catch (error) {
-      if (error instanceof TinesApiError && error.isNotFound) return undefined;
-      if (!(error instanceof TinesApiError && error.isForbidden)) throw error;
-    }
-  }
-  const member = await unlessGone(client.teams.findMember(teamId, who));
-  return member ? teamMemberOf(member) : undefined;
-}
-
 // Read ---------------------------------------------------------------------------------------------
 
 async function read(id: string, props: Record<string, unknown>, context: ProviderContext) {
@@ -348,7 +281,7 @@ async function read(id: string, props: Record<string, unknown>, context: Provide
   // A membership made a moment ago may not show in the user's team_memberships yet (Tines' writes
   // are not visible everywhere at once): it is only dropped once repeated reads agree it is gone.
   const client = context.client();
-  const found = await settledLookup(() => findMembership(client, teamId, { userId }, { invitationAccepted: olds.invitationAccepted ?? false }));
+  const found = await settledLookup(() => findMembershipOfUser(client, teamId, { userId }, { invitationAccepted: olds.invitationAccepted ?? false }));
   if (!found) return undefined;
   const outputs = outputsOf(found, teamId, olds.adoptExisting ?? false, context.tenantUrl());
   // Inputs as declared: by id or by email, whichever the state holds.
@@ -371,7 +304,7 @@ async function update(id: string, olds: Record<string, unknown>, news: Record<st
 async function deleteMembership(id: string, props: Record<string, unknown>, context: ProviderContext) {
   assertSameTenant(props.tenant, context, `Team membership ${id}`);
   const { teamId, userId } = parseMembershipId(id);
-  await removeMember(context.client(), teamId, userId);
+  await removeMember({ deployment: deploymentFor(context.client()), teamId, lastMemberAdvice }, userId);
 }
 
 /** Why the last member stays: what a TinesTeamMembership's user can do about it. */
@@ -380,11 +313,6 @@ const lastMemberAdvice =
   "a role change is a removal and a new invitation (Tines has no role update), so the only member's role cannot change until someone else is on the team; " +
   "when the team is a TinesTeam of this stack, declare its people in the team's members instead, so that one destroy deletes the team with them; " +
   "to stop managing this membership without changing Tines, run `pulumi state delete` on it.";
-
-/** Removes a member; already gone is success; the last member gets an explanation. */
-function removeMember(client: TinesClient, teamId: number, userId: number): Promise<void> {
-  return removeTeamMember(client, teamId, userId, lastMemberAdvice);
-}
 
 /** The engine-facing behaviour of {@link TinesTeamMembership}. */
 export const tinesTeamMembershipImplementation: ResourceImplementation = {

@@ -3,7 +3,7 @@ import type { EngineResourceState } from "../../src/testing/engine";
 import { withProvider, type ProviderHostError } from "../../src/testing/providerHost";
 import { failureOf, useProviderHost } from "../helpers/host";
 
-// TinesTeam with `members`: the team and its whole member list as one resource (provider/roster.ts
+// TinesTeam with `members`: the team and its whole member list as one resource (src/membership/roster.ts
 // is shared with TinesTeamMembers, whose own tests cover the roster's planning in depth).
 const tines = useProviderHost();
 const requests = () => tines.simulator.log.map((entry) => `${entry.method} ${entry.path}`);

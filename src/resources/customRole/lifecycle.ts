@@ -7,7 +7,7 @@ import { changedProperties, containsUnknown } from "../../provider/inputs";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
-import type { TenantCheckFindings, TenantFacts } from "../../provider/tenantChecks";
+import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { tinesCustomRoleDefinition, type TinesCustomRoleInputs } from "./definition";
 
@@ -26,7 +26,7 @@ function nameTakenReason(name: string, tenant: string, roleId: string | undefine
  * With preview checks on: a new role's name must be free (unless adopting), and the roles this
  * deployment creates must fit in the tenant's 25.
  */
-async function checkAgainstTenant(inputs: TinesCustomRoleInputs, isNew: boolean, facts: TenantFacts, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(inputs: TinesCustomRoleInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   // A new name replaces the role: the replacement is a new role, checked (and planned) as one.
   const renamed = !isNew && typeof olds.name === "string" && olds.name.toLowerCase() !== inputs.name.toLowerCase();
@@ -41,7 +41,8 @@ async function checkAgainstTenant(inputs: TinesCustomRoleInputs, isNew: boolean,
     findings.warnings.push(`custom role ${existing.name} already exists in ${facts.tenantUrl}: it will be adopted`);
     return findings;
   }
-  const planned = facts.plannedCustomRoles.add(inputs.name);
+  facts.declareCustomRole(inputs.name);
+  const planned = facts.customRolesDeclared();
   if (custom.length + planned.size > tinesCustomRoleLimit) {
     findings.failures.push({
       property: "name",

@@ -6,17 +6,9 @@ import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTine
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties, containsUnknown } from "../../provider/inputs";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
-import {
-  deletedByThisProcess,
-  mayBePendingDeletion,
-  recordUserDeactivation,
-  recordUserDeletion,
-  waitForPendingDeletion,
-} from "../../provider/pendingDeletions";
-import { sharedDirectoryFor } from "../../provider/directory";
+import { deploymentFor, mayBePendingDeletion, waitForPendingDeletion, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
-import type { TenantCheckFindings, TenantFacts } from "../../provider/tenantChecks";
 import { tinesUserDefinition, type TinesUserInputs, type TinesUserOutputs } from "./definition";
 
 /** What this resource's own code records; the engine adds `deletionMode`, `adoptExisting` and `tenant`. */
@@ -33,11 +25,11 @@ function emailTakenReason(email: string, tenant: string, userId: number): string
 }
 
 /** With preview checks on: a new user's email must be free (unless adopting); unknown permissions are flagged. */
-async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantFacts): Promise<TenantCheckFindings> {
+async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   if (isNew && !containsUnknown(inputs.email)) {
     const existing = await facts.userByEmail(inputs.email);
-    if (existing && mayBePendingDeletion(existing, facts.tenantUrl)) {
+    if (existing && mayBePendingDeletion(facts, existing)) {
       // Maybe a user Tines is deleting (deactivated moments ago): the create waits for it to go.
       findings.warnings.push(
         `user ${inputs.email} exists in ${facts.tenantUrl} (user id ${existing.id}) but is deactivated and was changed recently: if Tines is deleting it, the create waits for the deletion to finish`,
@@ -77,7 +69,7 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
   if (inputs.adoptExisting) {
     // A user Tines is deleting is never adopted: wait for it to go, then create a new one. The lookup
     // shares one read of the directory per deployment, not a page walk per adopted user.
-    const existing = await userByEmailUnlessBeingDeleted(client, inputs.email, tenant, context.userDeletionWaitMs());
+    const existing = await userByEmailUnlessBeingDeleted(client, inputs.email, context.userDeletionWaitMs());
     if (existing) {
       // A user who already matches is adopted without a write: taking over a tenant changes nothing in it.
       if (!differsFromDeclared(existing, inputs)) return created(existing);
@@ -101,7 +93,7 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
           // A user with this email created around our attempt is the one our lost request made;
           // never one being deleted (deleted by us, or inactive while ours would be active).
           const found = await client.users.findByEmail(inputs.email);
-          if (!found || deletedByThisProcess(tenant, found) || (inputs.isActive && !found.is_active)) return undefined;
+          if (!found || deploymentFor(client).deletedByThisProcess(found) || (inputs.isActive && !found.is_active)) return undefined;
           const createdAt = found.created_at ? Date.parse(found.created_at) : Number.NaN;
           return createdAt < startedAt - clockSkewAllowanceMs ? undefined : found;
         },
@@ -109,8 +101,8 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
     } catch (error) {
       if (!(error instanceof TinesApiError && error.isConflictOrValidation)) throw error;
       let existing = await client.users.findByEmail(inputs.email);
-      if (existing && attempt === 1 && mayBePendingDeletion(existing, tenant)) {
-        const outcome = await waitForPendingDeletion(client, existing, tenant, context.userDeletionWaitMs());
+      if (existing && attempt === 1 && mayBePendingDeletion(deploymentFor(client), existing)) {
+        const outcome = await waitForPendingDeletion(deploymentFor(client), existing, context.userDeletionWaitMs());
         if (outcome.type === "gone") continue;
         existing = outcome.user;
       }
@@ -194,17 +186,13 @@ async function update(id: string, _recorded: unknown, inputs: TinesUserInputs, c
 
 /**
  * The user with this email, unless Tines is deleting it: then, after waiting (bounded) for the
- * deletion to finish, undefined (see provider/pendingDeletions.ts for how it is recognised).
+ * deletion to finish, undefined (see deployment/pendingDeletions.ts for how it is recognised).
  */
-async function userByEmailUnlessBeingDeleted(
-  client: TinesClient,
-  email: string,
-  tenant: string,
-  waitMs: number,
-): Promise<TinesUserObject | undefined> {
-  const found = await sharedDirectoryFor(client).findByEmail(email);
-  if (!found || !mayBePendingDeletion(found, tenant)) return found;
-  const outcome = await waitForPendingDeletion(client, found, tenant, waitMs);
+async function userByEmailUnlessBeingDeleted(client: TinesClient, email: string, waitMs: number): Promise<TinesUserObject | undefined> {
+  const deployment = deploymentFor(client);
+  const found = await deployment.directory.findByEmail(email);
+  if (!found || !mayBePendingDeletion(deployment, found)) return found;
+  const outcome = await waitForPendingDeletion(deployment, found, waitMs);
   return outcome.type === "gone" ? undefined : outcome.user;
 }
 
@@ -216,12 +204,12 @@ async function deleteUser(id: string, recorded: TinesUserOutputs, context: Provi
   if (recorded.deletionMode === "deactivate") {
     await unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }));
     // Deactivated, not deleted: adopting it again in this deployment needs no wait.
-    recordUserDeactivation(context.tenantUrl(), identity);
+    deploymentFor(client).recordUserDeactivated(identity);
   } else {
     // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
     // Remembered, so a create of the same email in this deployment waits for it to go.
     await unlessGone(client.users.delete(Number(id)));
-    recordUserDeletion(context.tenantUrl(), identity);
+    deploymentFor(client).recordUserDeleted(identity);
   }
 }
 

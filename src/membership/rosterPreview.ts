@@ -1,11 +1,12 @@
 /**
- * A roster's preview with preview checks on (provider/roster.ts has the roster itself): what the
+ * A roster's preview with preview checks on (membership/roster.ts has the roster itself): what the
  * `up` will do to a team's member list, listed before anything changes, and what would fail it.
  */
-import { containsUnknown } from "./inputs";
+import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
+import { containsUnknown } from "../provider/inputs";
 import { describeMember, unknownRoleReason, type TeamMember } from "./members";
-import { notDeclaredReason, planMembers, type MemberPlan, type RosterInputs, type TinesDeclaredTeamMember } from "./roster";
-import type { TenantCheckFindings, TenantFacts } from "./tenantChecks";
+import type { RosterInputs, TinesDeclaredTeamMember } from "./roster";
+import { notDeclaredReason, planMembers, type MemberPlan } from "./rosterPlan";
 
 /** Where a roster's preview runs, and what the `up` does there. */
 export interface RosterPreviewScope {
@@ -36,7 +37,7 @@ export async function previewRoster(
   inputs: Pick<RosterInputs, "members" | "ignoredMembers" | "adoptExisting">,
   onTeam: readonly TeamMember[],
   scope: RosterPreviewScope,
-  facts: TenantFacts,
+  deployment: TenantDeployment,
 ): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   if (!Array.isArray(inputs.members)) {
@@ -48,13 +49,13 @@ export async function previewRoster(
   const declared = inputs.members.map((entry) => (typeof entry !== "object" || containsUnknown(entry.userId) || containsUnknown(entry.email) ? undefined : entry));
   // The roles need a tenant-owner key; with a Team key they go unchecked, and the list still comes.
   // A custom role this deployment creates (checked before this resource) counts as a role.
-  const roles = await facts.roles().then(
-    (found) => [...found.map((role) => role.name), ...facts.plannedCustomRoles],
+  const roles = await deployment.roles().then(
+    (found) => [...found.map((role) => role.name), ...deployment.customRolesDeclared()],
     () => undefined,
   );
   inputs.members.forEach((entry, index) => {
     if (roles && typeof entry === "object" && !containsUnknown(entry.role) && !roles.includes(entry.role)) {
-      findings.failures.push({ property: `members[${index}].role`, reason: unknownRoleReason(entry.role, roles, facts.tenantUrl) });
+      findings.failures.push({ property: `members[${index}].role`, reason: unknownRoleReason(entry.role, roles, deployment.tenantUrl) });
     }
   });
   const ignoredKnown = !containsUnknown(inputs.ignoredMembers);
@@ -64,8 +65,8 @@ export async function previewRoster(
   // them to the up.
   for (const [index, entry] of declared.entries()) {
     if (entry === undefined || typeof entry.userId !== "number" || onTeam.some((member) => member.userId === entry.userId)) continue;
-    const user = await facts.userById(entry.userId).catch(() => null);
-    if (user === undefined) findings.failures.push({ property: `members[${index}].userId`, reason: `user ${entry.userId} does not exist in ${facts.tenantUrl}` });
+    const user = await deployment.userById(entry.userId).catch(() => null);
+    if (user === undefined) findings.failures.push({ property: `members[${index}].userId`, reason: `user ${entry.userId} does not exist in ${deployment.tenantUrl}` });
   }
   const plan = planMembers(declared, ignoredKnown ? inputs.ignoredMembers : [], onTeam);
   findings.failures.push(...plan.failures);
@@ -79,7 +80,7 @@ export async function previewRoster(
     const userId =
       entry.userId ??
       onTeam.find((member) => member.email.toLowerCase() === entry.email!.toLowerCase())?.userId ??
-      (await facts.userByEmail(entry.email!).catch(() => undefined))?.id;
+      (await deployment.userByEmail(entry.email!).catch(() => undefined))?.id;
     if (userId === undefined) continue;
     const earlier = declaredAt.get(userId);
     if (earlier === undefined) declaredAt.set(userId, index);
@@ -92,7 +93,7 @@ export async function previewRoster(
   }
   // A preview that fails already says what is wrong; a list of changes it will not make would only confuse.
   if (findings.failures.length > 0) return findings;
-  const lines = await planLines(inputs, plan, facts);
+  const lines = await planLines(inputs, plan, deployment);
   for (const [index, entry] of declared.entries()) {
     const role = (inputs.members[index] as Partial<TinesDeclaredTeamMember>).role;
     if (entry === undefined) lines.push(`  + members[${index}], known once deployed, as ${role === undefined || containsUnknown(role) ? "its declared role" : role}`);
@@ -118,13 +119,13 @@ export async function previewRoster(
 }
 
 /** One line per change: `+` added, `~` re-roled, `-` removed. */
-async function planLines(inputs: Pick<RosterInputs, "members">, plan: MemberPlan, facts: TenantFacts): Promise<string[]> {
+async function planLines(inputs: Pick<RosterInputs, "members">, plan: MemberPlan, deployment: TenantDeployment): Promise<string[]> {
   const lines: string[] = [];
   for (const index of plan.adds) {
     const entry = inputs.members[index]!;
     // Who an id is, and whether an email has an account, from the user directory read once per
     // deployment; a key that may not read users (a Team key) gets the list without those details.
-    const user = await (entry.userId !== undefined ? facts.userById(entry.userId) : facts.userByEmail(entry.email!)).catch(() => null);
+    const user = await (entry.userId !== undefined ? deployment.userById(entry.userId) : deployment.userByEmail(entry.email!)).catch(() => null);
     const who = entry.userId !== undefined ? `user ${entry.userId}${user ? ` (${user.email})` : ""}` : entry.email!;
     const note = user === undefined && entry.email !== undefined ? " (no Tines account yet: Tines creates the user and emails an invitation)" : "";
     lines.push(`  + ${who} as ${entry.role}${note}`);

@@ -7,7 +7,7 @@
  * certain first:
  *
  * 1. This process deleted it (a destroy followed by an up in one deployment, or a replacement
- *    that deletes first): recorded here by tenant and user id, so it is certain.
+ *    that deletes first): recorded in the {@link TenantDeployment} by user id, so it is certain.
  * 2. Otherwise (a `pulumi destroy`, then a `pulumi up` in a new process), a user that is inactive
  *    and was changed recently may be one: Tines deactivates a user the moment it is deleted, which
  *    is a change, and removes it "shortly" after. Whether it is one only shows by watching it: if it
@@ -22,9 +22,9 @@
  * operation's own deadline) and said in the log, so a user who sees `pulumi up` pause knows why.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TinesError, operationDeadline, type TinesClient, type TinesUserObject } from "../client";
-import { sharedDirectoryFor } from "./directory";
-import { unlessGone } from "./runtime";
+import { TinesError, operationDeadline, type TinesUserObject } from "../client";
+import { unlessGone } from "../provider/runtime";
+import type { TenantDeployment } from "./tenantDeployment";
 
 /** How recently an inactive user must have changed to be possibly pending deletion. */
 export const recentChangeMs = 15 * 60_000;
@@ -32,40 +32,10 @@ export const recentChangeMs = 15 * 60_000;
 /** Time kept free of the operation's deadline for the create that follows the wait. */
 const afterWaitAllowanceMs = 5_000;
 
-/**
- * Users this process deleted, as `<tenant> <user id> <created_at>`: the creation time as well, so
- * a tenant that ever gave a new user an old id (a reset simulator does) is not mistaken.
- */
-const deletedUsers = new Set<string>();
-
-type UserIdentity = Pick<TinesUserObject, "id" | "created_at">;
-
-function deletionKey(tenant: string, user: UserIdentity): string {
-  return `${tenant} ${user.id} ${user.created_at ?? ""}`;
-}
-
-/** Records that this process asked Tines to delete a user: until it is gone, it is pending deletion. */
-export function recordUserDeletion(tenant: string, user: UserIdentity): void {
-  deletedUsers.add(deletionKey(tenant, user));
-}
-
-/** Users this process deactivated (deletionMode "deactivate"), keyed as {@link deletedUsers}: certainly not being deleted. */
-const deactivatedUsers = new Set<string>();
-
-/** Records that this process deactivated a user without deleting it. */
-export function recordUserDeactivation(tenant: string, user: UserIdentity): void {
-  deactivatedUsers.add(deletionKey(tenant, user));
-}
-
-/** Whether this process deleted the user (so it certainly is, or was, pending deletion). */
-export function deletedByThisProcess(tenant: string, user: UserIdentity): boolean {
-  return deletedUsers.has(deletionKey(tenant, user));
-}
-
 /** Whether a user found in Tines may be one that Tines is deleting (see the file comment). */
-export function mayBePendingDeletion(user: TinesUserObject, tenant: string, now = Date.now()): boolean {
-  if (deletedByThisProcess(tenant, user)) return true;
-  if (user.is_active || deactivatedUsers.has(deletionKey(tenant, user))) return false;
+export function mayBePendingDeletion(deployment: TenantDeployment, user: TinesUserObject, now = Date.now()): boolean {
+  if (deployment.deletedByThisProcess(user)) return true;
+  if (user.is_active || deployment.deactivatedByThisProcess(user)) return false;
   const changedAt = user.updated_at ? Date.parse(user.updated_at) : Number.NaN;
   return Number.isNaN(changedAt) || now - changedAt < recentChangeMs;
 }
@@ -85,13 +55,13 @@ export type PendingDeletionOutcome =
  * @param property The input named in the failure (`email`).
  */
 export async function waitForPendingDeletion(
-  client: TinesClient,
+  deployment: TenantDeployment,
   user: TinesUserObject,
-  tenant: string,
   waitMs: number,
   property = "email",
 ): Promise<PendingDeletionOutcome> {
-  const certain = deletedByThisProcess(tenant, user);
+  const { client, tenantUrl: tenant } = deployment;
+  const certain = deployment.deletedByThisProcess(user);
   const remaining = operationDeadline()?.remainingMs();
   const boundMs = Math.max(0, Math.min(waitMs, remaining === undefined ? waitMs : remaining - afterWaitAllowanceMs));
   const seconds = Math.round(boundMs / 1000);
@@ -128,11 +98,9 @@ export async function waitForPendingDeletion(
  * no such user, it is not being deleted, or the key may not read users (a Team key: then Tines' own
  * answer stands).
  */
-export async function waitedForDeletionOfEmail(client: TinesClient, email: string, tenant: string, waitMs: number): Promise<boolean> {
+export async function waitedForDeletionOfEmail(deployment: TenantDeployment, email: string, waitMs: number): Promise<boolean> {
   // Through the deployment's shared directory, as adoption looks users up: one request, not a page walk.
-  const user = await sharedDirectoryFor(client)
-    .findByEmail(email)
-    .catch(() => undefined);
-  if (!user || !mayBePendingDeletion(user, tenant)) return false;
-  return (await waitForPendingDeletion(client, user, tenant, waitMs)).type === "gone";
+  const user = await deployment.directory.findByEmail(email).catch(() => undefined);
+  if (!user || !mayBePendingDeletion(deployment, user)) return false;
+  return (await waitForPendingDeletion(deployment, user, waitMs)).type === "gone";
 }

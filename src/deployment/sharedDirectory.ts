@@ -1,7 +1,7 @@
 /**
  * Adoption lookups that scale: the user directory (and, for keys that may not read users, a team's
  * member list) is read once per host process, that is once per deployment, and shared by every
- * resource that adopts, as the preview checks share {@link TenantFacts}. Tines has no email filter
+ * resource that adopts, as the preview checks share the facts of the {@link TenantDeployment} that holds it. Tines has no email filter
  * on `admin/users` (tines-api.md, "Users"), so without this each adopted user paged the whole
  * directory: about N × ceil(M / 500) requests to adopt N users of a tenant of M.
  *
@@ -16,8 +16,8 @@
  * So adopting N users of a tenant of M costs N + ceil(M / 500) requests instead of N × ceil(M / 500).
  */
 import { TinesApiError, TinesError, type TinesClient, type TinesTeamMemberObject, type TinesUserObject } from "../client";
-import { tenantFactsFor } from "./tenantChecks";
-import { unlessGone } from "./runtime";
+import { unlessGone } from "../provider/runtime";
+import type { TenantDeployment } from "./tenantDeployment";
 
 /** Where a team membership was found and how it stands. */
 export interface DirectoryMembership {
@@ -30,11 +30,18 @@ export interface DirectoryMembership {
   user?: TinesUserObject;
 }
 
-/** The shared lookups of one client's tenant. */
+/** The shared lookups of one deployment's tenant: `deployment.directory`. */
 export class SharedDirectory {
   private readonly membersByTeam = new Map<number, Promise<TinesTeamMemberObject[]>>();
 
-  constructor(private readonly client: TinesClient) {}
+  /**
+   * @param client The deployment's client.
+   * @param snapshot The deployment whose user directory, read once, says where to look.
+   */
+  constructor(
+    private readonly client: TinesClient,
+    private readonly snapshot: Pick<TenantDeployment, "userByEmail">,
+  ) {}
 
   /**
    * The user with this email as Tines now holds them, or undefined: the same answer as
@@ -42,7 +49,7 @@ export class SharedDirectory {
    */
   async findByEmail(email: string): Promise<TinesUserObject | undefined> {
     // A snapshot that could not be read is no answer: the fresh lookup below says what is wrong.
-    const known = await tenantFactsFor(this.client)
+    const known = await this.snapshot
       .userByEmail(email.trim())
       .catch((error: unknown) => {
         if (error instanceof TinesError) return undefined;
@@ -95,16 +102,4 @@ export class SharedDirectory {
 
 function sameEmail(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
-}
-
-const directories = new WeakMap<TinesClient, SharedDirectory>();
-
-/** The shared directory of a client's tenant: one per client, so one per deployment. */
-export function sharedDirectoryFor(client: TinesClient): SharedDirectory {
-  let directory = directories.get(client);
-  if (!directory) {
-    directory = new SharedDirectory(client);
-    directories.set(client, directory);
-  }
-  return directory;
 }

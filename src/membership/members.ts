@@ -1,9 +1,10 @@
 /**
- * What `TinesTeamMembership`, `TinesTeamMembers` and `TinesTeam` share about a team's members: a member as the
- * provider records it, removal with Tines' last-member rule explained, and the words of the
- * preview checks both give (a team or a role that does not exist).
+ * What `TinesTeamMembership`, `TinesTeamMembers` and `TinesTeam` share about a team's members: a
+ * member as the provider records it, who an operation is about, how messages name them, and the
+ * words of the preview checks all three give (a team or a role that does not exist, a team's
+ * members managed twice).
  */
-import { TinesApiError, TinesError, type TinesClient, type TinesTeamMemberObject } from "../client";
+import type { TinesTeamMemberObject } from "../client";
 
 /** A team member as the provider records it. */
 export interface TeamMember {
@@ -27,40 +28,15 @@ export function describeMember(member: Pick<TeamMember, "userId" | "email" | "ro
   return `${member.email} (id ${member.userId}, ${member.role})`;
 }
 
-/** Tines refused to remove a team's only member (tines-api.md: "the last member of a team cannot be removed"). */
-export class TinesLastMemberError extends TinesError {
-  override name = "TinesLastMemberError";
-  constructor(
-    /** The member that stays. */
-    readonly member: TeamMember,
-    readonly teamId: number,
-    advice: string,
-    cause: Error,
-  ) {
-    super(
-      `Cannot remove user ${member.email} (id ${member.userId}) from team ${teamId}: Tines refuses to remove the last member of a team. ${advice}`,
-      { cause },
-    );
-  }
-}
-
 /**
- * Removes a member; already gone is success. When Tines refuses because the user is the team's
- * only member (its refusal is an undocumented 4xx, so the member list is read to be sure), throws
- * a {@link TinesLastMemberError} carrying `advice`, what the caller's user can do about it.
+ * Who a membership operation is about, as declared: a user id, or an email (inviting an email that
+ * has no account creates the tenant user: tines-api.md, "Teams and membership").
  */
-export async function removeTeamMember(client: TinesClient, teamId: number, userId: number, advice: string): Promise<void> {
-  try {
-    await client.teams.removeMember(teamId, userId);
-  } catch (error) {
-    if (!(error instanceof TinesApiError)) throw error;
-    if (error.isNotFound) return;
-    if (error.isConflictOrValidation) {
-      const members = await client.teams.listMembers(teamId).catch(() => undefined);
-      if (members?.length === 1 && members[0]!.id === userId) throw new TinesLastMemberError(teamMemberOf(members[0]!), teamId, advice, error);
-    }
-    throw error;
-  }
+export type Invitee = { userId: number } | { email: string };
+
+/** How messages name an invitee: `user 5`, or the email. */
+export function describeInvitee(invitee: Invitee): string {
+  return "userId" in invitee ? `user ${invitee.userId}` : invitee.email;
 }
 
 /** A preview-check reason: the team does not exist. */
@@ -122,34 +98,4 @@ export function authoritativeTeamWithMembershipsReason(team: { id: number; name:
     `${rosterName(roster)} removes every member it does not declare, so the two would undo each other: ` +
     "move those members into members (or ignoredMembers) and remove the TinesTeamMembership resources"
   );
-}
-
-/**
- * Teams made by this process, that is this deployment (one host process serves a deployment:
- * pulumi-dynamic-providers.md, "Runtime facts"), with the roster that wrote a made team's member
- * list, if any. A preview cannot see a membership mixed with the roster of a team the same `up`
- * makes (the new team's id is unknown there), but the membership takes the team's id, so it is
- * created after the team: checked here, the mix fails before the membership is written. Teams that
- * existed before the deployment are left to the preview, which sees them.
- */
-const teamsMade = new Map<number, AuthoritativeRoster | undefined>();
-
-/** Records that this deployment made team `teamId`. */
-export function recordTeamMade(teamId: number): void {
-  teamsMade.set(teamId, undefined);
-}
-
-/** Records that `roster` wrote the member list of team `teamId`, if this deployment made that team. */
-export function recordRosterWrite(teamId: number, roster: AuthoritativeRoster): void {
-  if (teamsMade.has(teamId)) teamsMade.set(teamId, roster);
-}
-
-/** Forgets team `teamId` (deleted: an id Tines may give again). */
-export function forgetTeamMade(teamId: number): void {
-  teamsMade.delete(teamId);
-}
-
-/** The roster that wrote the member list of team `teamId`, made by this deployment, if any. */
-export function rosterWrittenFor(teamId: number): AuthoritativeRoster | undefined {
-  return teamsMade.get(teamId);
 }

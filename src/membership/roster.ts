@@ -1,8 +1,9 @@
 /**
  * A team's whole member list, declared and kept authoritative: what `TinesTeamMembers` (a roster
  * of a team it does not own) and `TinesTeam`'s `members` (the roster of a team it owns) share.
- * Checking declared members, matching them with the members Tines holds (the plan), comparing
- * rosters, and the outputs; the preview is in rosterPreview.ts, the writes in rosterWrite.ts.
+ * Its inputs, checking declared members, comparing rosters, and the outputs; matching declared
+ * members with the members Tines holds (the plan) is in rosterPlan.ts, the preview in
+ * rosterPreview.ts, the writes in rosterWrite.ts (through the membership operations).
  *
  * Tines has no member-list endpoint that writes: members are read from `GET /teams/{id}/members`
  * and changed one by one with `invite_member` and `remove_member`; no endpoint changes a role, so a
@@ -12,8 +13,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { TinesRoleName } from "../client";
-import { checkInputs, containsUnknown, emailAddress, positiveIntegerId, teamRole, unknownValue, type CheckFailure } from "./inputs";
-import { describeMember, type TeamMember } from "./members";
+import { checkInputs, containsUnknown, emailAddress, positiveIntegerId, teamRole, unknownValue, type CheckFailure } from "../provider/inputs";
+import type { TeamMember } from "./members";
+import { identityOf, planMembers } from "./rosterPlan";
 
 // Inputs -------------------------------------------------------------------------------------------
 
@@ -102,24 +104,24 @@ export function checkRoster(news: { members?: unknown; ignoredMembers?: unknown 
   const ignoredMembers = ignored.inputs.ignoredMembers;
   // Repeats are looked for among the entries whose identity passed (a member with a wrong role is
   // still compared), so every problem is reported at once.
-  const failedMembers = new Set(
-    failures
-      .map((failure) => /^members\[(\d+)\](?:\.(?:userId|email))?$/.exec(failure.property)?.[1])
-      .filter((index) => index !== undefined)
-      .map(Number),
-  );
-  const passed = Array.isArray(declared.members) ? declared.members.map((entry, index) => (failedMembers.has(index) ? unknownValue : entry)) : [];
-  const ignoredKnown = Array.isArray(ignoredMembers) && !containsUnknown(ignoredMembers) && !failures.some((failure) => failure.property.startsWith("ignoredMembers"));
+  const passed = Array.isArray(declared.members) ? declared.members.map((entry, index) => (declared.identityFailed.has(index) ? unknownValue : entry)) : [];
+  const ignoredKnown = Array.isArray(ignoredMembers) && !containsUnknown(ignoredMembers) && ignored.failures.length === 0;
   failures.push(...repeatedMembers(passed, ignoredKnown ? (ignoredMembers as Array<number | string>) : []));
   return { members: declared.members, ignoredMembers, failures };
 }
 
-function checkMembers(members: unknown): { members: unknown; failures: CheckFailure[] } {
-  if (members === unknownValue) return { members, failures: [] };
-  if (members === undefined) return { members, failures: [{ property: "members", reason: "is required" }] };
-  if (!Array.isArray(members)) return { members, failures: [{ property: "members", reason: listOfMembers }] };
+/**
+ * Checks each declared member on its own. Besides the failures, says which entries failed on who
+ * they are (the entry itself, its `userId` or its `email`): those are left out of the search for
+ * repeats, while an entry that failed only on its role is still compared.
+ */
+function checkMembers(members: unknown): { members: unknown; failures: CheckFailure[]; identityFailed: Set<number> } {
+  const identityFailed = new Set<number>();
+  if (members === unknownValue) return { members, failures: [], identityFailed };
+  if (members === undefined) return { members, failures: [{ property: "members", reason: "is required" }], identityFailed };
+  if (!Array.isArray(members)) return { members, failures: [{ property: "members", reason: listOfMembers }], identityFailed };
   if (members.length === 0) {
-    return { members, failures: [{ property: "members", reason: "must declare at least one member: Tines refuses to leave a team empty" }] };
+    return { members, failures: [{ property: "members", reason: "must declare at least one member: Tines refuses to leave a team empty" }], identityFailed };
   }
   const failures: CheckFailure[] = [];
   const checked = members.map((entry: unknown, index) => {
@@ -127,6 +129,7 @@ function checkMembers(members: unknown): { members: unknown; failures: CheckFail
     if (entry === unknownValue) return entry;
     if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
       failures.push({ property: path, reason: "must be { userId } or { email }, with an optional role" });
+      identityFailed.add(index);
       return entry;
     }
     const result = checkInputs(declaredMemberSchema, entry as Record<string, unknown>, (values: Partial<TinesDeclaredTeamMember>, unknownKeys) => {
@@ -134,21 +137,13 @@ function checkMembers(members: unknown): { members: unknown; failures: CheckFail
       const given = [values.userId, values.email].filter((value) => value !== undefined).length;
       return given === 1 ? [] : [{ property: "userId", reason: "give exactly one of userId and email" }];
     });
-    failures.push(...result.failures.map((failure) => ({ ...failure, property: failure.property === "(inputs)" ? path : `${path}.${failure.property}` })));
+    for (const failure of result.failures) {
+      if (failure.property === "(inputs)" || failure.property === "userId" || failure.property === "email") identityFailed.add(index);
+      failures.push({ ...failure, property: failure.property === "(inputs)" ? path : `${path}.${failure.property}` });
+    }
     return result.inputs;
   });
-  return { members: checked, failures };
-}
-
-/** The identity of a declared or ignored member, as compared: `id:5` or `email:ada@example.com`. */
-function identityOf(entry: { userId?: unknown; email?: unknown } | number | string): string | undefined {
-  if (typeof entry === "number") return `id:${entry}`;
-  if (typeof entry === "string") return `email:${entry.toLowerCase()}`;
-  if (typeof entry.userId === "number") return `id:${entry.userId}`;
-  // An entry that failed on another property is compared as given: a numeric string is an id.
-  if (typeof entry.userId === "string" && /^\s*\d+\s*$/.test(entry.userId)) return `id:${Number(entry.userId)}`;
-  if (typeof entry.email === "string" && !containsUnknown(entry.email)) return `email:${entry.email.toLowerCase()}`;
-  return undefined;
+  return { members: checked, failures, identityFailed };
 }
 
 /** Each user declared once, and never both declared and ignored (as far as known without the tenant). */
@@ -174,71 +169,6 @@ function repeatedMembers(members: ReadonlyArray<TinesDeclaredTeamMember | string
   return failures;
 }
 
-
-// Planning -----------------------------------------------------------------------------------------
-
-/** What it takes to bring a team's member list to the declared one. */
-export interface MemberPlan {
-  /** For each declared member, who it is on the team (undefined: not on it, or not known yet). */
-  matched: Array<TeamMember | undefined>;
-  /** Declared members to add, by index in `members`. */
-  adds: number[];
-  /** Declared members on the team with another role. */
-  reroles: Array<{ index: number; member: TeamMember }>;
-  /** Members on the team that are neither declared nor ignored: the `up` removes them. */
-  removals: TeamMember[];
-  /** Ignored members found on the team: left as they are. */
-  ignored: TeamMember[];
-  /** The same user declared twice (once by id, once by email), or declared and ignored. */
-  failures: CheckFailure[];
-}
-
-/**
- * Matches declared members (undefined where not known yet) with the team's current members. The
- * one piece of logic behind create, update, read, and the preview's list, so the preview shows what
- * the `up` does.
- */
-export function planMembers(
-  declared: ReadonlyArray<TinesDeclaredTeamMember | undefined>,
-  ignoredMembers: ReadonlyArray<number | string>,
-  current: readonly TeamMember[],
-): MemberPlan {
-  const byId = new Map(current.map((member) => [member.userId, member]));
-  const byEmail = new Map(current.map((member) => [member.email.toLowerCase(), member]));
-  const ignoredIdentities = new Set(ignoredMembers.map((entry) => identityOf(entry)));
-  const isIgnored = (member: TeamMember) => ignoredIdentities.has(`id:${member.userId}`) || ignoredIdentities.has(`email:${member.email.toLowerCase()}`);
-  const claimedBy = new Map<number, number>();
-  const plan: MemberPlan = { matched: [], adds: [], reroles: [], removals: [], ignored: [], failures: [] };
-  declared.forEach((entry, index) => {
-    const member = entry === undefined ? undefined : entry.userId !== undefined ? byId.get(entry.userId) : byEmail.get(entry.email!.toLowerCase());
-    plan.matched.push(member);
-    if (entry === undefined) return;
-    if (!member) return void plan.adds.push(index);
-    const property = `members[${index}]`;
-    const earlier = claimedBy.get(member.userId);
-    if (earlier !== undefined) {
-      plan.failures.push({ property, reason: `is ${describeMember(member)}, already declared as members[${earlier}]: declare each member once` });
-    } else if (isIgnored(member)) {
-      plan.failures.push({ property, reason: `is ${describeMember(member)}, which ignoredMembers also lists: a member is either declared or ignored` });
-    }
-    claimedBy.set(member.userId, index);
-    // A role unknown in preview is not counted as a change: it is only known once deployed.
-    if (member.role !== entry.role && entry.role !== unknownValue) plan.reroles.push({ index, member });
-  });
-  for (const member of current) {
-    if (claimedBy.has(member.userId)) continue;
-    (isIgnored(member) ? plan.ignored : plan.removals).push(member);
-  }
-  return plan;
-}
-
-/** Why a new resource may not take over a team: the same words in a preview check and in a failed create. */
-export function notDeclaredReason(team: string, members: readonly TeamMember[]): string {
-  return (
-    `team ${team} already has ${members.length} member${members.length === 1 ? "" : "s"} that ${members.length === 1 ? "is" : "are"} neither declared nor ignored: ` +
-    `${members.map(describeMember).join(", ")}. Declare them, list them in ignoredMembers, or set adoptExisting: true to remove them`
-  );
-}
 
 // Diff ---------------------------------------------------------------------------------------------
 

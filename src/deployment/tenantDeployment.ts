@@ -1,0 +1,257 @@
+/**
+ * What one provider process shares about one configured tenant: a {@link TenantDeployment}.
+ *
+ * One host process serves every dynamic resource of a deployment, and resources whose provider
+ * text is identical share one provider (pulumi-dynamic-providers.md, "Runtime facts"); every
+ * provider of the process configured for the same tenant, key and options shares one client
+ * (deployment/registry.ts), so one deployment object per client is one per deployment. Everything
+ * that must outlive a single resource operation lives here, and only here:
+ *
+ * - the tenant facts preview checks read (teams, roles, the user directory with memberships, team
+ *   member lists), each read at most once;
+ * - the shared directory through which adoption looks users and memberships up
+ *   (deployment/sharedDirectory.ts);
+ * - what the checks declared: the rosters (`TinesTeamMembers`, `TinesTeam.members`), the
+ *   `TinesTeamMembership` resources by team, and the custom roles this deployment creates;
+ * - the teams this deployment made, and which roster wrote each one's member list;
+ * - the users this process deleted or deactivated (deployment/pendingDeletions.ts);
+ * - whether this process has changed the tenant (then the facts are stale and tenant checks stop),
+ *   and whether the "tenant unreachable" warning was given.
+ *
+ * The declarations are correct because the engine checks resources one at a time, in registration
+ * order, in this one process ("Scheduling" in pulumi-dynamic-providers.md); writes run in parallel
+ * but only ever add to the sets and maps, so no write depends on another's ordering.
+ *
+ * Tenant checks: on by default whenever a tenant and an API key are configured (stack config
+ * `tines:previewChecks: false`, or `TINES_PREVIEW_CHECKS=false`, turns them off; without a key they
+ * cannot run and only the offline checks do): what would fail at deploy time (a team that does not
+ * exist, a role that is not a role, an email that already has a user) fails the preview instead,
+ * naming the property, before anything is created; what will happen but is no error (an
+ * invitation email) is a warning. They run only on inputs that passed the offline checks, so a
+ * wrong input fails without any request. Their cost stays flat as a stack grows, read-only
+ * requests only. If the tenant cannot be reached, one warning says so and checks fall back to the
+ * offline ones: a preview is never blocked by the network. Once this process has changed the
+ * tenant (a `pulumi up` after its preview), the facts are stale and tenant checks stop; the
+ * preview that came first reported them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  TinesApiError,
+  TinesConnectionError,
+  TinesResponseError,
+  type TinesClient,
+  type TinesRoleObject,
+  type TinesTeamMemberObject,
+  type TinesTeamObject,
+  type TinesUserObject,
+} from "../client";
+import type { CheckFailure } from "../provider/inputs";
+import type { AuthoritativeRoster } from "../membership/members";
+import { SharedDirectory } from "./sharedDirectory";
+
+/** What a resource's tenant check found. */
+export interface TenantCheckFindings {
+  /** Problems that would fail the deploy: each names its property. */
+  failures: CheckFailure[];
+  /** Things that will happen but are no error. */
+  warnings: string[];
+}
+
+/** A user as the deletion records know it: its id, and its creation time (see {@link TenantDeployment.recordUserDeleted}). */
+export type UserIdentity = Pick<TinesUserObject, "id" | "created_at">;
+
+/** The user directory, indexed once. */
+interface UserDirectory {
+  byEmail: Map<string, TinesUserObject>;
+  byId: Map<number, TinesUserObject>;
+}
+
+/** What one provider process shares about one configured tenant (see the file comment). Obtained with `deploymentFor(client)`. */
+export class TenantDeployment {
+  /** The tenant's origin, for messages. */
+  readonly tenantUrl: string;
+  /** Adoption's lookups, sharing this deployment's snapshot of the user directory. */
+  readonly directory: SharedDirectory;
+
+  private teamsRead: Promise<TinesTeamObject[]> | undefined;
+  private rolesRead: Promise<TinesRoleObject[]> | undefined;
+  private usersRead: Promise<UserDirectory> | undefined;
+  private readonly teamMembersRead = new Map<number, Promise<TinesTeamMemberObject[]>>();
+
+  /** Teams whose whole member list a checked roster manages, with the roster's kind. */
+  private readonly rosters = new Map<number, AuthoritativeRoster>();
+  /** Who each checked `TinesTeamMembership` adds, by team. */
+  private readonly memberships = new Map<number, string[]>();
+  /** Names of the custom roles this deployment creates. */
+  private readonly customRoles = new Set<string>();
+  /** Teams this deployment made, with the roster that wrote a made team's member list, if any. */
+  private readonly teamsMade = new Map<number, AuthoritativeRoster | undefined>();
+  /** Users this process deleted, as `<user id> <created_at>`. */
+  private readonly deletedUsers = new Set<string>();
+  /** Users this process deactivated without deleting them, keyed as {@link deletedUsers}. */
+  private readonly deactivatedUsers = new Set<string>();
+  private changedTenant = false;
+  private warnedUnreachable = false;
+
+  constructor(
+    /** The client of this deployment's tenant, key and options. */
+    readonly client: TinesClient,
+  ) {
+    this.tenantUrl = client.tenantUrl;
+    this.directory = new SharedDirectory(client, this);
+  }
+
+  // Tenant facts: each read at most once per deployment ------------------------------------------
+
+  /** Every team. */
+  teams(): Promise<TinesTeamObject[]> {
+    return (this.teamsRead ??= this.client.teams.list({ scope: "all" }));
+  }
+
+  /** Every role, default and custom. */
+  roles(): Promise<TinesRoleObject[]> {
+    return (this.rolesRead ??= this.client.roles.list());
+  }
+
+  /** A team's members, read once (paged, 500 a page). */
+  teamMembers(teamId: number): Promise<TinesTeamMemberObject[]> {
+    let members = this.teamMembersRead.get(teamId);
+    if (!members) {
+      members = this.client.teams.listMembers(teamId);
+      this.teamMembersRead.set(teamId, members);
+    }
+    return members;
+  }
+
+  /** The user with this email (case-insensitive), if any, from the directory read once with each user's team memberships. */
+  async userByEmail(email: string): Promise<TinesUserObject | undefined> {
+    return (await this.users()).byEmail.get(email.toLowerCase());
+  }
+
+  /** The user with this id, if any, from the directory read once. */
+  async userById(userId: number): Promise<TinesUserObject | undefined> {
+    return (await this.users()).byId.get(userId);
+  }
+
+  private users(): Promise<UserDirectory> {
+    return (this.usersRead ??= this.client.users.listAll({ includeTeamMemberships: true }).then((users) => ({
+      byEmail: new Map(users.map((user) => [user.email.toLowerCase(), user])),
+      byId: new Map(users.map((user) => [user.id, user])),
+    })));
+  }
+
+  // What the checks declared ----------------------------------------------------------------------
+
+  /** Records that a checked roster of kind `roster` manages team `teamId`'s whole member list. */
+  declareRoster(teamId: number, roster: AuthoritativeRoster): void {
+    this.rosters.set(teamId, roster);
+  }
+
+  /** The kind of the roster last checked on team `teamId`, if any. */
+  rosterDeclaredFor(teamId: number): AuthoritativeRoster | undefined {
+    return this.rosters.get(teamId);
+  }
+
+  /** Records that a checked `TinesTeamMembership` adds `who` (as messages name them) to team `teamId`. */
+  declareMembership(teamId: number, who: string): void {
+    this.memberships.set(teamId, [...(this.memberships.get(teamId) ?? []), who]);
+  }
+
+  /** Who the `TinesTeamMembership` resources checked so far add to team `teamId`. */
+  membershipsDeclaredOn(teamId: number): readonly string[] {
+    return this.memberships.get(teamId) ?? [];
+  }
+
+  /** Records a custom role this deployment creates: it counts against the tenant's limit, and a membership may already name it. */
+  declareCustomRole(name: string): void {
+    this.customRoles.add(name);
+  }
+
+  /** The custom roles this deployment creates, as checked so far. */
+  customRolesDeclared(): ReadonlySet<string> {
+    return this.customRoles;
+  }
+
+  // Teams this deployment made --------------------------------------------------------------------
+  // A preview cannot see a membership mixed with the roster of a team the same `up` makes (the new
+  // team's id is unknown there), but the membership takes the team's id, so it is created after
+  // the team: checked here, the mix fails before the membership is written. Teams that existed
+  // before the deployment are left to the preview, which sees them.
+
+  /** Records that this deployment made team `teamId`. */
+  recordTeamMade(teamId: number): void {
+    this.teamsMade.set(teamId, undefined);
+  }
+
+  /** Records that `roster` wrote the member list of team `teamId`, if this deployment made that team. */
+  recordRosterWrite(teamId: number, roster: AuthoritativeRoster): void {
+    if (this.teamsMade.has(teamId)) this.teamsMade.set(teamId, roster);
+  }
+
+  /** Forgets team `teamId` (deleted: an id Tines may give again). */
+  forgetTeamMade(teamId: number): void {
+    this.teamsMade.delete(teamId);
+  }
+
+  /** The roster that wrote the member list of team `teamId`, made by this deployment, if any. */
+  rosterWrittenFor(teamId: number): AuthoritativeRoster | undefined {
+    return this.teamsMade.get(teamId);
+  }
+
+  // Users this process deleted or deactivated -----------------------------------------------------
+  // Keyed with the creation time as well as the id, so a tenant that ever gave a new user an old id
+  // (a reset simulator does) is not mistaken. See deployment/pendingDeletions.ts for their use.
+
+  /** Records that this process asked Tines to delete a user: until it is gone, it is pending deletion. */
+  recordUserDeleted(user: UserIdentity): void {
+    this.deletedUsers.add(userKey(user));
+  }
+
+  /** Records that this process deactivated a user without deleting it: certainly not being deleted. */
+  recordUserDeactivated(user: UserIdentity): void {
+    this.deactivatedUsers.add(userKey(user));
+  }
+
+  /** Whether this process deleted the user (so it certainly is, or was, pending deletion). */
+  deletedByThisProcess(user: UserIdentity): boolean {
+    return this.deletedUsers.has(userKey(user));
+  }
+
+  /** Whether this process deactivated the user without deleting it. */
+  deactivatedByThisProcess(user: UserIdentity): boolean {
+    return this.deactivatedUsers.has(userKey(user));
+  }
+
+  // Staleness and tenant checks --------------------------------------------------------------------
+
+  /** Records that this process changed the tenant (a create, update or delete): the facts read so far are stale. */
+  recordTenantChanged(): void {
+    this.changedTenant = true;
+  }
+
+  /**
+   * Runs a resource's tenant check against this deployment and reports its warnings. Nothing runs
+   * once this process changed the tenant. A failure to read the tenant (no connection, no rights, a
+   * garbled answer) becomes a single warning for the deployment, and no failure.
+   */
+  async runTenantCheck(check: (deployment: TenantDeployment) => Promise<TenantCheckFindings>): Promise<CheckFailure[]> {
+    if (this.changedTenant) return [];
+    let findings: TenantCheckFindings;
+    try {
+      findings = await check(this);
+    } catch (error) {
+      if (!(error instanceof TinesConnectionError || error instanceof TinesApiError || error instanceof TinesResponseError)) throw error;
+      if (!this.warnedUnreachable) {
+        this.warnedUnreachable = true;
+        void pulumi.log.warn(`pulumi-tines: preview checks against ${this.tenantUrl} were skipped, only offline checks ran: ${error.message}`);
+      }
+      return [];
+    }
+    for (const warning of findings.warnings) void pulumi.log.warn(`pulumi-tines: ${warning}`);
+    return findings.failures;
+  }
+}
+
+function userKey(user: UserIdentity): string {
+  return `${user.id} ${user.created_at ?? ""}`;
+}
