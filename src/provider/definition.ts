@@ -78,6 +78,12 @@ export interface ResourceDefinition<
   /** Rules across properties, run by `check` on the values that passed alone (see `checkInputs`). */
   crossField?: (values: Partial<InputsOf<InputShape>>, unknownKeys: ReadonlySet<string>) => CrossFieldFailure[];
   /**
+   * Defaults that depend on other inputs (Tines' own, e.g. a template's access follows its team),
+   * applied by `check` to the properties left undefined once every input is valid, so the stack
+   * records (and diffs) the value Tines will hold.
+   */
+  derivedDefaults?(inputs: InputsOf<InputShape>): Partial<InputsOf<InputShape>>;
+  /**
    * Whether a replacement deletes the old object first (Pulumi's `deleteBeforeReplace`), given the
    * properties that force it. Default: the new object is made first.
    */

@@ -27,8 +27,7 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
       return (require("../resources/teamMembership") as typeof import("../resources/teamMembership"))
         .tinesTeamMembershipImplementation;
     case "PrivateTemplate":
-      return (require("../resources/privateTemplate") as typeof import("../resources/privateTemplate"))
-        .tinesPrivateTemplateImplementation;
+      return tinesResourceRegistry.PrivateTemplate().implementation;
     case "Team":
       return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
     case "CustomRole":

@@ -107,7 +107,13 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
 
   return {
     check(_olds, news) {
-      return checkInputs(definition.inputSchema, news, definition.crossField as never);
+      const result = checkInputs(definition.inputSchema, news, definition.crossField as never);
+      if (definition.derivedDefaults && result.failures.length === 0) {
+        for (const [key, value] of Object.entries(definition.derivedDefaults(result.inputs as never))) {
+          if (result.inputs[key] === undefined) result.inputs[key] = value;
+        }
+      }
+      return result;
     },
     checkAgainstTenant: lifecycle.checkAgainstTenant
       ? (inputs, isNew, facts, olds) => lifecycle.checkAgainstTenant!(inputs as DeclaredOf<D>, isNew, facts, olds)
@@ -135,8 +141,9 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       const result = await lifecycle.read(id, props as Partial<RecordedOf<D>>, context);
       if (result === undefined) return undefined;
       const outputs = recorded(result.outputs, props, context);
-      // The inputs that would produce these outputs, so a refresh shows only real drift.
-      const inputs = result.inputs ?? Object.fromEntries(inputKeys.filter((key) => props[key] !== undefined).map((key) => [key, outputs[key]]));
+      // The inputs that would produce these outputs, so a refresh shows only real drift. A recorded
+      // null was not declared (no input takes null): it is Tines' "none" (a template's team).
+      const inputs = result.inputs ?? Object.fromEntries(inputKeys.filter((key) => props[key] != null).map((key) => [key, outputs[key]]));
       return { id: result.id ?? id, props: outputs, inputs };
     },
     async update(id, olds, news, context) {
