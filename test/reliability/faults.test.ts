@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SimulatorFaultAction } from "../../src/simulator";
-import type { DynamicProviderEngine, EngineResourceState } from "../../src/testing/engine";
+import type { DynamicProviderEngine, EngineResourceState } from "../../tools/runner/engine";
 import { auditTenant, recordFigures, runConcurrently, useReliabilityHarness } from "./harness";
 
 const harness = useReliabilityHarness();

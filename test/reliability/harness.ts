@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startTinesSimulator, seedTenant, seededOwnerEmail, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
-import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
-export { runConcurrently } from "../../src/testing/concurrency";
-import { reliabilityReportDirectory, type ReliabilityFigures } from "../../src/bench/reliabilityReport";
-import type { ProviderHost } from "../../src/testing/providerHost";
+import { DynamicProviderEngine, type EngineResourceState } from "../../tools/runner/engine";
+export { runConcurrently } from "../../tools/runner/concurrency";
+import { reliabilityReportDirectory, type ReliabilityFigures } from "../../tools/bench/reliabilityReport";
+import type { ProviderHost } from "../../tools/runner/providerHost";
 import { repositoryRoot, startHost } from "../helpers/host";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineResourceState } from "../../src/testing/engine";
+import type { EngineResourceState } from "../../tools/runner/engine";
 import { auditTenant, recordFigures, runConcurrently, useReliabilityHarness } from "./harness";
 
 const harness = useReliabilityHarness();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConcurrencyLimit, runConcurrently } from "../../src/testing/concurrency";
-import { EngineDeployment } from "../../src/testing/engine";
+import { ConcurrencyLimit, runConcurrently } from "../../tools/runner/concurrency";
+import { EngineDeployment } from "../../tools/runner/engine";
 import { useProviderHost } from "../helpers/host";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
