@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { columns, describeStep, describeTenant } from "../src/demo/format";
-import { HostRunner, type DemoStep } from "../src/demo/hostRunner";
+import { columns, describeStep, describeTenant } from "../tools/demo/format";
+import { HostRunner, type DemoStep } from "../tools/demo/hostRunner";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../src/simulator";
 
 let simulator: TinesSimulator;

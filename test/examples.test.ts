@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../src/simulator";
 // The built runner: it starts its compiled child-process entry beside itself.
-import { runProgramInChildProcess, type ProgramRunOptions } from "../dist/testing/programRunner";
+import { runProgramInChildProcess, type ProgramRunOptions } from "../dist-tools/runner/programRunner";
 import { repositoryRoot } from "./helpers/host";
 
 const bootstrap = join(repositoryRoot, "examples", "bootstrap");

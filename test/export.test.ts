@@ -14,7 +14,7 @@ import { exportRoster, type ExportedPerson, type ExportedRoster } from "../src/c
 import { TinesClient } from "../src/client";
 import { seedTenant, seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "../src/simulator";
 // The built runner: it starts its compiled child-process entry beside itself.
-import { runProgramInChildProcess, type ProgramRunOptions } from "../dist/testing/programRunner";
+import { runProgramInChildProcess, type ProgramRunOptions } from "../dist-tools/runner/programRunner";
 import { repositoryRoot } from "./helpers/host";
 
 const run = promisify(execFile);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTinesSimulator, type TinesSimulator } from "../src/simulator";
 // The built runner: it starts its compiled child-process entry beside itself.
-import { runProgramInChildProcess } from "../dist/testing/programRunner";
+import { runProgramInChildProcess } from "../dist-tools/runner/programRunner";
 import { repositoryRoot } from "./helpers/host";
 
 let simulator: TinesSimulator;

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { BulkFigures } from "../../src/bench/bulk";
-import { carefulMaxAttempts, carefulProviders } from "../../src/bench/peers/careful";
-import { docsProviders } from "../../src/bench/peers/docs";
-import { serializedProvider, serializedProviders } from "../../src/bench/peers/serialized";
-import { peerEntries } from "../../src/bench/sideBySide";
+import type { BulkFigures } from "../../tools/bench/bulk";
+import { carefulMaxAttempts, carefulProviders } from "../../tools/bench/peers/careful";
+import { docsProviders } from "../../tools/bench/peers/docs";
+import { serializedProvider, serializedProviders } from "../../tools/bench/peers/serialized";
+import { peerEntries } from "../../tools/bench/sideBySide";
 import { startTinesSimulator } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../src/testing/engine";
+import { DynamicProviderEngine } from "../../tools/runner/engine";
 import { failureOf, startHost } from "../helpers/host";
 import { useSimulator } from "../helpers/simulator";
 

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { afterAll, beforeEach } from "vitest";
 import { startTinesSimulator, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../src/testing/engine";
-import { ProviderHost } from "../../src/testing/providerHost";
+import { DynamicProviderEngine } from "../../tools/runner/engine";
+import { ProviderHost } from "../../tools/runner/providerHost";
 
 /** The repository root: its node_modules/pulumi-tines links back to it, as a user's program would resolve the package. */
 export const repositoryRoot = join(__dirname, "../..");

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
-import { startTinesSimulator, seedTenant, seededOwnerEmail, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
-import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
-export { runConcurrently } from "../../src/testing/concurrency";
-import { reliabilityReportDirectory, type ReliabilityFigures } from "../../src/bench/reliabilityReport";
-import type { ProviderHost } from "../../src/testing/providerHost";
+import { afterAll, beforeAll, expect } from "vitest";
+import { startTinesSimulator, seedTenant, seededOwnerEmail, type SimulatorRequestLogEntry, type TinesSimulator, type TinesSimulatorOptions } from "../../src/simulator";
+import { DynamicProviderEngine, type EngineResourceState } from "../../tools/runner/engine";
+export { runConcurrently } from "../../tools/runner/concurrency";
+import { reliabilityReportDirectory, type ReliabilityFigures } from "../../tools/bench/reliabilityReport";
+import type { ProviderHost } from "../../tools/runner/providerHost";
 import { repositoryRoot, startHost } from "../helpers/host";
 
 /**
@@ -50,14 +50,50 @@ export function auditTenant(simulator: TinesSimulator, states: EngineResourceSta
 }
 
 /**
- * A simulator with a unique tenant-owner key, hosts started per scenario, and a record of
- * everything a user could see (states, errors, host output) so the key can be searched for.
+ * Everything a user could see of one run: the states it recorded, the errors it met, what its
+ * provider host printed, and the simulator's log of its requests. What a key scan searches.
+ */
+export interface ObservedRun {
+  /** Each recorded state, as JSON. */
+  states: string[];
+  /** Each error's message and stack. */
+  errors: string[];
+  /** What the run's own provider host printed. */
+  hostOutput: { stdout: string; stderr: string };
+  /** The requests of the run (the log starts empty at the run's reset). */
+  requestLog: SimulatorRequestLogEntry[];
+}
+
+/** What a scenario hands back to {@link useReliabilityHarness}'s `observe`. */
+export interface ScenarioOutcome {
+  states: EngineResourceState[];
+  errors: Error[];
+}
+
+/**
+ * Asserts that the API key appears nowhere in `run`, and first that there was something to search:
+ * states, errors, host output (the host prints the errors of check, diff, read and delete) and
+ * requests the key authenticated. A scan of nothing would pass whatever the provider printed.
+ */
+export function expectApiKeyNowhere(run: ObservedRun, apiKey: string): number {
+  expect(run.states.length, "states to scan").toBeGreaterThan(0);
+  expect(run.errors.length, "errors to scan").toBeGreaterThan(0);
+  expect(run.hostOutput.stderr, "host errors to scan").not.toBe("");
+  expect(run.requestLog.filter((entry) => entry.key === "owner").length, "requests made with the key").toBeGreaterThan(0);
+  const texts = [...run.states, ...run.errors, run.hostOutput.stdout, run.hostOutput.stderr, JSON.stringify(run.requestLog)];
+  for (const text of texts) expect(text).not.toContain(apiKey);
+  return texts.length;
+}
+
+/**
+ * A simulator with a unique tenant-owner key and hosts started per scenario; `observe` runs a
+ * scenario on a fresh tenant and a host of its own and returns what a user could see of it, so a
+ * key scan searches what its own run produced whichever tests ran before it.
  */
 export function useReliabilityHarness(options: TinesSimulatorOptions = {}) {
   const apiKey = `reliability-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}-secret`;
   let simulator: TinesSimulator | undefined;
   const hosts: ProviderHost[] = [];
-  const seen: string[] = [];
   beforeAll(async () => {
     simulator = await startTinesSimulator({ apiKey, userDeletionDelayMs: 0, seed: 11, ...options });
   });
@@ -65,7 +101,13 @@ export function useReliabilityHarness(options: TinesSimulatorOptions = {}) {
     await Promise.all(hosts.map((host) => host.stop()));
     await simulator?.stop();
   });
-  return {
+  const startEngine = async (environment: Record<string, string>): Promise<DynamicProviderEngine> => {
+    const host = await startHost(environment);
+    hosts.push(host);
+    await host.configure({ "tines:tenant": simulator!.url, "tines:apiKey": apiKey });
+    return new DynamicProviderEngine(host);
+  };
+  const harness = {
     apiKey,
     get simulator(): TinesSimulator {
       return simulator!;
@@ -77,19 +119,25 @@ export function useReliabilityHarness(options: TinesSimulatorOptions = {}) {
       seedTenant(simulator!.state, ["Security Operations", "IT Operations"]);
     },
     /** A fresh host configured through `configure` (its first calls race it), with extra settings in the environment. */
-    async engine(environment: Record<string, string> = {}): Promise<DynamicProviderEngine> {
-      const host = await startHost(environment);
-      hosts.push(host);
-      await host.configure({ "tines:tenant": simulator!.url, "tines:apiKey": apiKey });
-      return new DynamicProviderEngine(host);
+    engine(environment: Record<string, string> = {}): Promise<DynamicProviderEngine> {
+      return startEngine(environment);
     },
-    /** Remembers what a user would see, for the secrets check. */
-    see(...values: unknown[]): void {
-      for (const value of values) seen.push(typeof value === "string" ? value : value instanceof Error ? `${value.message}\n${value.stack}` : JSON.stringify(value));
-    },
-    /** Everything seen so far, with every host's output and the simulator's request log. */
-    everythingSeen(): string[] {
-      return [...seen, ...hosts.flatMap((host) => [host.stdout, host.stderr]), JSON.stringify(simulator!.log)];
+    /**
+     * Resets the tenant, runs `scenario` on a host of its own (extra settings in `environment`)
+     * and returns everything a user could see of that run.
+     */
+    async observe(environment: Record<string, string>, scenario: (engine: DynamicProviderEngine) => Promise<ScenarioOutcome>): Promise<ObservedRun> {
+      harness.reset();
+      const engine = await startEngine(environment);
+      const outcome = await scenario(engine);
+      simulator!.setFaults({});
+      return {
+        states: outcome.states.map((state) => JSON.stringify(state)),
+        errors: outcome.errors.map((error) => `${error.message}\n${error.stack}`),
+        hostOutput: { stdout: engine.host.stdout, stderr: engine.host.stderr },
+        requestLog: [...simulator!.log],
+      };
     },
   };
+  return harness;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { EngineResourceState } from "../../src/testing/engine";
-import { auditTenant, recordFigures, runConcurrently, useReliabilityHarness } from "./harness";
+import type { EngineResourceState } from "../../tools/runner/engine";
+import { failureOf } from "../helpers/host";
+import { auditTenant, expectApiKeyNowhere, recordFigures, runConcurrently, useReliabilityHarness } from "./harness";
 
 const harness = useReliabilityHarness();
 /** The engine's default parallelism on these 2-core machines: 4 x CPU count. */
@@ -34,7 +35,6 @@ async function deploy(declared: Declared[], environment: Record<string, string>)
   const seconds = (Date.now() - started) / 1000;
   const states: EngineResourceState[] = results.flatMap((result) => (result.status === "fulfilled" ? [result.value.state] : []));
   const failures = results.flatMap((result) => (result.status === "rejected" ? [(result.reason as Error).message] : []));
-  harness.see(states, ...failures);
   return { states, failures, seconds, rateLimited: harness.simulator.log.filter((entry) => entry.status === 429).length };
 }
 
@@ -91,7 +91,22 @@ describe("rate limits through the real provider host", () => {
     }, 150_000);
   }
 
-  it("leaks the API key nowhere: not in state, errors, host output or the simulator's log", () => {
-    for (const text of harness.everythingSeen()) expect(text).not.toContain(harness.apiKey);
+  it("leaks the API key nowhere in a run that meets 429s with and without Retry-After: not in state, errors, host output or the simulator's log", async () => {
+    const run = await harness.observe({}, async (engine) => {
+      const { state } = await engine.up("User", "limited", { email: "limited@example.com" });
+      // A read answered 429 every time, with a short Retry-After: it fails once the 12 attempts
+      // a 429 gets are spent, and the host prints that error.
+      harness.simulator.setFaults({ rules: [{ method: "GET", action: { type: "rateLimit", retryAfterSeconds: 0.05 } }] });
+      const exhausted = await failureOf(engine.refresh(state));
+      // A 429 without Retry-After, once per request: the backoff waits and the read and update succeed.
+      harness.simulator.setFaults({ rules: [{ action: { type: "rateLimit" }, timesPerRequest: 1 }] });
+      const refreshed = await engine.refresh(state);
+      const updated = await engine.up("User", "limited", { email: "limited@example.com", firstName: "Limited" }, refreshed);
+      return { states: [state, refreshed!, updated.state], errors: [exhausted] };
+    });
+    expect(run.errors[0]).toContain("failed after 12 attempts: 429");
+    expect(run.requestLog.filter((entry) => entry.status === 429).length).toBeGreaterThanOrEqual(12 + 2);
+    expect(run.hostOutput.stderr).toContain("429");
+    expectApiKeyNowhere(run, harness.apiKey);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TinesClient } from "../../src/client";
 import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../src/testing/engine";
-import type { ProviderHost } from "../../src/testing/providerHost";
+import { DynamicProviderEngine } from "../../tools/runner/engine";
+import type { ProviderHost } from "../../tools/runner/providerHost";
 import { failureOf, startHost } from "../helpers/host";
 
 /** Tines removes a deleted user this long after deactivating it. */

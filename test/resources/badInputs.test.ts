@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigures } from "../reliability/harness";
-import { resourceUrn, withProvider, type ProviderHost } from "../../src/testing/providerHost";
+import { resourceUrn, withProvider, type ProviderHost } from "../../tools/runner/providerHost";
 import type { TinesResourceKind } from "../../src/provider/registration";
 import { startHost, useProviderHost } from "../helpers/host";
 

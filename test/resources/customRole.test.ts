@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { seededOwnerEmail } from "../../src/simulator";
-import { resourceUrn, withProvider } from "../../src/testing/providerHost";
+import { resourceUrn, withProvider } from "../../tools/runner/providerHost";
 // The runner from the build, as the other program tests use it (it starts the build's host).
-import { runProgramInChildProcess } from "../../dist/testing/programRunner";
+import { runProgramInChildProcess } from "../../dist-tools/runner/programRunner";
 import { failureOf, repositoryRoot, startHost, useProviderHost } from "../helpers/host";
 
 const tines = useProviderHost({ seedTeams: ["Security Operations", "IT Operations"] });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TinesError } from "../../src/client";
 import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../src/testing/engine";
-import type { ProviderHost } from "../../src/testing/providerHost";
+import { DynamicProviderEngine } from "../../tools/runner/engine";
+import type { ProviderHost } from "../../tools/runner/providerHost";
 import { failureOf, startHost } from "../helpers/host";
 
 let simulator: TinesSimulator;

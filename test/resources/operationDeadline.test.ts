@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TinesClient, TinesOperationTimeoutError, defaultOperationTimeoutMs, withOperationDeadline } from "../../src/client";
 import { ProviderConfiguration } from "../../src/provider/configuration";
 import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../src/testing/engine";
-import type { ProviderHost } from "../../src/testing/providerHost";
+import { DynamicProviderEngine } from "../../tools/runner/engine";
+import type { ProviderHost } from "../../tools/runner/providerHost";
 import { failureOf, startHost } from "../helpers/host";
 
 /** The bound these tests configure; the margin covers the host and a noisy machine, not another attempt. */

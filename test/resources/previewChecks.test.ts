@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
-import { CheckFailedError, DynamicProviderEngine, EngineDeployment } from "../../src/testing/engine";
-import { resourceUrn, withProvider, type ProviderHost } from "../../src/testing/providerHost";
+import { CheckFailedError, DynamicProviderEngine, EngineDeployment } from "../../tools/runner/engine";
+import { resourceUrn, withProvider, type ProviderHost } from "../../tools/runner/providerHost";
 import type { TinesResourceKind } from "../../src/provider/registration";
 import { startHost } from "../helpers/host";
 

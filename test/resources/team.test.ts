@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startTinesSimulator } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../src/testing/engine";
-import { resourceUrn, withProvider } from "../../src/testing/providerHost";
+import { DynamicProviderEngine } from "../../tools/runner/engine";
+import { resourceUrn, withProvider } from "../../tools/runner/providerHost";
 // The built runner: it starts its compiled child-process entry beside itself.
-import { runProgramInChildProcess } from "../../dist/testing/programRunner";
+import { runProgramInChildProcess } from "../../dist-tools/runner/programRunner";
 import { failureOf, repositoryRoot, startHost, useProviderHost } from "../helpers/host";
 
 const tines = useProviderHost();

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TinesClient } from "../../src/client";
-import { DynamicProviderEngine, type EngineResourceState } from "../../src/testing/engine";
-import { ProviderHostError, resourceUrn, withProvider } from "../../src/testing/providerHost";
+import { DynamicProviderEngine, type EngineResourceState } from "../../tools/runner/engine";
+import { ProviderHostError, resourceUrn, withProvider } from "../../tools/runner/providerHost";
 // The built runner: it starts its compiled child-process entry beside itself.
-import { runProgramInChildProcess } from "../../dist/testing/programRunner";
+import { runProgramInChildProcess } from "../../dist-tools/runner/programRunner";
 import { failureOf, repositoryRoot, startHost, useProviderHost } from "../helpers/host";
 
 // Preview checks off here: these tests specify what create, update, read and delete do by

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TinesClient } from "../../src/client";
-import { DynamicProviderEngine } from "../../src/testing/engine";
+import { DynamicProviderEngine } from "../../tools/runner/engine";
 import { failureOf, startHost, useProviderHost } from "../helpers/host";
 
 const tines = useProviderHost({ seedTeams: ["Security Operations", "IT Operations"] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { EngineResourceState } from "../../src/testing/engine";
-import { withProvider, type ProviderHostError } from "../../src/testing/providerHost";
+import type { EngineResourceState } from "../../tools/runner/engine";
+import { withProvider, type ProviderHostError } from "../../tools/runner/providerHost";
 import { failureOf, useProviderHost } from "../helpers/host";
 
 // TinesTeam with `members`: the team and its whole member list as one resource (src/membership/roster.ts

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TinesClient } from "../../src/client";
-import { CheckFailedError } from "../../src/testing/engine";
-import type { ProviderHostError } from "../../src/testing/providerHost";
+import { CheckFailedError } from "../../tools/runner/engine";
+import type { ProviderHostError } from "../../tools/runner/providerHost";
 import { providerStubText } from "../../src/provider/registration";
 import { failureOf, useProviderHost } from "../helpers/host";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProviderHostError } from "../../src/testing/providerHost";
+import type { ProviderHostError } from "../../tools/runner/providerHost";
 import { failureOf, useProviderHost } from "../helpers/host";
 
 const tines = useProviderHost({ seedTeams: ["Security Operations"] });

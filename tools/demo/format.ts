@@ -2,9 +2,9 @@
  * The demo's own lines: steps in columns, warnings, and what the tenant holds, each count matching
  * what is listed under it. Kept apart from the demo's flow so a test can hold them to that.
  */
-import { TinesClient, isTinesCustomRole } from "../client";
-import { tinesResourceKinds } from "../provider/registration";
-import type { TinesSimulator } from "../simulator";
+import { TinesClient, isTinesCustomRole } from "pulumi-tines/client";
+import { tinesResourceKinds } from "../internals";
+import type { TinesSimulator } from "pulumi-tines/simulator";
 import type { DemoStep } from "./hostRunner";
 
 /** The widest kind's name, so every step's name starts in one column. */

@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { kindOfTypeToken } from "../provider/registration";
+import { kindOfTypeToken } from "../internals";
 import type { DemoRunner, DemoStep } from "./hostRunner";
 
 /** The `pulumi` executable on the PATH, if any. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
 // The built runner: it starts its compiled child-process entry beside itself.
-import { runProgramInChildProcess, type ProgramRunOptions } from "../../dist/testing/programRunner";
+import { runProgramInChildProcess, type ProgramRunOptions } from "../../dist-tools/runner/programRunner";
 import { repositoryRoot } from "../helpers/host";
 
 const program = join(repositoryRoot, "test", "programs", "team-lookup");

@@ -4,7 +4,7 @@
  * host against a simulator, and the Markdown helpers of the report.
  */
 import { repositoryRoot } from "./readme";
-import { ProviderHost } from "../testing/providerHost";
+import { ProviderHost } from "../runner/providerHost";
 
 /** The engine's default parallelism on a 2-core machine: 4 x CPU count. */
 export const parallelism = 8;

@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TenantState, seedTenant } from "../simulator";
-import { DynamicProviderEngine, EngineDeployment } from "../testing/engine";
-import { ProviderHost } from "../testing/providerHost";
+import { TenantState, seedTenant } from "pulumi-tines/simulator";
+import { DynamicProviderEngine, EngineDeployment } from "../runner/engine";
+import { ProviderHost } from "../runner/providerHost";
 import { repositoryRoot } from "./readme";
 import { startSimulatorThread } from "./simulatorThread";
 

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** The repository root, from dist/bench. */
+/** The repository root, from dist-tools/bench. */
 export const repositoryRoot = join(__dirname, "..", "..");
 
 /** Replaces the README section `name` with `text`. */

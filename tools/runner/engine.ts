@@ -5,7 +5,7 @@
  * without the Pulumi CLI.
  */
 import { availableParallelism } from "node:os";
-import type { TinesResourceKind } from "../provider/registration";
+import type { TinesResourceKind } from "../internals";
 import { ConcurrencyLimit } from "./concurrency";
 import { ProviderHost, ProviderHostError, resourceUrn, withProvider, type DiffResponse } from "./providerHost";
 

@@ -6,7 +6,7 @@
  * driven by messages: set faults, take the request log.
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { seedTenant, startTinesSimulator, type SimulatorFaults, type TinesSimulatorOptions } from "../simulator";
+import { seedTenant, startTinesSimulator, type SimulatorFaults, type TinesSimulatorOptions } from "pulumi-tines/simulator";
 
 /** What the bench reads of each request. */
 export interface LoggedRequest {

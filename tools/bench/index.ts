@@ -17,7 +17,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { seedTenant, startTinesSimulator } from "../simulator";
+import { seedTenant, startTinesSimulator } from "pulumi-tines/simulator";
 import { adoptionCost } from "./adoption";
 import { bulk, rigCeiling, type BulkFigures } from "./bulk";
 import { replaceReadmeSection, repositoryRoot } from "./readme";
@@ -26,7 +26,7 @@ import { fixed, latencyMs, parallelism, startHost, table, timeScale, windowMs } 
 import { peerContenders, peerEntries, sideBySide, sideBySideReport, type SideBySideRun } from "./sideBySide";
 import { judgeTargets, targetsReport } from "./targets";
 import { teamMembersReport, teamMembersRequests } from "./teamMembers";
-import { DynamicProviderEngine } from "../testing/engine";
+import { DynamicProviderEngine } from "../runner/engine";
 
 async function main(): Promise<void> {
   const started = Date.now();

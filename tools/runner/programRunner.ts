@@ -17,8 +17,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { kindOfTypeToken, type TinesResourceKind } from "../provider/registration";
-import { unknownValue } from "../provider/inputs";
+import { kindOfTypeToken, unknownValue, type TinesResourceKind } from "../internals";
 import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
 

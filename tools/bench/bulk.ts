@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { repositoryRoot } from "./readme";
 import { latencyMs, parallelism, startHost, timeScale as rigTimeScale, tinesLimits } from "./rig";
 import { startSimulatorThread, type LoggedRequest } from "./simulatorThread";
-import { DynamicProviderEngine, EngineDeployment, type EngineResourceState } from "../testing/engine";
-import { ProviderHost } from "../testing/providerHost";
+import { DynamicProviderEngine, EngineDeployment, type EngineResourceState } from "../runner/engine";
+import { ProviderHost } from "../runner/providerHost";
 
 /** The figures of one bulk run at one size. */
 export interface BulkFigures {
@@ -147,7 +147,7 @@ export async function rigCeiling(users: number, templates: number): Promise<Bulk
 }
 
 /**
- * What a bulk run deploys with: pulumi-tines, or a hand-written provider (src/bench/peers) whose
+ * What a bulk run deploys with: pulumi-tines, or a hand-written provider (tools/bench/peers) whose
  * `__provider` texts the program registers instead of pulumi-tines' stub.
  */
 export interface Contender {

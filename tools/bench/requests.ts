@@ -3,11 +3,11 @@
  * delete, adoption in a tenant of 2,000 users), the requests a preview makes with tenant checks on,
  * and the bytes a resource adds to the state.
  */
-import { seedTenant, startTinesSimulator, type TinesSimulator } from "../simulator";
+import { seedTenant, startTinesSimulator, type TinesSimulator } from "pulumi-tines/simulator";
 import { repositoryRoot } from "./readme";
-import type { DynamicProviderEngine, EngineResourceState } from "../testing/engine";
-import { ProviderHost, withProvider } from "../testing/providerHost";
-import type { TinesResourceKind } from "../provider/registration";
+import type { DynamicProviderEngine, EngineResourceState } from "../runner/engine";
+import { ProviderHost, withProvider } from "../runner/providerHost";
+import type { TinesResourceKind } from "../internals";
 
 // Requests per operation ---------------------------------------------------------------------------
 

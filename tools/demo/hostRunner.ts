@@ -1,8 +1,8 @@
 /**
  * The demo's runner without the Pulumi CLI: each `pulumi up`, `preview` and `destroy` is one run of
- * the program in a child process through the real dynamic-provider host (src/testing/programRunner).
+ * the program in a child process through the real dynamic-provider host (tools/runner/programRunner).
  */
-import { runProgramInChildProcess, type ProgramStep } from "../testing/programRunner";
+import { runProgramInChildProcess, type ProgramStep } from "../runner/programRunner";
 
 /** A step as the demo prints it. */
 export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replaces" | "error">;

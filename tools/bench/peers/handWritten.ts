@@ -8,9 +8,9 @@
  * No pacing, no shared client: the guide builds its client inside each method "because the
  * methods are serialized and run in a separate process".
  *
- * The benchmark's peers (not shipped: dist/bench is outside the package's files). They read the
- * same endpoints pulumi-tines reads, one request an operation, so what differs is only what the
- * requests are sent with: `send` is `fetch` itself for the docs peer, or `fetch` with a retry on
+ * The benchmark's peers (not shipped: the tools build to dist-tools, outside the package's
+ * files). They read the same endpoints pulumi-tines reads, one request an operation, so what
+ * differs is only what the requests are sent with: `send` is `fetch` itself for the docs peer, or `fetch` with a retry on
  * 429 for the careful one. Beyond the guide's example they implement `read`, because the benchmark
  * refreshes, and `update` for users.
  */

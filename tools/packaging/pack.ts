@@ -1,8 +1,8 @@
 /**
  * `npm run pack [-- <destination directory>]`: makes the tarball users install. It stages what
- * package.json's `files` publishes (the build without the bench, the demo and this script; the
- * README) with a package.json cleaned of what only this repository needs, then runs `npm pack`
- * there and prints the tarball's path.
+ * package.json's `files` publishes (the package's build, `dist/`, and the README; the tools,
+ * this script among them, build to `dist-tools/` and are not shipped) with a package.json cleaned
+ * of what only this repository needs, then runs `npm pack` there and prints the tarball's path.
  *
  * Cleaned because npm reads a dependency's package.json when a program installs it: the
  * build-on-install script (`prepare`) made npm warn that pulumi-tines has an install script, and
@@ -13,7 +13,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve } from "node:path";
 
 const repositoryRoot = join(__dirname, "..", "..");
 
@@ -36,14 +36,12 @@ export function publishedPackageJson(repository: RepositoryPackageJson): Record<
   return published;
 }
 
-/** Copies what `files` publishes into `stage` (entries starting with `!` are left out). */
+/** Copies what `files` publishes into `stage`. */
 function stageFiles(files: string[], stage: string): void {
-  const excluded = files.filter((entry) => entry.startsWith("!")).map((entry) => resolve(repositoryRoot, entry.slice(1)));
-  const isExcluded = (path: string) => excluded.some((each) => path === each || path.startsWith(each + sep));
-  for (const entry of files.filter((each) => !each.startsWith("!"))) {
+  for (const entry of files) {
     const source = resolve(repositoryRoot, entry);
     if (!existsSync(source)) throw new Error(`${entry} is listed in package.json "files" but does not exist: run \`npm run build\` first`);
-    cpSync(source, join(stage, relative(repositoryRoot, source)), { recursive: true, filter: (path) => !isExcluded(resolve(path)) });
+    cpSync(source, join(stage, relative(repositoryRoot, source)), { recursive: true });
   }
 }
 

@@ -4,9 +4,9 @@
  * member list (500 a page) plus one write per change (a re-role is two: remove, then invite), plus
  * one paged read back when anything changed (verified writes).
  */
-import { startTinesSimulator, type TinesSimulator } from "../simulator";
-import { DynamicProviderEngine, type EngineResourceState } from "../testing/engine";
-import { ProviderHost } from "../testing/providerHost";
+import { startTinesSimulator, type TinesSimulator } from "pulumi-tines/simulator";
+import { DynamicProviderEngine, type EngineResourceState } from "../runner/engine";
+import { ProviderHost } from "../runner/providerHost";
 import { repositoryRoot } from "./readme";
 
 /** The size of the team measured. */

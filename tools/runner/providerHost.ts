@@ -7,8 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
-import type { TinesResourceKind } from "../provider/registration";
-import { providerStubText, tinesTypeToken } from "../provider/registration";
+import { providerStubText, tinesTypeToken, type TinesResourceKind } from "../internals";
 
 /** Options of {@link startProviderHost}. */
 export interface ProviderHostOptions {
