@@ -17,3 +17,5 @@ export {
 } from "../dist/provider/registration";
 export { unknownValue } from "../dist/provider/inputs";
 export { describeSummary, exportRoster, formatRoster } from "../dist/cli/export";
+export { tinesResourceRegistry } from "../dist/resources/registry";
+export { comparisonOf, defaultValueOf, onChangeOf, type AnyResourceDefinition } from "../dist/provider/definition";

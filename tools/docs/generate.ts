@@ -17,7 +17,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { markdownTable } from "markdown-table";
+import markdownTable from "markdown-table";
 import { comparisonOf, defaultValueOf, onChangeOf, tinesResourceRegistry, type AnyResourceDefinition } from "../internals";
 import { TypeFacts, type PropertyFacts } from "./typeFacts";
 
@@ -56,6 +56,7 @@ function cell(text: string): string {
 function table(rows: string[][]): string {
   return markdownTable(rows, { alignDelimiters: false });
 }
+
 
 const onChangeWords = {
   replace: "replaces the resource",
@@ -141,7 +142,7 @@ function exampleOf(path: string): string {
 /** Every generated page, as it should be. */
 export function generatePages(): GeneratedPage[] {
   const results = benchResults();
-  const kinds = Object.entries(tinesResourceRegistry).map(([, load]) => load().definition);
+  const kinds = Object.values(tinesResourceRegistry).map((load) => load().definition);
   const lookups = readdirSync(join(repositoryRoot, "docs", "src", "lookups"))
     .filter((file) => file.endsWith(".md"))
     .map((file) => file.slice(0, -3))
@@ -203,9 +204,8 @@ function fillBlocks(page: string, path: string): string {
 
 const blockFills: Record<string, () => string> = {
   "bench tables": () =>
-    readFileSync(join(repositoryRoot, "bench", "results", "latest.md"), "utf8")
-      // The page's own headings are level 2: the results' level-3 sections sit under its "Tables".
-      .replace(/^### /gm, "### "),
+    // The results' sections are level 3, under the page's "Tables".
+    readFileSync(join(repositoryRoot, "bench", "results", "latest.md"), "utf8"),
   "reliability table": () => {
     const rows = JSON.parse(readFileSync(join(repositoryRoot, "bench", "results", "reliability.json"), "utf8")) as Array<Record<string, unknown>>;
     return table([
