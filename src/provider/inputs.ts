@@ -102,7 +102,8 @@ export function flag(defaultValue: boolean) {
 
 /**
  * A positive integer id, given as a number or a numeric string (so both `user.id`, a string, and
- * `user.userId`, a number, can be passed).
+ * `user.userId`, a number, can be passed). It takes any value at run time, so a wrong one is named
+ * rather than rejected by its type; typed as what a program may pass.
  */
 export const positiveIntegerId = z.unknown().transform((value, context) => {
   const number = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
@@ -111,7 +112,7 @@ export const positiveIntegerId = z.unknown().transform((value, context) => {
     return z.NEVER;
   }
   return number;
-});
+}) as z.ZodType<number, number | string>;
 
 /**
  * A refinement for a list: each entry that repeats an earlier one is reported at its own index

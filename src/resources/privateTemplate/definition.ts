@@ -18,9 +18,6 @@ export type TinesReadAccess = (typeof readAccessValues)[number];
 
 const maxAgentOptionsLength = 100_000;
 
-/** A Tines id: a positive integer or its decimal text. Typed so `Args` says so (`positiveIntegerId` takes any value, to name what is wrong). */
-const tinesId = positiveIntegerId as z.ZodType<number, number | string>;
-
 const jsonObject = z.custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
   error: "must be a JSON object",
 });
@@ -98,9 +95,9 @@ export const tinesPrivateTemplateInputs = {
    * template (in place), which Tines answers by resetting access to team-only: the declared
    * `readAccess` is sent again right after.
    */
-  teamId: tinesId.optional(),
+  teamId: positiveIntegerId.optional(),
   /** The template folder it sits in (a folder of the template's team); without it, Tines' choice stands. */
-  folderId: tinesId.optional(),
+  folderId: positiveIntegerId.optional(),
   /**
    * `TEAM`, `GLOBAL` or `SPECIFIC_TEAMS` (premium; needs `sharedTeamSlugs`). Default: Tines' own,
    * `TEAM` with a `teamId`, `GLOBAL` without.
