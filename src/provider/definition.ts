@@ -34,10 +34,12 @@ export interface PropertyComparison {
    */
   whenOmitted?: "keep";
   /**
-   * Whether a write's result is checked for this property (default true for properties sent to
-   * Tines). Off for properties whose recorded value is not what was sent.
+   * Whether a write's result is checked for this property (by meaning, as `caseInsensitive` says).
+   * Default: true for properties sent to Tines without an `unchanged` of their own. Off for
+   * properties whose recorded value is not what was sent; on for one whose `unchanged` only
+   * decides when it is compared (a membership's email, compared only when no user id is declared).
    */
-  verify?: false;
+  verify?: boolean;
   /**
    * A comparison of its own, for a property whose meaning spans several recorded values (a roster:
    * declared members against those recorded). Returns true when nothing changed.

@@ -24,8 +24,7 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
     case "User":
       return tinesResourceRegistry.User().implementation;
     case "TeamMembership":
-      return (require("../resources/teamMembership") as typeof import("../resources/teamMembership"))
-        .tinesTeamMembershipImplementation;
+      return tinesResourceRegistry.TeamMembership().implementation;
     case "PrivateTemplate":
       return tinesResourceRegistry.PrivateTemplate().implementation;
     case "Team":

@@ -60,7 +60,9 @@ export function changedInputs(definition: AnyResourceDefinition, recorded: Recor
 function verifiedInputs(definition: AnyResourceDefinition, operation: "create" | "update"): string[] {
   return Object.keys(definition.inputs).filter((key) => {
     const onChange = onChangeOf(definition, key);
-    if (onChange === "provider" || comparisonOf(definition, key).verify === false || comparisonOf(definition, key).unchanged) return false;
+    const comparison = comparisonOf(definition, key);
+    const verified = comparison.verify ?? comparison.unchanged === undefined;
+    if (onChange === "provider" || !verified) return false;
     return operation === "create" || onChange === "update";
   });
 }
