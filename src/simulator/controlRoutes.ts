@@ -34,7 +34,7 @@ export function answerControlRequest(request: ControlRequest, state: TenantState
     } catch {
       return { status: 400, body: { error: "the body is not JSON" } };
     }
-    const fields = auditHookBody().safeParse(parsed);
+    const fields = auditHookSchema.safeParse(parsed);
     if (!fields.success) return { status: 400, body: { error: fields.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ") } };
     try {
       return { status: 201, body: state.addAuditLogEntry(fields.data) };
@@ -46,19 +46,15 @@ export function answerControlRequest(request: ControlRequest, state: TenantState
   return { status: 404, body: { error: `No simulator endpoint ${method} ${url.pathname}` } };
 }
 
-/** The body of `POST /_simulator/audit_logs`, built on first use. */
-let auditHookSchema: z.ZodType<NewSimulatedAuditLogEntry> | undefined;
-function auditHookBody(): z.ZodType<NewSimulatedAuditLogEntry> {
-  auditHookSchema ??= z.object({
-    operation_name: z.string().min(1),
-    inputs: z.unknown().optional(),
-    outputs: z.unknown().optional(),
-    user_id: z.number().int().nullable().optional(),
-    user_email: z.string().optional(),
-    user_name: z.string().optional(),
-    request_ip: z.string().optional(),
-    request_user_agent: z.string().optional(),
-    created_at: z.string().optional(),
-  });
-  return auditHookSchema;
-}
+/** The body of `POST /_simulator/audit_logs`. */
+const auditHookSchema: z.ZodType<NewSimulatedAuditLogEntry> = z.object({
+  operation_name: z.string().min(1),
+  inputs: z.unknown().optional(),
+  outputs: z.unknown().optional(),
+  user_id: z.number().int().nullable().optional(),
+  user_email: z.string().optional(),
+  user_name: z.string().optional(),
+  request_ip: z.string().optional(),
+  request_user_agent: z.string().optional(),
+  created_at: z.string().optional(),
+});
