@@ -15,6 +15,7 @@ export const tinesResourceRegistry = {
   CustomRole: (): ImplementedResource => (require("./customRole/lifecycle") as typeof import("./customRole/lifecycle")).tinesCustomRoleResource,
   PrivateTemplate: (): ImplementedResource =>
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
+  Team: (): ImplementedResource => (require("./team/lifecycle") as typeof import("./team/lifecycle")).tinesTeamResource,
 } as const;
 
 /** A resource kind this package registers. */
