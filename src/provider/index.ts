@@ -28,7 +28,7 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
     case "PrivateTemplate":
       return tinesResourceRegistry.PrivateTemplate().implementation;
     case "Team":
-      return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
+      return tinesResourceRegistry.Team().implementation;
     case "CustomRole":
       return tinesResourceRegistry.CustomRole().implementation;
     case "TeamMembers":

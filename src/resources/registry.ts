@@ -17,6 +17,7 @@ export const tinesResourceRegistry = {
     (require("./teamMembership/lifecycle") as typeof import("./teamMembership/lifecycle")).tinesTeamMembershipResource,
   PrivateTemplate: (): ImplementedResource =>
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
+  Team: (): ImplementedResource => (require("./team/lifecycle") as typeof import("./team/lifecycle")).tinesTeamResource,
 } as const;
 
 /** A resource kind this package registers. */
