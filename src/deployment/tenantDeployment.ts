@@ -11,6 +11,8 @@
  *   member lists), each read at most once;
  * - the shared directory through which adoption looks users and memberships up
  *   (deployment/sharedDirectory.ts);
+ * - the reads of a refresh, which share list requests, and the writes that keep them honest
+ *   (deployment/sharedReads.ts);
  * - what the checks declared: the rosters (`TinesTeamMembers`, `TinesTeam.members`), the
  *   `TinesTeamMembership` resources by team, and the custom roles this deployment creates;
  * - the teams this deployment made, and which roster wrote each one's member list;
@@ -48,6 +50,7 @@ import {
 import type { CheckFailure } from "../provider/inputs";
 import type { AuthoritativeRoster } from "../membership/members";
 import { SharedDirectory } from "./sharedDirectory";
+import { SharedReads } from "./sharedReads";
 
 /** What a resource's tenant check found. */
 export interface TenantCheckFindings {
@@ -72,6 +75,8 @@ export class TenantDeployment {
   readonly tenantUrl: string;
   /** Adoption's lookups, sharing this deployment's snapshot of the user directory. */
   readonly directory: SharedDirectory;
+  /** Refresh's reads, sharing list requests when that is cheaper (deployment/sharedReads.ts). */
+  readonly reads: SharedReads;
 
   private teamsRead: Promise<TinesTeamObject[]> | undefined;
   private rolesRead: Promise<TinesRoleObject[]> | undefined;
@@ -99,6 +104,7 @@ export class TenantDeployment {
   ) {
     this.tenantUrl = client.tenantUrl;
     this.directory = new SharedDirectory(client, this);
+    this.reads = new SharedReads(client);
   }
 
   // Tenant facts: each read at most once per deployment ------------------------------------------

@@ -15,7 +15,7 @@ import { createResourceProvider, type ResourceImplementation } from "./runtime";
  * text and caches the result; instances share the connection pool and rate limiter per tenant.
  */
 export function resourceProvider(kind: TinesResourceKind): pulumi.dynamic.ResourceProvider {
-  return createResourceProvider(implementationOf(kind));
+  return createResourceProvider(implementationOf(kind), kind);
 }
 
 function implementationOf(kind: TinesResourceKind): ResourceImplementation {

@@ -107,13 +107,15 @@ function recordedRoster(recorded: Partial<TinesTeamOutputs>): Partial<RosterOutp
 // Read ---------------------------------------------------------------------------------------------
 
 async function read(id: string, recorded: Partial<TinesTeamOutputs>, context: ProviderContext) {
-  const team = await unlessConfirmedGone(() => context.client().teams.get(Number(id)));
+  const freshness = context.freshness(id, recorded);
+  // Shared with the other reads in flight when a list is cheaper (deployment/sharedReads.ts).
+  const team = await deploymentFor(context.client()).reads.team(Number(id), freshness);
   if (team === undefined) return undefined;
   const outputs = outputsOf(team);
   if (recorded.members !== undefined) {
     // With a roster, a member added, removed or re-roled outside Pulumi shows as drift too, and
     // the next `up` puts the declared list back.
-    const current = await readRoster(context.client(), team.id);
+    const current = await readRoster(context.client(), team.id, { ...freshness, recorded: recorded.resolvedMembers });
     if (current === undefined) {
       // The team answered a moment ago: only drop it (and its members) once it is gone too.
       if ((await unlessConfirmedGone(() => context.client().teams.get(team.id))) === undefined) return undefined;

@@ -8,7 +8,7 @@ import { changedProperties, containsUnknown } from "../../provider/inputs";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { deploymentFor, mayBePendingDeletion, waitForPendingDeletion, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import { createReconciled } from "../../provider/reconcile";
-import { PartialCreateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
+import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
 import { tinesUserDefinition, type TinesUserInputs, type TinesUserOutputs } from "./definition";
 
 /** What this resource's own code records; the engine adds `deletionMode`, `adoptExisting` and `tenant`. */
@@ -172,8 +172,9 @@ function outputsOf(user: TinesUserObject): UserOutputs {
 
 // Read ---------------------------------------------------------------------------------------------
 
-async function read(id: string, _recorded: unknown, context: ProviderContext) {
-  const user = await unlessConfirmedGone(() => context.client().users.get(Number(id)));
+async function read(id: string, recorded: Record<string, unknown>, context: ProviderContext) {
+  // Shared with the other reads in flight when a list is cheaper (deployment/sharedReads.ts).
+  const user = await deploymentFor(context.client()).reads.user(Number(id), context.freshness(id, recorded));
   return user === undefined ? undefined : { id: String(user.id), outputs: outputsOf(user) };
 }
 
