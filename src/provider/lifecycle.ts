@@ -107,7 +107,14 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
 
   return {
     check(_olds, news) {
-      const result = checkInputs(definition.inputSchema, news, definition.crossField as never);
+      const apart = definition.checkedApart;
+      const given = apart ? Object.fromEntries(Object.entries(news).filter(([key]) => !apart.keys.includes(key))) : news;
+      const result = checkInputs(definition.inputSchema, given, definition.crossField as never);
+      if (apart) {
+        const own = apart.check(news);
+        Object.assign(result.inputs, own.inputs);
+        result.failures.push(...own.failures);
+      }
       if (definition.derivedDefaults && result.failures.length === 0) {
         for (const [key, value] of Object.entries(definition.derivedDefaults(result.inputs as never))) {
           if (result.inputs[key] === undefined) result.inputs[key] = value;
