@@ -15,6 +15,7 @@ export const tinesResourceRegistry = {
   CustomRole: (): ImplementedResource => (require("./customRole/lifecycle") as typeof import("./customRole/lifecycle")).tinesCustomRoleResource,
   PrivateTemplate: (): ImplementedResource =>
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
+  TeamMembers: (): ImplementedResource => (require("./teamMembers/lifecycle") as typeof import("./teamMembers/lifecycle")).tinesTeamMembersResource,
 } as const;
 
 /** A resource kind this package registers. */
