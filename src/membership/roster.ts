@@ -96,12 +96,15 @@ const ignoredMemberSchema = z.unknown().transform((value, context) => {
 
 // Check --------------------------------------------------------------------------------------------
 
-/** A roster's ignored members, as a resource's input: user ids (numbers or numeric strings) and emails, default none. */
-export const ignoredMemberList = z
-  .array(ignoredMemberSchema as unknown as z.ZodType<number | string, number | string>, { error: "must be a list of emails and user ids" })
-  .default([]);
+/**
+ * A roster's ignored members, as a resource's input: user ids (numbers or numeric strings) and
+ * emails. Its default is the resource's to give (none, where the roster is always declared).
+ */
+export const ignoredMemberList = z.array(ignoredMemberSchema as unknown as z.ZodType<number | string, number | string>, {
+  error: "must be a list of emails and user ids",
+});
 
-const ignoredMembersSchema = z.object({ ignoredMembers: ignoredMemberList });
+const ignoredMembersSchema = z.object({ ignoredMembers: ignoredMemberList.default([]) });
 
 /**
  * Checks a declared roster: each member entry on its own (so one member unknown in preview, a user

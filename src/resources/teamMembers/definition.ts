@@ -23,7 +23,7 @@ export const tinesTeamMembersInputs = {
    */
   members: rosterMemberList,
   /** Members (emails or user ids) this resource never adds, removes or re-roles: an IdP sync's members, a break-glass account. */
-  ignoredMembers: ignoredMemberList,
+  ignoredMembers: ignoredMemberList.default([]),
   /**
    * When the team already has members that are neither declared nor ignored, remove them on
    * create instead of failing: taking over a team is a decision, not a side effect.
