@@ -24,13 +24,14 @@ describe("a refresh right after a create keeps what Tines does not show yet", ()
     const ada = tines.simulator.state.createUser({ email: "ada@example.com" });
     const grace = tines.simulator.state.createUser({ email: "grace@example.com" });
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the users themselves are visible
+    // Each read right after its own create, while Tines still answers 404 for what it made.
     const { state: team } = await tines.engine.up("Team", "blue", { name: "Blue", members: [{ userId: ada.id, role: "TEAM_ADMIN" }] });
-    const { state: role } = await tines.engine.up("CustomRole", "reviewer", { name: "REVIEWER", permissions: ["STORY_READ"] });
-    const { state: roster } = await tines.engine.up("TeamMembers", "roster", { teamId: 1, members: [{ userId: grace.id, role: "EDITOR" }], adoptExisting: true });
     const refreshedTeam = await tines.engine.refresh(team);
     expect(refreshedTeam?.id).toBe(team.id);
     expect(refreshedTeam?.outputs.members).toEqual([{ userId: ada.id, role: "TEAM_ADMIN" }]);
+    const { state: role } = await tines.engine.up("CustomRole", "reviewer", { name: "REVIEWER", permissions: ["STORY_READ"] });
     expect((await tines.engine.refresh(role))?.id).toBe(role.id);
+    const { state: roster } = await tines.engine.up("TeamMembers", "roster", { teamId: 1, members: [{ userId: grace.id, role: "EDITOR" }], adoptExisting: true });
     const refreshedRoster = await tines.engine.refresh(roster);
     expect((refreshedRoster?.outputs.members as Array<{ userId: number }>).map((member) => member.userId)).toContain(grace.id);
   }, 60_000);
