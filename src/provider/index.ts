@@ -32,6 +32,8 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
       return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
     case "CustomRole":
       return tinesResourceRegistry.CustomRole().implementation;
+    case "ScimGroupMapping":
+      return tinesResourceRegistry.ScimGroupMapping().implementation;
     case "TeamMembers":
       return (require("../resources/teamMembers") as typeof import("../resources/teamMembers")).tinesTeamMembersImplementation;
     default:

@@ -11,7 +11,7 @@
  */
 
 /** The resource kinds this package registers, as the last part of their type token. */
-export const tinesResourceKinds = ["User", "TeamMembership", "PrivateTemplate", "Team", "CustomRole", "TeamMembers"] as const;
+export const tinesResourceKinds = ["User", "TeamMembership", "PrivateTemplate", "Team", "CustomRole", "TeamMembers", "ScimGroupMapping"] as const;
 
 /** A resource kind this package registers. */
 export type TinesResourceKind = (typeof tinesResourceKinds)[number];

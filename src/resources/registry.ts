@@ -15,6 +15,8 @@ export const tinesResourceRegistry = {
   CustomRole: (): ImplementedResource => (require("./customRole/lifecycle") as typeof import("./customRole/lifecycle")).tinesCustomRoleResource,
   PrivateTemplate: (): ImplementedResource =>
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
+  ScimGroupMapping: (): ImplementedResource =>
+    (require("./scimGroupMapping/lifecycle") as typeof import("./scimGroupMapping/lifecycle")).tinesScimGroupMappingResource,
 } as const;
 
 /** A resource kind this package registers. */

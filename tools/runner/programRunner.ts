@@ -76,7 +76,7 @@ interface StackState {
  * teams it names, teams before roles, so the members that go with a team no longer hold a role.
  * Also the whole order for a state written before dependencies were recorded.
  */
-const deletionOrder: TinesResourceKind[] = ["TeamMembers", "TeamMembership", "PrivateTemplate", "User", "Team", "CustomRole"];
+const deletionOrder: TinesResourceKind[] = ["TeamMembers", "TeamMembership", "PrivateTemplate", "ScimGroupMapping", "User", "Team", "CustomRole"];
 
 /**
  * Destroy order as the engine schedules deletes (pkg/resource/deploy/step_generator.go,
