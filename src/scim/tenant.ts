@@ -71,18 +71,21 @@ export async function scimManagedWarning(deployment: TenantDeployment, action: s
 /**
  * With preview checks on: the warning for a membership managed through the API on team `teamName`
  * when the SCIM user group mapping maps a group to that team (the mapping this deployment declares,
- * if one was checked already, else the one Tines holds): SCIM may change the membership back at its
- * next sync (tines-api.md, "SCIM"). Undefined otherwise, and when the mapping cannot be read (a
- * tenant without SCIM, a key that may not read it).
+ * if one was checked already, else the one Tines holds on a tenant with SCIM-provisioned users): SCIM
+ * may change the membership back at its next sync (tines-api.md, "SCIM"). Undefined otherwise, and
+ * when the mapping cannot be read (a tenant without SCIM, a key that may not read it).
  */
 export async function scimGovernedTeamWarning(deployment: TenantDeployment, teamName: string, what: string): Promise<string | undefined> {
   const declared = deployment.scimMappingDeclared();
+  // Tines' mapping is read only on a tenant that shows SCIM (the directory, which these checks
+  // read anyway), so a preview elsewhere costs no request more.
   const governed =
     declared?.has(teamName) ??
-    (await deployment.scimMapping().then(
-      (mapping) => mapping.mappings.some((line) => line.team_name === teamName),
-      () => false,
-    ));
+    ((await deployment.scimProvisionedUserCount().catch(() => 0)) > 0 &&
+      (await deployment.scimMapping().then(
+        (mapping) => mapping.mappings.some((line) => line.team_name === teamName),
+        () => false,
+      )));
   if (!governed) return undefined;
   return (
     `${what}: team "${teamName}" is in the SCIM user group mapping, which sets its members' roles at every SCIM sync, ` +

@@ -261,3 +261,37 @@ describe("TinesScimGroupMapping's preview checks", () => {
     expect(tines.simulator.log.filter((entry) => entry.method !== "GET")).toEqual([]);
   });
 });
+
+describe("TinesScimGroupMapping and a TinesTeam renamed by the same stack", () => {
+  it("carries the team's lines to the new name: the preview takes the new name, and no line names the old one after the rename", async () => {
+    const team = await tines.engine.up("Team", "red", { name: "Red Team" });
+    const mapping = await tines.engine.up("ScimGroupMapping", "scim", {
+      mappings: [secops, { group: "okta-red", team: team.state.outputs.name, role: "EDITOR" }],
+    });
+
+    // The preview (checks on): the team's output `name` reaches the mapping as the new name, which
+    // only the TinesTeam checked before it makes; it is no unknown team.
+    const engine = await tines.freshEngine();
+    const teamPlan = await engine.preview("Team", "red", { name: "Red Team Operations" }, team.state);
+    const mappingArgs = { mappings: [secops, { group: "okta-red", team: "Red Team Operations", role: "EDITOR" }] };
+    const mappingPlan = await engine.preview("ScimGroupMapping", "scim", mappingArgs, mapping.state);
+    expect(mappingPlan.operation).toBe("update");
+
+    // The up: the engine updates the team first (the mapping takes its name output); its rename
+    // rewrites Tines' mapping straight away.
+    const renamed = await engine.apply("Team", "red", teamPlan, team.state);
+    expect(renamed.state.outputs.name).toBe("Red Team Operations");
+    expect(held().mappings.map((line) => line.team_name).sort()).toEqual(["Red Team Operations", "Security Operations"]);
+    const updated = await engine.apply("ScimGroupMapping", "scim", mappingPlan, mapping.state);
+    expect(updated.state.outputs.mappings).toEqual([{ group: "okta-red", team: "Red Team Operations", role: "EDITOR" }, secops]);
+    expect(held().mappings).toHaveLength(2);
+    expect((await engine.preview("ScimGroupMapping", "scim", mappingArgs, updated.state)).operation).toBe("same");
+  });
+
+  it("a rename on a tenant without a mapping to read (403) still succeeds", async () => {
+    const team = await tines.engine.up("Team", "red", { name: "Red Team" });
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: mappingPath, action: { type: "status", status: 403 } }] });
+    const renamed = await tines.engine.up("Team", "red", { name: "Blue Team" }, team.state);
+    expect(renamed.state.outputs.name).toBe("Blue Team");
+  });
+});

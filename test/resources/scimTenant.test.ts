@@ -90,4 +90,24 @@ describe("memberships on a SCIM-managed tenant", () => {
     const { state } = await tines.engine.up("TeamMembership", "ada", { teamId: 1, email: ada.email, role: "EDITOR" });
     expect(state.outputs).toMatchObject({ userId: ada.id, role: "EDITOR" });
   });
+
+  it("a membership on a team the group mapping governs gets a preview warning that SCIM may change it back", async () => {
+    const ada = scimTenant();
+    tines.simulator.state.replaceScimMapping({ mappings: [{ group_name: "okta-secops", team_name: "Security Operations", role_name: "VIEWER" }] });
+    const engine = await tines.freshEngine();
+    await engine.preview("TeamMembership", "ada-secops", { teamId: 1, userId: ada.id, role: "EDITOR" });
+    await engine.preview("TeamMembership", "ada-detection", { teamId: 2, userId: ada.id, role: "EDITOR" });
+    await expect.poll(() => engine.host.stderr).toContain(
+      `the membership of user ${ada.id} on team 1: team "Security Operations" is in the SCIM user group mapping, which sets its members' roles at every SCIM sync`,
+    );
+    expect(engine.host.stderr).not.toContain("on team 2: team");
+  });
+
+  it("the mapping declared in the same program decides which teams it governs", async () => {
+    const ada = scimTenant();
+    const engine = await tines.freshEngine();
+    await engine.preview("ScimGroupMapping", "scim", { mappings: [{ group: "okta-detection", team: "Detection", role: "EDITOR" }] });
+    await engine.preview("TeamMembership", "ada-detection", { teamId: 2, userId: ada.id, role: "VIEWER" });
+    await expect.poll(() => engine.host.stderr).toContain(`on team 2: team "Detection" is in the SCIM user group mapping`);
+  });
 });
