@@ -18,6 +18,7 @@ export const tinesResourceRegistry = {
   PrivateTemplate: (): ImplementedResource =>
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
   Team: (): ImplementedResource => (require("./team/lifecycle") as typeof import("./team/lifecycle")).tinesTeamResource,
+  TeamMembers: (): ImplementedResource => (require("./teamMembers/lifecycle") as typeof import("./teamMembers/lifecycle")).tinesTeamMembersResource,
   ScimGroupMapping: (): ImplementedResource =>
     (require("./scimGroupMapping/lifecycle") as typeof import("./scimGroupMapping/lifecycle")).tinesScimGroupMappingResource,
 } as const;
