@@ -101,6 +101,10 @@ describe("memberships on a SCIM-managed tenant", () => {
       `the membership of user ${ada.id} on team 1: team "Security Operations" is in the SCIM user group mapping, which sets its members' roles at every SCIM sync`,
     );
     expect(engine.host.stderr).not.toContain("on team 2: team");
+    // A roster of the governed team too (in a deployment of its own: with a membership it would fail).
+    const rosterEngine = await tines.freshEngine();
+    await rosterEngine.preview("TeamMembers", "secops", { teamId: 1, members: [{ userId: ada.id, role: "EDITOR" }], adoptExisting: true });
+    await expect.poll(() => rosterEngine.host.stderr).toContain(`the TinesTeamMembers of team 1: team "Security Operations" is in the SCIM user group mapping`);
   });
 
   it("the mapping declared in the same program decides which teams it governs", async () => {
