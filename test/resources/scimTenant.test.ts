@@ -107,6 +107,15 @@ describe("memberships on a SCIM-managed tenant", () => {
     await expect.poll(() => rosterEngine.host.stderr).toContain(`the TinesTeamMembers of team 1: team "Security Operations" is in the SCIM user group mapping`);
   });
 
+  it("with preview checks on, a roster's invitation of someone without an account is said first, as is a membership's", async () => {
+    const ada = scimTenant();
+    const engine = await tines.freshEngine();
+    await engine.preview("TeamMembers", "detection", { teamId: 2, members: [{ userId: ada.id, role: "EDITOR" }, { email: "grace@example.com", role: "VIEWER" }] });
+    await engine.preview("TeamMembership", "hedy", { teamId: 1, email: "hedy@example.com", role: "VIEWER" });
+    await expect.poll(() => engine.host.stderr).toContain(`inviting grace@example.com (no Tines account yet) to team 2 ("Detection") will likely be refused`);
+    await expect.poll(() => engine.host.stderr).toContain(`inviting hedy@example.com, who has no Tines account yet, to team "Security Operations" will likely be refused`);
+  });
+
   it("the mapping declared in the same program decides which teams it governs", async () => {
     const ada = scimTenant();
     const engine = await tines.freshEngine();
