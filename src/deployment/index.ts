@@ -6,3 +6,4 @@ export { deploymentFor, sharedTinesClient } from "./registry";
 export { TenantDeployment, type TenantCheckFindings, type UserIdentity } from "./tenantDeployment";
 export { SharedDirectory, type DirectoryMembership } from "./sharedDirectory";
 export { mayBePendingDeletion, recentChangeMs, waitForPendingDeletion, waitedForDeletionOfEmail, type PendingDeletionOutcome } from "./pendingDeletions";
+export { DriftAttribution, type DriftAttributionOptions, type DriftReport } from "./driftAttribution";

@@ -47,6 +47,7 @@ import {
 } from "../client";
 import type { CheckFailure } from "../provider/inputs";
 import type { AuthoritativeRoster } from "../membership/members";
+import { DriftAttribution } from "./driftAttribution";
 import { SharedDirectory } from "./sharedDirectory";
 
 /** What a resource's tenant check found. */
@@ -72,6 +73,8 @@ export class TenantDeployment {
   readonly tenantUrl: string;
   /** Adoption's lookups, sharing this deployment's snapshot of the user directory. */
   readonly directory: SharedDirectory;
+  /** Who changed what a refresh finds changed, from the audit logs read once for the refresh (deployment/driftAttribution.ts). */
+  readonly driftAttribution: DriftAttribution;
 
   private teamsRead: Promise<TinesTeamObject[]> | undefined;
   private rolesRead: Promise<TinesRoleObject[]> | undefined;
@@ -99,6 +102,7 @@ export class TenantDeployment {
   ) {
     this.tenantUrl = client.tenantUrl;
     this.directory = new SharedDirectory(client, this);
+    this.driftAttribution = new DriftAttribution(client, () => this.teams());
   }
 
   // Tenant facts: each read at most once per deployment ------------------------------------------
