@@ -70,8 +70,8 @@ export function causeOf(subject: AuditSubject, finding: DriftFinding, entries: r
     .filter((entry) => {
       const touched = objectsTouchedBy(entry);
       const operation = subjectOfOperation(entry.operation_name);
-      if ((operation === undefined || accepted.includes(operation)) && subject.objects.every((object) => touches(touched, object))) return true;
-      return finding.gone && isRemovalOperation(entry.operation_name) && subject.objects.some((object) => touches(touched, object));
+      if ((operation === undefined || accepted.includes(operation)) && subject.objects.every((object) => touches(touched, object, entry.operation_name))) return true;
+      return finding.gone && isRemovalOperation(entry.operation_name) && subject.objects.some((object) => touches(touched, object, entry.operation_name));
     })
     .sort(byTime);
   const own = about.filter(isPulumiTinesEntry);

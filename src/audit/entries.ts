@@ -9,8 +9,11 @@
  */
 import { userAgentProduct, type TinesAuditLogEntryObject } from "../client";
 
-/** The kinds of Tines object an audit entry can touch that this package manages. */
-export type AuditedObjectKind = "user" | "team" | "template" | "role";
+/**
+ * The kinds of Tines object an audit entry can touch that this package manages. The SCIM group
+ * mapping is one per tenant and has no id: an entry is about it when its operation's name says SCIM.
+ */
+export type AuditedObjectKind = "user" | "team" | "template" | "role" | "scimGroupMapping";
 
 /**
  * One Tines object a resource is, as the audit log names it: its ids (as text: Tines writes ids as
@@ -69,6 +72,7 @@ function kindOfKey(key: string): AuditedObjectKind | undefined {
  * of these (an unknown operation, which may be about anything).
  */
 export function subjectOfOperation(operationName: string): AuditedObjectKind | "membership" | undefined {
+  if (/scim/i.test(operationName)) return "scimGroupMapping";
   if (/member/i.test(operationName)) return "membership";
   if (/user|invit/i.test(operationName)) return "user";
   if (/template/i.test(operationName)) return "template";
@@ -84,7 +88,7 @@ export function subjectOfOperation(operationName: string): AuditedObjectKind | "
  */
 function kindOfOperation(operationName: string): AuditedObjectKind | undefined {
   const subject = subjectOfOperation(operationName);
-  return subject === "membership" ? "user" : subject;
+  return subject === "membership" ? "user" : subject === "scimGroupMapping" ? undefined : subject;
 }
 
 /** Whether an operation's name says it deletes or removes something. */
@@ -100,7 +104,7 @@ export function isRemovalOperation(operationName: string): boolean {
  */
 export function objectsTouchedBy(entry: Pick<TinesAuditLogEntryObject, "operation_name" | "inputs" | "outputs">): TouchedObjects {
   const touched: TouchedObjects = {
-    ids: { user: new Set(), team: new Set(), template: new Set(), role: new Set(), any: new Set() },
+    ids: { user: new Set(), team: new Set(), template: new Set(), role: new Set(), scimGroupMapping: new Set(), any: new Set() },
     emails: new Set(),
   };
   const operationKind = kindOfOperation(entry.operation_name);
@@ -132,8 +136,12 @@ export function objectsTouchedBy(entry: Pick<TinesAuditLogEntryObject, "operatio
   return touched;
 }
 
-/** Whether an entry touched `object`: one of its ids as its kind (or as an id of unstated kind), or one of its emails. */
-export function touches(touched: TouchedObjects, object: AuditedObject): boolean {
+/**
+ * Whether an entry touched `object`: one of its ids as its kind (or as an id of unstated kind), or
+ * one of its emails; the tenant's one SCIM group mapping, when the operation's name says SCIM.
+ */
+export function touches(touched: TouchedObjects, object: AuditedObject, operationName: string): boolean {
+  if (object.kind === "scimGroupMapping") return subjectOfOperation(operationName) === "scimGroupMapping";
   if (object.ids.some((id) => touched.ids[object.kind].has(id) || touched.ids.any.has(id))) return true;
   return (object.emails ?? []).some((email) => touched.emails.has(email.toLowerCase()));
 }

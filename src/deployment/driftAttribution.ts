@@ -197,12 +197,18 @@ export class DriftAttribution {
   }
 }
 
-const kindWords: Record<AuditedObject["kind"], string> = { user: "user", team: "team", template: "private template", role: "custom role" };
+const kindWords: Record<AuditedObject["kind"], string> = {
+  user: "user",
+  team: "team",
+  template: "private template",
+  role: "custom role",
+  scimGroupMapping: "SCIM group mapping",
+};
 
 /** `user bob@acme.com`, `team Detection`; several objects: `bob@acme.com on team Detection`. */
 function labelOf(objects: AuditedObject[]): string {
-  const shown = (object: AuditedObject) => object.emails?.[0] ?? object.name ?? object.ids[0] ?? "?";
-  if (objects.length === 1) return `${kindWords[objects[0]!.kind]} ${shown(objects[0]!)}`;
+  const shown = (object: AuditedObject) => object.emails?.[0] ?? object.name ?? object.ids[0] ?? "";
+  if (objects.length === 1) return `${kindWords[objects[0]!.kind]} ${shown(objects[0]!)}`.trim();
   const [first, ...rest] = objects;
   return [shown(first!), ...rest.map((object) => `${kindWords[object.kind]} ${shown(object)}`)].join(" on ");
 }
