@@ -20,6 +20,8 @@ export interface ProviderContext {
   tenantUrlIfSet(): string | undefined;
   /** How long a user create may wait for a pending deletion of the same email (ms). */
   userDeletionWaitMs(): number;
+  /** The name of the TinesProvider whose settings this process has, or undefined for the stack config. */
+  explicitProviderName?(): string | undefined;
 }
 
 /** Outputs always carry the tenant the object lives in. */
@@ -62,9 +64,11 @@ export interface ResourceImplementation {
 export function assertSameTenant(recorded: unknown, context: ProviderContext, what: string): void {
   const configured = context.tenantUrl();
   if (typeof recorded === "string" && recorded !== configured) {
+    const provider = context.explicitProviderName?.();
+    const settings = provider === undefined ? "tines:tenant (and tines:apiKey)" : `the tenant (and apiKey) of TinesProvider "${provider}"`;
     throw new TinesError(
-      `${what} lives in the Tines tenant ${recorded}, but the stack is configured for ${configured}. ` +
-        `Point tines:tenant (and tines:apiKey) back at ${recorded} to manage it, or remove it from the stack's state with \`pulumi state delete\`.`,
+      `${what} lives in the Tines tenant ${recorded}, but ${provider === undefined ? "the stack" : `TinesProvider "${provider}"`} is configured for ${configured}. ` +
+        `Point ${settings} back at ${recorded} to manage it, or remove it from the stack's state with \`pulumi state delete\`.`,
     );
   }
 }
@@ -122,11 +126,16 @@ export function createResourceProvider(implementation: ResourceImplementation): 
     tenantUrl: () => configuration.tenantUrl(),
     tenantUrlIfSet: () => configuration.tenantUrlIfSet(),
     userDeletionWaitMs: () => configuration.userDeletionWaitMs(),
+    explicitProviderName: () => configuration.explicitProviderName(),
   };
   // Each engine call is one operation: every request and retry it makes shares one deadline
   // (tines:operationTimeoutSeconds), so a hanging tenant fails it in bounded time.
-  const bounded = <T>(operation: () => Promise<T>): Promise<T> =>
-    withOperationDeadline(configuration.operationTimeoutMs(), operation, "tines:operationTimeoutSeconds");
+  // A refused key is reported with the provider it belongs to (the default one or a TinesProvider)
+  // and, for a refresh's read and a delete, with why a rotated key is not seen yet.
+  const bounded = <T>(operation: () => Promise<T>, kind: "read" | "delete" | "write" = "write"): Promise<T> =>
+    withOperationDeadline(configuration.operationTimeoutMs(), operation, "tines:operationTimeoutSeconds").catch((error: unknown) => {
+      throw error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(configuration.refusedKeyAdvice(kind)) : error;
+    });
   return {
     async configure(request) {
       configuration.configure(request);
@@ -158,7 +167,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       return { id, outs: plainJson(outs) };
     },
     async read(id, props) {
-      const result = await bounded(() => implementation.read(id, props ?? {}, context));
+      const result = await bounded(() => implementation.read(id, props ?? {}, context), "read");
       // An empty id tells the engine the object is gone, so refresh drops it from the stack.
       if (result === undefined) return { id: "", props: {} };
       return { id: result.id, props: plainJson(result.props), inputs: plainJson(result.inputs) } as pulumi.dynamic.ReadResult;
@@ -169,7 +178,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
     },
     async delete(id, props) {
       markTenantChanged();
-      await bounded(() => implementation.delete(id, props ?? {}, context));
+      await bounded(() => implementation.delete(id, props ?? {}, context), "delete");
     },
   };
 }
