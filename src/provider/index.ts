@@ -24,12 +24,11 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
     case "User":
       return tinesResourceRegistry.User().implementation;
     case "TeamMembership":
-      return (require("../resources/teamMembership") as typeof import("../resources/teamMembership"))
-        .tinesTeamMembershipImplementation;
+      return tinesResourceRegistry.TeamMembership().implementation;
     case "PrivateTemplate":
       return tinesResourceRegistry.PrivateTemplate().implementation;
     case "Team":
-      return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
+      return tinesResourceRegistry.Team().implementation;
     case "CustomRole":
       return tinesResourceRegistry.CustomRole().implementation;
     case "TeamMembers":

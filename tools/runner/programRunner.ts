@@ -18,6 +18,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { kindOfTypeToken, unknownValue, type TinesResourceKind } from "../internals";
 import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
@@ -38,8 +39,11 @@ export interface ProgramRunOptions {
   /** Destroy everything in the state instead of running the program, each resource through the provider recorded for it. */
   destroy?: boolean;
   /**
-   * `pulumi refresh`: read every resource of the state through the provider recorded for it (with
-   * the settings recorded at the last `up`), update or drop it; the program is not run.
+   * Refresh every resource in the state instead of running the program (`pulumi refresh`): each is
+   * read through the `__provider` its state holds and the provider the state recorded for it (with
+   * that provider's settings as recorded at the last `up`), and the state takes what the reads
+   * return. A step says `same` when the read gave back the recorded id, inputs and outputs,
+   * `update` when it gave something else, `delete` when the object is gone.
    */
   refresh?: boolean;
   /** Pulumi project name. Default `tines-bootstrap`. */
@@ -163,23 +167,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     let outputs: Record<string, unknown> = {};
 
     if (options.refresh) {
-      // `pulumi refresh`: every resource read through the provider the state recorded for it.
-      await Promise.all(
-        [...next.entries()].map(async ([key, resource]) => {
-          try {
-            const { deployment } = await providerOf(resource.provider);
-            const refreshed = await deployment.refresh(resource);
-            if (refreshed === undefined) next.delete(key);
-            else next.set(key, refreshed);
-            const changed = refreshed !== undefined && JSON.stringify(refreshed.outputs) !== JSON.stringify(resource.outputs);
-            record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: refreshed === undefined ? "delete" : changed ? "update" : "same" });
-          } catch (error) {
-            const message = (error as Error).message;
-            errors.push(`${resource.name}: ${message}`);
-            record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "same", error: message });
-          }
-        }),
-      );
+      await refreshAll((resource) => providerOf(resource.provider).then(({ deployment }) => deployment), next, keyOf, record, errors);
     } else if (!options.destroy) {
       // As under the Pulumi CLI, a promise the program leaves rejected fails the program.
       const programFailed = (error: unknown) => errors.push((error as Error)?.message ?? String(error));
@@ -290,10 +278,8 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
 
     // Whatever is in the state but no longer declared goes, dependants first, and so do the old
     // objects of replacements, once what depended on them has moved to their replacements.
-    const leftovers = options.refresh
-      ? []
-      : inDeletionOrder([...next.values()].filter((resource) => options.destroy || resource.pendingDelete || !registered.has(resource.urn)));
-    if (errors.length === 0) {
+    const leftovers = inDeletionOrder([...next.values()].filter((resource) => options.destroy || resource.pendingDelete || !registered.has(resource.urn)));
+    if (errors.length === 0 && !options.refresh) {
       const plannedDeletions = new Set(leftovers.filter((resource) => !resource.pendingDelete).map((resource) => resource.urn));
       for (const resource of leftovers) {
         if (options.preview) {
@@ -337,6 +323,40 @@ function stateOf(
   const providers = new Map(providersNow);
   for (const [urn, provider] of providersBefore) if (!providers.has(urn) && named.has(urn)) providers.set(urn, provider);
   return { resources: [...resources.values()], ...(providers.size > 0 ? { providers: [...providers.values()] } : {}) };
+}
+
+/**
+ * `pulumi refresh`: every resource of the state read at once through the step executor, as the
+ * engine schedules a refresh's reads, each with its recorded outputs and inputs (so through the
+ * `__provider` text the state holds, on the process of the provider the state recorded). A read that fails leaves the resource as recorded.
+ */
+async function refreshAll(
+  /** The deployment on the provider process the state recorded for a resource. */
+  deploymentOf: (resource: EngineResourceState) => Promise<EngineDeployment>,
+  next: Map<string, EngineResourceState>,
+  keyOf: (resource: EngineResourceState) => string,
+  record: (step: ProgramStep) => void,
+  errors: string[],
+): Promise<void> {
+  await Promise.all(
+    [...next.values()].map(async (resource) => {
+      const step = { urn: resource.urn, kind: resource.kind, name: resource.name };
+      try {
+        const read = await (await deploymentOf(resource)).refresh(resource);
+        if (!read) {
+          next.delete(keyOf(resource));
+          return record({ ...step, operation: "delete" });
+        }
+        next.set(keyOf(resource), read);
+        const unchanged = read.id === resource.id && isDeepStrictEqual(read.outputs, resource.outputs) && isDeepStrictEqual(read.inputs, resource.inputs);
+        record({ ...step, operation: unchanged ? "same" : "update" });
+      } catch (error) {
+        const message = (error as Error).message;
+        errors.push(`${resource.name}: ${message}`);
+        record({ ...step, operation: "update", error: message });
+      }
+    }),
+  );
 }
 
 /**
