@@ -46,7 +46,8 @@ export interface TinesProviderArgs {
 
 type SettingName = keyof TinesProviderArgs;
 
-const positiveNumber = z.number().finite().positive();
+const positiveNumber = z.number({ error: "must be a positive number" }).finite("must be a positive number").positive("must be a positive number");
+const text = z.string({ error: "must be a string" }).trim().min(1, "must not be empty");
 
 /**
  * Each setting's rule, applied to the value once it is known. The number rules are those
@@ -54,13 +55,13 @@ const positiveNumber = z.number().finite().positive();
  * program, before anything is sent.
  */
 const settingSchemas: Record<SettingName, z.ZodType> = {
-  tenant: z.string().trim().min(1, "must not be empty"),
-  apiKey: z.string().trim().min(1, "must not be empty"),
+  tenant: text,
+  apiKey: text,
   requestTimeoutSeconds: positiveNumber,
   operationTimeoutSeconds: positiveNumber,
   userDeletionWaitSeconds: positiveNumber,
-  maxAttempts: z.number().int().positive(),
-  previewChecks: z.boolean(),
+  maxAttempts: z.number({ error: "must be a positive whole number" }).int("must be a positive whole number").positive("must be a positive whole number"),
+  previewChecks: z.boolean({ error: "must be true or false" }),
   requestsPerMinute: positiveNumber,
   userRequestsPerMinute: positiveNumber,
   rateLimitTimeScale: positiveNumber,
@@ -87,7 +88,8 @@ function settingText(providerName: string, setting: SettingName, value: unknown)
   const parsed = settingSchemas[setting].safeParse(value);
   if (!parsed.success) {
     const reason = parsed.error.issues[0]?.message ?? "is invalid";
-    throw new TinesConfigurationError(`TinesProvider "${providerName}": ${setting} ${reason.replace(/^Invalid input: /, "")} (got ${setting === "apiKey" ? "a bad key" : JSON.stringify(value)})`);
+    // The key is never quoted back, not even a wrong one.
+    throw new TinesConfigurationError(`TinesProvider "${providerName}": ${setting} ${reason} (got ${setting === "apiKey" ? "a bad key" : JSON.stringify(value)})`);
   }
   if (setting === "tenant") {
     try {
