@@ -32,7 +32,7 @@ function implementationOf(kind: TinesResourceKind): ResourceImplementation {
     case "CustomRole":
       return tinesResourceRegistry.CustomRole().implementation;
     case "TeamMembers":
-      return (require("../resources/teamMembers") as typeof import("../resources/teamMembers")).tinesTeamMembersImplementation;
+      return tinesResourceRegistry.TeamMembers().implementation;
     default:
       throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
   }

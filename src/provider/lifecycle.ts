@@ -107,11 +107,15 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     return error;
   };
 
+  // The schema checks every input but those checked apart (a required one would be reported missing).
+  const keysApart = definition.checkedApart?.keys ?? [];
+  const checkedBySchema = keysApart.length ? definition.inputSchema.omit(Object.fromEntries(keysApart.map((key) => [key, true])) as never) : definition.inputSchema;
+
   return {
     check(_olds, news) {
       const apart = definition.checkedApart;
       const given = apart ? Object.fromEntries(Object.entries(news).filter(([key]) => !apart.keys.includes(key))) : news;
-      const result = checkInputs(definition.inputSchema, given, definition.crossField as never);
+      const result = checkInputs(checkedBySchema, given, definition.crossField as never);
       if (apart) {
         const own = apart.check(news);
         Object.assign(result.inputs, own.inputs);

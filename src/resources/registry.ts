@@ -18,6 +18,7 @@ export const tinesResourceRegistry = {
   PrivateTemplate: (): ImplementedResource =>
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
   Team: (): ImplementedResource => (require("./team/lifecycle") as typeof import("./team/lifecycle")).tinesTeamResource,
+  TeamMembers: (): ImplementedResource => (require("./teamMembers/lifecycle") as typeof import("./teamMembers/lifecycle")).tinesTeamMembersResource,
 } as const;
 
 /** A resource kind this package registers. */
