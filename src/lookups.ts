@@ -163,6 +163,8 @@ function roleOf(role: TinesRoleObject): TinesRole {
  * @example
  * ```ts
  * const secops = await getTeam({ name: "Security Operations" });
+ * // In the tenant of a TinesProvider, with its key:
+ * const productionSecops = await getTeam({ name: "Security Operations" }, { provider: production });
  * ```
  */
 export async function getTeam(query: { id: number } | { name: string }, options: TinesLookupOptions = {}): Promise<TinesTeamInfo> {
