@@ -136,17 +136,20 @@ describe("the @pulumi/pulumi a program needs", () => {
     );
   });
 
-  it("makes loading the package fail when the program's directory resolves an older @pulumi/pulumi", () => {
+  it("makes loading the package fail when the program's directory resolves an older @pulumi/pulumi", { timeout: 120_000 }, () => {
     const programDirectory = mkdtempSync(join(tmpdir(), "old-pulumi-"));
     try {
       mkdirSync(join(programDirectory, "node_modules", "@pulumi", "pulumi"), { recursive: true });
       writeFileSync(join(programDirectory, "node_modules", "@pulumi", "pulumi", "package.json"), JSON.stringify({ name: "@pulumi/pulumi", version: "3.120.0" }));
-      const load = (cwd: string) => spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(repositoryRoot, "dist", "index.js"))})`], { cwd, encoding: "utf8" });
-      const old = load(programDirectory);
-      expect(old.status).not.toBe(0);
-      expect(old.stderr).toContain("Error: pulumi-tines needs @pulumi/pulumi 3.139.0 or newer");
-      expect(old.stderr).toContain("uses @pulumi/pulumi 3.120.0");
-      expect(load(repositoryRoot).status).toBe(0);
+      // Both entry points: the program's (`pulumi-tines`) and the provider host's (`pulumi-tines/provider`).
+      for (const entry of ["dist/index.js", "dist/provider/index.js"]) {
+        const load = (cwd: string) => spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(repositoryRoot, entry))})`], { cwd, encoding: "utf8" });
+        const old = load(programDirectory);
+        expect(old.status, entry).not.toBe(0);
+        expect(old.stderr).toContain("Error: pulumi-tines needs @pulumi/pulumi 3.139.0 or newer");
+        expect(old.stderr).toContain("uses @pulumi/pulumi 3.120.0");
+        expect(load(repositoryRoot).status, entry).toBe(0);
+      }
     } finally {
       rmSync(programDirectory, { recursive: true, force: true });
     }
