@@ -4,7 +4,7 @@
  * simulators, and the load-time check of the program's @pulumi/pulumi.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -153,5 +153,16 @@ describe("the @pulumi/pulumi a program needs", () => {
     } finally {
       rmSync(programDirectory, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the TinesProvider page (docs/providers/TinesProvider.md, written by hand)", () => {
+  it("shows the example that the docs tests type-check (docs/src/providers/TinesProvider.example.ts)", () => {
+    const page = readFileSync(join(repositoryRoot, "docs", "providers", "TinesProvider.md"), "utf8");
+    const shown = /## Example\n\n```ts\n([\s\S]*?)```/.exec(page)?.[1];
+    const checked = readFileSync(join(repositoryRoot, "docs", "src", "providers", "TinesProvider.example.ts"), "utf8");
+    expect(shown).toBeDefined();
+    // Past its two lines of header comment.
+    expect(checked.split("\n").slice(2).join("\n")).toBe(shown);
   });
 });

@@ -4,6 +4,9 @@
  * registration of a pulumi-tines resource is carried out through the real dynamic-provider host by
  * {@link EngineDeployment}, scheduled as the engine would (check and diff one at a time, then
  * create/update/replace at the engine's default parallelism).
+ * Explicit providers (a `TinesProvider`) run as under the engine: one host process each,
+ * configured with that provider's inputs, every resource sent to its provider's process, and the
+ * state recording which provider each resource used (tools/runner/providers.ts).
  * State is kept in a JSON file between runs; resources no longer declared are deleted, memberships
  * first, and a resource declared `deletedWith` another that is deleted in the same run only leaves
  * the state, as under the engine. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
