@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // The built generator, as `npm run docs` runs it.
 import { generatePages, stalePages } from "../dist-tools/docs/generate";
-import { tinesResourceRegistry } from "../src/resources/registry";
+import { tinesResourceRegistry } from "../dist/resources/registry";
 import { repositoryRoot } from "./helpers/host";
 
 describe("the docs", () => {

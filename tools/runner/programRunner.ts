@@ -22,7 +22,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { kindOfTypeToken, unknownValue, type TinesResourceKind } from "../internals";
+import { kindOfTypeToken, tinesResourceRegistry, unknownValue, type TinesResourceKind } from "../internals";
 import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
 import { explicitProviderType, ProviderProcesses, providerUrnOf, type ProviderState } from "./providers";
@@ -92,16 +92,18 @@ interface StackState {
  * teams it names, teams before roles, so the members that go with a team no longer hold a role.
  * Also the whole order for a state written before dependencies were recorded.
  */
-const deletionOrder: TinesResourceKind[] = ["TeamMembers", "TeamMembership", "PrivateTemplate", "User", "Team", "CustomRole"];
+function deletionTier(kind: TinesResourceKind): number {
+  return tinesResourceRegistry[kind]().definition.deletionTier;
+}
 
 /**
  * Destroy order as the engine schedules deletes (pkg/resource/deploy/step_generator.go,
  * ScheduleDeletes): a resource goes only once everything that depends on it has gone, a
  * `deletedWith` target counting as a dependency (pkg/resource/graph/dependency_graph.go); ties in
- * {@link deletionOrder}. A TinesTeam whose `members` name users depends on them, so it goes first.
+ * {@link deletionTier} (each kind's definition says it). A TinesTeam whose `members` name users depends on them, so it goes first.
  */
-function inDeletionOrder(resources: readonly EngineResourceState[]): EngineResourceState[] {
-  const remaining = [...resources].sort((a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind));
+export function inDeletionOrder(resources: readonly EngineResourceState[]): EngineResourceState[] {
+  const remaining = [...resources].sort((a, b) => deletionTier(a.kind) - deletionTier(b.kind));
   const ordered: EngineResourceState[] = [];
   while (remaining.length > 0) {
     const needed = (resource: EngineResourceState) =>

@@ -14,15 +14,7 @@
 import { z } from "zod";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, requiredText } from "../../provider/inputs";
-import { checkRoster, rosterChanged, type TeamMember, type TinesDeclaredTeamMember, type TinesTeamMemberDeclaration } from "../../membership";
-
-/**
- * The roster's lists are checked entry by entry by `checkRoster` (see `checkedApart` below), so
- * these schemas only carry their types: what a program passes, and what `check` returns.
- */
-const memberList = z.custom<TinesDeclaredTeamMember[]>() as unknown as z.ZodType<TinesDeclaredTeamMember[], TinesTeamMemberDeclaration[]>;
-const ignoredMemberList = z.custom<Array<number | string>>();
-const teamMemberList = z.custom<TeamMember[]>();
+import { checkRoster, ignoredMemberList, rosterChanged, rosterMemberList, rosterOutputFields } from "../../membership";
 
 /** The inputs of a {@link TinesTeam}: each a zod schema that `check` applies, with the TSDoc users read. */
 export const tinesTeamInputs = {
@@ -52,7 +44,7 @@ export const tinesTeamInputs = {
    * is removed once the declared members are on it, unless ignored. Without it, the members are
    * not managed here (use `TinesTeamMembership` or `TinesTeamMembers`).
    */
-  members: memberList.optional(),
+  members: rosterMemberList.optional(),
   /**
    * With `members`: members (emails or user ids) never added, removed or re-roled, such as an IdP
    * sync's or a break-glass account. Default none.
@@ -65,9 +57,9 @@ export const tinesTeamOutputs = {
   /** The Tines team id (the resource id is the same number as a string). */
   teamId: z.number(),
   /** With `members`: each managed member (as `members` lists them) with user id, email, role and invitation state. */
-  resolvedMembers: teamMemberList.optional(),
+  resolvedMembers: rosterOutputFields.resolvedMembers.optional(),
   /** With `members`: members on the team neither declared nor ignored, as last read (the next `up` removes them). */
-  unmanagedMembers: teamMemberList.optional(),
+  unmanagedMembers: rosterOutputFields.unmanagedMembers.optional(),
 };
 
 /** The inputs of a {@link TinesTeam}. */
