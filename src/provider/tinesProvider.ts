@@ -9,7 +9,10 @@
  * `tests/integration/explicit_provider`). The inputs are registered under the stack-config keys
  * (`tines:tenant`, `tines:apiKey`, ...), which the host's `config.get` returns unchanged because they
  * hold a colon (`cmd/dynamic-provider/config.js`), so one code path, {@link ProviderConfiguration},
- * reads both. Every value is sent as a string, as stack config is.
+ * reads both. Every value is sent as a string, as stack config is. (The engine hands the inputs
+ * over as `ConfigureRequest.args`, secrets kept, `version` left out, and leaves a provider whose
+ * inputs are unknown in a preview unconfigured, checking its resources without calling it:
+ * pulumi/pulumi `sdk/go/common/resource/plugin/provider_plugin.go`, `Configure` and `Check`.)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
