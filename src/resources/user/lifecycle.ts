@@ -5,10 +5,11 @@
 import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTinesUserRequest, type TinesClient, type TinesUserObject } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties, containsUnknown } from "../../provider/inputs";
-import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
+import { changedInputs, implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { deploymentFor, mayBePendingDeletion, waitForPendingDeletion, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
+import { TinesScimManagedError, explainScimRefusal, scimManagedWarning } from "../../scim";
 import { tinesUserDefinition, type TinesUserInputs, type TinesUserOutputs } from "./definition";
 
 /** What this resource's own code records; the engine adds `deletionMode`, `adoptExisting` and `tenant`. */
@@ -24,9 +25,15 @@ function emailTakenReason(email: string, tenant: string, userId: number): string
   return `a Tines user with the email ${email} already exists in ${tenant} (user id ${userId}); set adoptExisting: true to manage that user`;
 }
 
-/** With preview checks on: a new user's email must be free (unless adopting); unknown permissions are flagged. */
-async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment): Promise<TenantCheckFindings> {
+/**
+ * With preview checks on: a new user's email must be free (unless adopting); unknown permissions are
+ * flagged; a write a SCIM-managed tenant would refuse is said first (see scim/tenant.ts).
+ */
+async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  const write = containsUnknown(inputs.email) ? undefined : writeDescription(inputs, isNew, olds, isNew ? await facts.userByEmail(inputs.email) : undefined);
+  const scimWarning = write === undefined ? undefined : await scimManagedWarning(facts, write);
+  if (scimWarning !== undefined) findings.warnings.push(scimWarning);
   if (isNew && !containsUnknown(inputs.email)) {
     const existing = await facts.userByEmail(inputs.email);
     if (existing && mayBePendingDeletion(facts, existing)) {
@@ -56,6 +63,17 @@ async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts
   return findings;
 }
 
+/**
+ * What an `up` of these inputs writes to the user, as messages say it (`create user ...`), or
+ * undefined when it writes nothing: an adoption of a user who already matches, or an update that
+ * changes only what the provider does.
+ */
+function writeDescription(inputs: TinesUserInputs, isNew: boolean, olds: Record<string, unknown>, existing: TinesUserObject | undefined): string | undefined {
+  if (isNew && existing === undefined) return `creating user ${inputs.email}`;
+  if (isNew) return inputs.adoptExisting && differsFromDeclared(existing!, inputs) ? `updating user ${inputs.email} (adopted)` : undefined;
+  return changedInputs(tinesUserDefinition, olds, inputs, updatableProperties).length > 0 ? `updating user ${inputs.email}` : undefined;
+}
+
 // Create -------------------------------------------------------------------------------------------
 
 /** How long before our create a user found afterwards may have been created and still be ours. */
@@ -76,6 +94,9 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
       try {
         return created(await client.users.update(existing.id, body));
       } catch (error) {
+        // Refused by a SCIM-managed tenant: nothing changed, so nothing is recorded.
+        const explained = await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email} (adopted)`);
+        if (explained instanceof TinesScimManagedError) throw explained;
         throw new PartialCreateError(String(existing.id), outputsOf(existing), error as Error);
       }
     }
@@ -99,7 +120,7 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
         },
       );
     } catch (error) {
-      if (!(error instanceof TinesApiError && error.isConflictOrValidation)) throw error;
+      if (!(error instanceof TinesApiError && error.isConflictOrValidation)) throw await explainScimRefusal(deploymentFor(client), error, `create user ${inputs.email}`);
       let existing = await client.users.findByEmail(inputs.email);
       if (existing && attempt === 1 && mayBePendingDeletion(deploymentFor(client), existing)) {
         const outcome = await waitForPendingDeletion(deploymentFor(client), existing, context.userDeletionWaitMs());
@@ -180,8 +201,13 @@ async function read(id: string, _recorded: unknown, context: ProviderContext) {
 // Update -------------------------------------------------------------------------------------------
 
 async function update(id: string, _recorded: unknown, inputs: TinesUserInputs, context: ProviderContext) {
-  // Tines answered: the answer is the user as it now holds it (the engine verifies it).
-  return outputsOf(await context.client().users.update(Number(id), requestBody(inputs)));
+  const client = context.client();
+  try {
+    // Tines answered: the answer is the user as it now holds it (the engine verifies it).
+    return outputsOf(await client.users.update(Number(id), requestBody(inputs)));
+  } catch (error) {
+    throw await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email}`);
+  }
 }
 
 /**
@@ -202,7 +228,9 @@ async function deleteUser(id: string, recorded: TinesUserOutputs, context: Provi
   const client = context.client();
   const identity = { id: Number(id), created_at: typeof recorded.createdAt === "string" ? recorded.createdAt : null };
   if (recorded.deletionMode === "deactivate") {
-    await unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }));
+    await unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false })).catch(async (error: unknown) => {
+      throw await explainScimRefusal(deploymentFor(client), error, `deactivate user ${recorded.email}`);
+    });
     // Deactivated, not deleted: adopting it again in this deployment needs no wait.
     deploymentFor(client).recordUserDeactivated(identity);
   } else {
