@@ -90,6 +90,8 @@ export class TenantDeployment {
   private readonly deletedUsers = new Set<string>();
   /** Users this process deactivated without deleting them, keyed as {@link deletedUsers}. */
   private readonly deactivatedUsers = new Set<string>();
+  /** The owner changes of this deployment, one at a time (see {@link oneOwnerChangeAtATime}). */
+  private ownerChanges: Promise<unknown> = Promise.resolve();
   private changedTenant = false;
   private warnedUnreachable = false;
 
@@ -131,6 +133,11 @@ export class TenantDeployment {
   /** The user with this id, if any, from the directory read once. */
   async userById(userId: number): Promise<TinesUserObject | undefined> {
     return (await this.users()).byId.get(userId);
+  }
+
+  /** Every user of the tenant, from the directory read once. */
+  async allUsers(): Promise<TinesUserObject[]> {
+    return [...(await this.users()).byId.values()];
   }
 
   private users(): Promise<UserDirectory> {
@@ -220,6 +227,20 @@ export class TenantDeployment {
   /** Whether this process deactivated the user without deleting it. */
   deactivatedByThisProcess(user: UserIdentity): boolean {
     return this.deactivatedUsers.has(userKey(user));
+  }
+
+  // Tenant owners ------------------------------------------------------------------------------------
+
+  /**
+   * Runs `change` (a write that may remove a tenant owner's access, with its check that another
+   * owner remains) after every such change started before it has finished: the engine runs deletes
+   * and updates in parallel, and two owners removed at once would each count the other as the
+   * owner who remains (resources/user/ownerGuard.ts).
+   */
+  oneOwnerChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.ownerChanges.then(change);
+    this.ownerChanges = result.catch(() => undefined);
+    return result;
   }
 
   // Staleness and tenant checks --------------------------------------------------------------------

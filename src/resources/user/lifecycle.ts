@@ -10,6 +10,7 @@ import { deploymentFor, mayBePendingDeletion, waitForPendingDeletion, type Tenan
 import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
 import { tinesUserDefinition, type TinesUserInputs, type TinesUserOutputs } from "./definition";
+import { guardOwnerChange, isActiveOwner, lastOwnerRefusal, ownerAccessWarning, ownerChangeOf, propertyOf } from "./ownerGuard";
 
 /** What this resource's own code records; the engine adds `deletionMode`, `adoptExisting` and `tenant`. */
 type UserOutputs = TinesOutputsOf<typeof tinesUserDefinition>;
@@ -24,9 +25,13 @@ function emailTakenReason(email: string, tenant: string, userId: number): string
   return `a Tines user with the email ${email} already exists in ${tenant} (user id ${userId}); set adoptExisting: true to manage that user`;
 }
 
-/** With preview checks on: a new user's email must be free (unless adopting); unknown permissions are flagged. */
-async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment): Promise<TenantCheckFindings> {
+/**
+ * With preview checks on: a new user's email must be free (unless adopting); no change may leave
+ * the tenant without an active owner (ownerGuard.ts); unknown permissions are flagged.
+ */
+async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  await checkOwnerAccess(inputs, isNew, facts, olds, findings);
   if (isNew && !containsUnknown(inputs.email)) {
     const existing = await facts.userByEmail(inputs.email);
     if (existing && mayBePendingDeletion(facts, existing)) {
@@ -56,6 +61,32 @@ async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts
   return findings;
 }
 
+/**
+ * The owner rule in preview: the user this resource manages (an existing one, or the one it will
+ * adopt) must not be the tenant's last active owner if the inputs deactivate or demote them; a
+ * change that removes another owner's access is a warning (the key may be theirs), and adopting
+ * the only owner says what a destroy will meet.
+ */
+async function checkOwnerAccess(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>, findings: TenantCheckFindings) {
+  if (containsUnknown(inputs.admin) || containsUnknown(inputs.isActive)) return;
+  const email = isNew ? (inputs.adoptExisting === true ? inputs.email : undefined) : typeof olds.email === "string" ? olds.email : inputs.email;
+  if (email === undefined || containsUnknown(email)) return;
+  const user = await facts.userByEmail(email);
+  if (!user || !isActiveOwner(user)) return;
+  const owners = await facts.allUsers();
+  const change = ownerChangeOf(user, inputs);
+  if (change !== undefined) {
+    const refusal = lastOwnerRefusal(user, change, owners, facts.tenantUrl);
+    if (refusal) findings.failures.push({ property: propertyOf(change)!, reason: refusal });
+    else findings.warnings.push(ownerAccessWarning(user, change));
+  } else if (lastOwnerRefusal(user, "delete", owners, facts.tenantUrl)) {
+    findings.warnings.push(
+      `${user.email} (user id ${user.id}) is the only active tenant owner of ${facts.tenantUrl}: destroying this resource (or removing it from the program) ` +
+        `will be refused, without ${inputs.deletionMode === "delete" ? "deleting" : "deactivating"} them, until another user is a tenant owner`,
+    );
+  }
+}
+
 // Create -------------------------------------------------------------------------------------------
 
 /** How long before our create a user found afterwards may have been created and still be ours. */
@@ -74,7 +105,9 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
       // A user who already matches is adopted without a write: taking over a tenant changes nothing in it.
       if (!differsFromDeclared(existing, inputs)) return created(existing);
       try {
-        return created(await client.users.update(existing.id, body));
+        // Adopting the last owner must not demote or deactivate them either.
+        const adopted = await guardOwnerChange(deploymentFor(client), existing.id, (user) => ownerChangeOf(user, inputs), () => client.users.update(existing.id, body));
+        return created(adopted);
       } catch (error) {
         throw new PartialCreateError(String(existing.id), outputsOf(existing), error as Error);
       }
@@ -179,9 +212,13 @@ async function read(id: string, _recorded: unknown, context: ProviderContext) {
 
 // Update -------------------------------------------------------------------------------------------
 
-async function update(id: string, _recorded: unknown, inputs: TinesUserInputs, context: ProviderContext) {
-  // Tines answered: the answer is the user as it now holds it (the engine verifies it).
-  return outputsOf(await context.client().users.update(Number(id), requestBody(inputs)));
+async function update(id: string, recorded: TinesUserOutputs, inputs: TinesUserInputs, context: ProviderContext) {
+  const client = context.client();
+  const write = () => client.users.update(Number(id), requestBody(inputs));
+  // Tines answered: the answer is the user as it now holds it (the engine verifies it). A change
+  // that would take an owner's access away is first checked against the owners Tines holds now.
+  const removesOwnerAccess = ownerChangeOf({ admin: recorded.admin, is_active: recorded.isActive }, inputs) !== undefined;
+  return outputsOf(removesOwnerAccess ? await guardOwnerChange(deploymentFor(client), Number(id), (user) => ownerChangeOf(user, inputs), write) : await write());
 }
 
 /**
@@ -201,14 +238,19 @@ async function userByEmailUnlessBeingDeleted(client: TinesClient, email: string,
 async function deleteUser(id: string, recorded: TinesUserOutputs, context: ProviderContext) {
   const client = context.client();
   const identity = { id: Number(id), created_at: typeof recorded.createdAt === "string" ? recorded.createdAt : null };
+  // Never the tenant's last active owner (ownerGuard.ts), read fresh: a destroy fails instead.
+  const change = recorded.deletionMode === "deactivate" ? "deactivate" : "delete";
+  // Only a user recorded as an owner costs the read of the owners (the id is checked, not the email).
+  const guarded = <T>(write: () => Promise<T>) =>
+    recorded.admin === false ? write() : guardOwnerChange(deploymentFor(client), Number(id), (user) => (isActiveOwner(user) ? change : undefined), write);
   if (recorded.deletionMode === "deactivate") {
-    await unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }));
+    await guarded(() => unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false })));
     // Deactivated, not deleted: adopting it again in this deployment needs no wait.
     deploymentFor(client).recordUserDeactivated(identity);
   } else {
     // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
     // Remembered, so a create of the same email in this deployment waits for it to go.
-    await unlessGone(client.users.delete(Number(id)));
+    await guarded(() => unlessGone(client.users.delete(Number(id))));
     deploymentFor(client).recordUserDeleted(identity);
   }
 }
