@@ -90,6 +90,12 @@ export class TenantDeployment {
   private readonly deletedUsers = new Set<string>();
   /** Users this process deactivated without deleting them, keyed as {@link deletedUsers}. */
   private readonly deactivatedUsers = new Set<string>();
+  /** Which resource (by kind and name) claimed each Tines object, keyed `<kind> <natural key>`. */
+  private readonly claimsByObject = new Map<string, string>();
+  /** The object key each resource (`<kind> <name>`) claimed last. */
+  private readonly claimsByResource = new Map<string, string>();
+  /** The token of the create that last made or took over each object, keyed `<kind> <id>`. */
+  private readonly takenOver = new Map<string, string>();
   /** The owner changes of this deployment, one at a time (see {@link oneOwnerChangeAtATime}). */
   private ownerChanges: Promise<unknown> = Promise.resolve();
   private changedTenant = false;
@@ -227,6 +233,57 @@ export class TenantDeployment {
   /** Whether this process deactivated the user without deleting it. */
   deactivatedByThisProcess(user: UserIdentity): boolean {
     return this.deactivatedUsers.has(userKey(user));
+  }
+
+  // One object, one resource -----------------------------------------------------------------------
+
+  /**
+   * Records that resource `name` of `kind` names the Tines object `key` (its natural key), and
+   * returns the name of another resource of the kind that named it first, if any. A second check of
+   * the same resource (same name) is no conflict; a resource whose inputs now name another object
+   * gives up its earlier claim.
+   */
+  claimObject(kind: string, key: string, name: string): string | undefined {
+    const objectKey = `${kind} ${key}`;
+    const resourceKey = `${kind} ${name}`;
+    const holder = this.claimsByObject.get(objectKey);
+    if (holder !== undefined && holder !== name) return holder;
+    const previous = this.claimsByResource.get(resourceKey);
+    if (previous !== undefined && previous !== objectKey) this.claimsByObject.delete(previous);
+    this.claimsByObject.set(objectKey, name);
+    this.claimsByResource.set(resourceKey, objectKey);
+    return undefined;
+  }
+
+  /** Gives up the claim on object `key` of `kind` (its resource was deleted). */
+  releaseObject(kind: string, key: string): void {
+    const objectKey = `${kind} ${key}`;
+    const holder = this.claimsByObject.get(objectKey);
+    if (holder === undefined) return;
+    this.claimsByObject.delete(objectKey);
+    this.claimsByResource.delete(`${kind} ${holder}`);
+  }
+
+  /** Records that a create in this deployment made, or took over, object `id` of `kind`, under `token`. */
+  recordTakenOver(kind: string, id: string, token: string): void {
+    this.takenOver.set(`${kind} ${id}`, token);
+  }
+
+  /**
+   * Whether object `id` of `kind` was taken over by a create of this deployment other than the one
+   * whose token is `token` (a resource from an earlier deployment, or an older state, has none):
+   * then the resource being deleted no longer holds the object, and deleting it would delete the
+   * object another resource now manages (a replacement creates the new resource, which adopts the
+   * object, before it deletes the old one).
+   */
+  takenOverByAnother(kind: string, id: string, token: unknown): boolean {
+    const holder = this.takenOver.get(`${kind} ${id}`);
+    return holder !== undefined && holder !== token;
+  }
+
+  /** Forgets object `id` of `kind` (deleted: an id Tines may give again). */
+  forgetTakenOver(kind: string, id: string): void {
+    this.takenOver.delete(`${kind} ${id}`);
   }
 
   // Tenant owners ------------------------------------------------------------------------------------
