@@ -81,18 +81,21 @@ function typeMessage(expected: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${expected}`);
 }
 
-/** A required, trimmed, non-empty string of at most `max` characters. */
+/**
+ * A required string of at most `max` characters that is not blank. Kept as given, spaces
+ * included: a name is how Tines holds it, and adoption matches it exactly (a trimmed copy of a
+ * name Tines holds with a trailing space would adopt nothing and create a duplicate).
+ */
 export function requiredText(max: number) {
   return z
     .string({ error: typeMessage("a string") })
-    .trim()
-    .min(1, "must not be empty")
-    .max(max, `must be at most ${max} characters`);
+    .max(max, `must be at most ${max} characters`)
+    .refine((text) => text.trim().length > 0, "must not be empty");
 }
 
-/** An optional, trimmed string of at most `max` characters (may be empty). */
+/** An optional string of at most `max` characters (may be empty), kept as given (see {@link requiredText}). */
 export function optionalText(max: number) {
-  return z.string({ error: typeMessage("a string") }).trim().max(max, `must be at most ${max} characters`).optional();
+  return z.string({ error: typeMessage("a string") }).max(max, `must be at most ${max} characters`).optional();
 }
 
 /** A boolean with a default. */
@@ -152,12 +155,20 @@ export function teamRole(defaultRole: TinesDefaultRole) {
     });
 }
 
-/** An email address, trimmed, at most 254 characters. */
+/**
+ * What Tines may hold as an email: text, then `@`, then a domain, with no spaces. Deliberately
+ * looser than a mail library's rules: tines-api.md documents no email rule of Tines', and a
+ * check stricter than Tines refuses users it holds (`r&d-team@example.com`, valid by RFC 5321
+ * and refused by zod's `z.email()`), so they could never be adopted or exported and adopted again.
+ */
+const emailShape = /^[^\s@]+(?:@[^\s@]+)*@[^\s@]+$/;
+
+/** An email address, trimmed, at most 254 characters (RFC 5321's limit), as loose as Tines (see emailShape). */
 export const emailAddress = z
   .string({ error: typeMessage("a string") })
   .trim()
   .max(254, "must be at most 254 characters")
-  .pipe(z.email({ error: "not an email address" }));
+  .refine((email) => emailShape.test(email), "not an email address");
 
 /**
  * How to compare one resource's declared inputs with what Tines holds. `caseInsensitive` names the
