@@ -319,6 +319,8 @@ export class TenantDeployment {
       findings = await check(this);
     } catch (error) {
       if (!(error instanceof TinesConnectionError || error instanceof TinesApiError || error instanceof TinesResponseError)) throw error;
+      // A refused key is an answer, not an outage: the deploy would meet the same refusal.
+      if (error instanceof TinesApiError && (error.isUnauthorized || error.isForbidden)) return [refusedKeyFailure(error)];
       if (!this.warnedUnreachable) {
         this.warnedUnreachable = true;
         void pulumi.log.warn(`pulumi-tines: preview checks against ${this.tenantUrl} were skipped, only offline checks ran: ${error.message}`);
@@ -328,6 +330,18 @@ export class TenantDeployment {
     for (const warning of findings.warnings) void pulumi.log.warn(`pulumi-tines: ${warning}`);
     return findings.failures;
   }
+}
+
+/**
+ * The check failure for a tenant that refused the API key: 401 (wrong, revoked, or a Personal key
+ * whose user is deactivated; the error's own advice names the settings) or 403 (a valid key
+ * without the rights: the admin endpoints need a tenant-owner key, tines-api.md "Conventions").
+ */
+function refusedKeyFailure(error: TinesApiError): CheckFailure {
+  const advice = error.isForbidden
+    ? " The API key in stack config `tines:apiKey` (or TINES_API_KEY) lacks the rights: users, templates and roles need a tenant-owner key, team memberships a team-admin or tenant-owner key."
+    : "";
+  return { property: "tines:apiKey", reason: `${error.message}${advice}` };
 }
 
 function userKey(user: UserIdentity): string {

@@ -2,6 +2,7 @@
  * What `TinesUser` does in Tines (`/api/v1/admin/users`, tenant-owner key): its tenant checks,
  * create (or adoption), read, update and delete. Everything else is its definition.
  */
+import { didYouMean } from "../../provider/suggestions";
 import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTinesUserRequest, type TinesClient, type TinesUserObject } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties, containsUnknown } from "../../provider/inputs";
@@ -40,7 +41,11 @@ async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts
         `user ${inputs.email} exists in ${facts.tenantUrl} (user id ${existing.id}) but is deactivated and was changed recently: if Tines is deleting it, the create waits for the deletion to finish`,
       );
     } else if (existing && inputs.adoptExisting === true) {
-      findings.warnings.push(`user ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}): it will be adopted and brought to the declared inputs`);
+      const changes = containsUnknown(inputs) ? undefined : declaredChanges(existing, inputs);
+      findings.warnings.push(
+        `user ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}): it will be adopted` +
+          (changes === undefined ? " and brought to the declared inputs" : changes.length === 0 ? ", no change" : ` and its ${changes.join(", ")} changed to the declared value`),
+      );
     } else if (existing && inputs.adoptExisting === false) {
       findings.failures.push({
         property: "email",
@@ -54,7 +59,7 @@ async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts
     const known: readonly string[] = tinesKnownTenantPermissions;
     for (const permission of inputs.tenantPermissions.filter((each) => !known.includes(each))) {
       findings.warnings.push(
-        `tenantPermissions of ${inputs.email}: ${permission} is not one of the permissions Tines documents (${known.join(", ")}); Tines may refuse it`,
+        `tenantPermissions of ${inputs.email}: ${permission} is not one of the permissions Tines documents (${known.join(", ")}); Tines may refuse it${didYouMean(permission, known)}`,
       );
     }
   }
@@ -179,11 +184,16 @@ function requestBody(inputs: TinesUserInputs): CreateTinesUserRequest & { admin:
   };
 }
 
-/** Whether what Tines holds differs, by meaning, from what is declared (an omitted name is not declared). */
-function differsFromDeclared(user: TinesUserObject, inputs: TinesUserInputs): boolean {
+/** The inputs whose declared value differs, by meaning, from what Tines holds (an omitted name is not declared). */
+function declaredChanges(user: TinesUserObject, inputs: TinesUserInputs): string[] {
   // An omitted name is left as Tines has it, so only a declared one can differ.
   const compared = updatableProperties.filter((key) => !((key === "firstName" || key === "lastName") && inputs[key] === undefined));
-  return changedProperties(outputsOf(user), inputs, compared, { caseInsensitive: ["email"] }).length > 0;
+  return changedProperties(outputsOf(user), inputs, compared, { caseInsensitive: ["email"] });
+}
+
+/** Whether what Tines holds differs, by meaning, from what is declared. */
+function differsFromDeclared(user: TinesUserObject, inputs: TinesUserInputs): boolean {
+  return declaredChanges(user, inputs).length > 0;
 }
 
 /** The user as the stack records it. */

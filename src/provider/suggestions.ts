@@ -1,0 +1,31 @@
+/**
+ * "Did you mean": the known name nearest to a misspelt one, for every message that refuses a
+ * name the tenant or Tines' docs know better (a role, a team, a permission). Typos are edit
+ * distance, measured by `fastest-levenshtein` rather than by code of our own.
+ */
+import { distance } from "fastest-levenshtein";
+
+/**
+ * The candidate nearest to `given`, compared without regard to letter case, when it is near
+ * enough to be the name meant: at most one edit for names of up to four characters, otherwise
+ * up to a third of the name's length (`EDITR` → `EDITOR`, `DETECTION_REVEIWER` →
+ * `DETECTION_REVIEWER`); undefined when none is, or when two are equally near.
+ */
+export function nearestName(given: string, candidates: readonly string[]): string | undefined {
+  const allowed = Math.max(1, Math.floor(given.length / 3));
+  let best: { name: string; distance: number; tied: boolean } | undefined;
+  for (const name of new Set(candidates)) {
+    if (name === given) continue;
+    const edits = distance(given.toLowerCase(), name.toLowerCase());
+    if (edits > allowed) continue;
+    if (best === undefined || edits < best.distance) best = { name, distance: edits, tied: false };
+    else if (edits === best.distance) best.tied = true;
+  }
+  return best === undefined || best.tied ? undefined : best.name;
+}
+
+/** `"; did you mean X?"` for the nearest candidate (see {@link nearestName}), or "" when none is near. */
+export function didYouMean(given: string, candidates: readonly string[]): string {
+  const meant = nearestName(given, candidates);
+  return meant === undefined ? "" : `; did you mean ${meant}?`;
+}
