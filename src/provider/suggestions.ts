@@ -7,12 +7,12 @@ import { distance } from "fastest-levenshtein";
 
 /**
  * The candidate nearest to `given`, compared without regard to letter case, when it is near
- * enough to be the name meant: at most one edit for names of up to four characters, otherwise
- * up to a third of the name's length (`EDITR` → `EDITOR`, `DETECTION_REVEIWER` →
+ * enough to be the name meant: at most one edit for names of up to seven characters, otherwise
+ * up to a quarter of the name's length (`EDITR` → `EDITOR`, `DETECTION_REVEIWER` →
  * `DETECTION_REVIEWER`); undefined when none is, or when two are equally near.
  */
 export function nearestName(given: string, candidates: readonly string[]): string | undefined {
-  const allowed = Math.max(1, Math.floor(given.length / 3));
+  const allowed = Math.max(1, Math.floor(given.length / 4));
   let best: { name: string; distance: number; tied: boolean } | undefined;
   for (const name of new Set(candidates)) {
     if (name === given) continue;
