@@ -53,6 +53,7 @@ export class TinesClient {
 }
 
 export * from "./errors";
+export * from "./jsonResponse";
 export * from "./pagination";
 export * from "./rateLimiter";
 export * from "./retryPolicy";
@@ -60,6 +61,7 @@ export * from "./operationDeadline";
 export * from "./schemas";
 export * from "./settings";
 export * from "./transport";
+export type { TinesQueryValue } from "./queryString";
 export * from "./users";
 export * from "./teams";
 export * from "./templates";

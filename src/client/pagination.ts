@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { tinesPageMetaSchema } from "./schemas";
-import type { TinesQueryValue, TinesTransport } from "./transport";
+import type { TinesQueryValue } from "./queryString";
+import type { TinesTransport } from "./transport";
 
 /** The largest page Tines serves. */
 export const maxPageSize = 500;

@@ -6,7 +6,8 @@
  */
 import { TinesResponseError } from "./errors";
 import { tinesScimGroupMappingSchema, type TinesScimGroupMappingLineObject, type TinesScimGroupMappingObject } from "./schemas";
-import { parseJsonResponse, type TinesTransport } from "./transport";
+import { parseJsonResponse } from "./jsonResponse";
+import type { TinesTransport } from "./transport";
 
 /** What {@link TinesScimApi.replaceGroupMapping} sends. */
 export interface ReplaceTinesScimGroupMappingRequest {

@@ -3,7 +3,6 @@
  * expects, timeouts, retries and rate-limit pacing. Everything above it speaks in paths and typed
  * values; everything below it is undici.
  */
-import { createHash } from "node:crypto";
 import { Pool } from "undici";
 import { z } from "zod";
 import { packageVersion } from "../version";
@@ -11,18 +10,14 @@ import {
   TinesApiError,
   TinesError,
   TinesConnectionError,
-  TinesResponseError,
   parseTinesErrorMessage,
   redactSecret,
   type TinesRequestDescription,
 } from "./errors";
-import {
-  SlidingWindowRateLimiter,
-  rateLimitBucketsFor,
-  tinesRateLimits,
-  type RateLimit,
-  type TinesRateLimitBucket,
-} from "./rateLimiter";
+import { parseJsonResponse } from "./jsonResponse";
+import { withQuery, type TinesQueryValue } from "./queryString";
+import { acquireWithin, RateLimitWaitExpired, sharedRateLimiters } from "./rateLimitPacing";
+import { rateLimitBucketsFor, tinesRateLimits, type RateLimit, type SlidingWindowRateLimiter, type TinesRateLimitBucket } from "./rateLimiter";
 import {
   attemptBudget,
   backoffDelay,
@@ -32,7 +27,7 @@ import {
   type AttemptOutcome,
   type RetryOptions,
 } from "./retryPolicy";
-import { operationDeadline, type OperationDeadline } from "./operationDeadline";
+import { operationDeadline } from "./operationDeadline";
 import { normalizeTenantUrl, type TinesConnectionSettings } from "./settings";
 
 /** Tunables of the transport; every field has a default suited to a real tenant. */
@@ -67,9 +62,6 @@ export interface TinesRequest {
   idempotent?: boolean;
 }
 
-/** One query parameter's value: a list is sent as the name repeated, once per item. */
-export type TinesQueryValue = string | number | boolean | undefined | ReadonlyArray<string | number>;
-
 /** A 2xx answer. */
 export interface TinesResponse {
   /** HTTP status. */
@@ -83,9 +75,6 @@ export interface TinesResponse {
  * the other callers from piling onto a full window, short enough that a stray 429 costs little.
  */
 export const rateLimitPauseWithoutRetryAfterMs = 100;
-
-/** Shared pacing state per (tenant, key), so every client of one key respects one budget. */
-const rateLimitersByKey = new Map<string, Map<string, SlidingWindowRateLimiter>>();
 
 /**
  * Sends requests to one tenant with one key. Cheap to construct: the connection pool is opened on
@@ -110,15 +99,7 @@ export class TinesTransport {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.connections = options.connections ?? 16;
     this.retry = { ...defaultRetryOptions, ...options.retry };
-    const limits = { ...tinesRateLimits, ...options.rateLimits };
-    // Tines counts per (IP address, API key); the key is hashed so the map never holds it.
-    const limiterKey = `${this.tenantUrl} ${createHash("sha256").update(this.apiKey).digest("hex")} ${JSON.stringify(limits)}`;
-    let limiters = rateLimitersByKey.get(limiterKey);
-    if (!limiters) {
-      limiters = new Map(Object.entries(limits).map(([name, limit]) => [name, new SlidingWindowRateLimiter(limit)]));
-      rateLimitersByKey.set(limiterKey, limiters);
-    }
-    this.rateLimiters = limiters;
+    this.rateLimiters = sharedRateLimiters(this.tenantUrl, this.apiKey, { ...tinesRateLimits, ...options.rateLimits });
   }
 
   /**
@@ -270,81 +251,9 @@ export class TinesTransport {
   }
 }
 
-/** The operation's deadline passed while a request waited for a rate-limit slot. */
-class RateLimitWaitExpired extends Error {}
-
-/**
- * A slot of `bucket`, waited for no longer than the operation's deadline allows: a long pause (a
- * 429's Retry-After, a full window) must not outlast the operation's bound. A slot that comes after
- * the deadline is handed back at once.
- */
-async function acquireWithin(bucket: SlidingWindowRateLimiter, deadline: OperationDeadline | undefined): Promise<() => void> {
-  const acquiring = bucket.acquire();
-  if (!deadline) return acquiring;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), deadline.remainingMs());
-  });
-  const release = await Promise.race([acquiring, expired]).finally(() => clearTimeout(timer));
-  if (release === undefined) {
-    void acquiring.then((late) => late());
-    throw new RateLimitWaitExpired();
-  }
-  return release;
-}
-
 function describeConnectionFailure(cause: unknown): string {
   const error = cause as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = error.code ?? error.cause?.code;
   const message = error.message ?? String(cause);
   return code ? `${message} (${code})` : message;
-}
-
-function withQuery(path: string, query: TinesRequest["query"]): string {
-  if (!query) return path;
-  const parameters = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (Array.isArray(value)) for (const item of value as ReadonlyArray<string | number>) parameters.append(name, String(item));
-    else if (value !== undefined) parameters.set(name, String(value));
-  }
-  const text = parameters.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-/**
- * Parses a response body as JSON and validates it; `secret` is scrubbed from any quoted body.
- */
-export function parseJsonResponse<Schema extends z.ZodType>(
-  request: TinesRequestDescription,
-  text: string,
-  schema: Schema,
-  secret?: string,
-): z.output<Schema> {
-  if (text.trim() === "") throw new TinesResponseError(request, "the body is empty where JSON was expected");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    const start = redactSecret(text, secret).trim().slice(0, 80).replace(/\s+/g, " ");
-    throw new TinesResponseError(request, `the body is not JSON (it starts with ${JSON.stringify(start)})`);
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.slice(0, 3).map((issue) => {
-      const field = formatIssuePath(issue.path);
-      return field ? `field ${field}: ${issue.message}` : issue.message;
-    });
-    throw new TinesResponseError(request, problems.join("; "));
-  }
-  return result.data;
-}
-
-/** Formats a zod issue path the way a user writes it: `actionInputs[1].required`. */
-export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
-  let text = "";
-  for (const part of path) {
-    if (typeof part === "number") text += `[${part}]`;
-    else text += text === "" ? String(part) : `.${String(part)}`;
-  }
-  return text;
 }

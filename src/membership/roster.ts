@@ -10,32 +10,30 @@
  * role change is remove then invite; the last member of a team cannot be removed (tines-api.md,
  * "Teams and membership").
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { TinesRoleName } from "../client";
+import type { ArgsOf, InputsOf, PropertyComparison } from "../provider/definition";
 import { checkInputs, containsUnknown, emailAddress, positiveIntegerId, teamRole, unknownValue, type CheckFailure } from "../provider/inputs";
 import type { TeamMember } from "./members";
 import { identityOf, planMembers } from "./rosterPlan";
 
 // Inputs -------------------------------------------------------------------------------------------
 
-/** One declared member: give exactly one of `userId` and `email`. */
-export interface TinesTeamMemberDeclaration {
+/** The properties of one declared member: give exactly one of `userId` and `email`. */
+export const tinesTeamMemberFields = {
   /** The user's id: a number or numeric string, so both `user.id` and `user.userId` work. */
-  userId?: pulumi.Input<number | string>;
+  userId: positiveIntegerId.optional(),
   /** The user's email: inviting an email with no account creates the tenant user and emails an invitation. */
-  email?: pulumi.Input<string>;
-  /** The role on the team; default `VIEWER`. */
-  role?: pulumi.Input<TinesRoleName>;
-}
+  email: emailAddress.optional(),
+  /** The role on the team: one of Tines' own (`VIEWER`, `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER`) or a custom role's name. */
+  role: teamRole("VIEWER") as unknown as z.ZodDefault<z.ZodType<string, TinesRoleName>>,
+};
 
+/** One declared member: give exactly one of `userId` and `email`. */
+export type TinesTeamMemberDeclaration = ArgsOf<typeof tinesTeamMemberFields>;
 
 /** A declared member, as `check` returns it. */
-export interface TinesDeclaredTeamMember {
-  userId?: number;
-  email?: string;
-  role: string;
-}
+export type TinesDeclaredTeamMember = InputsOf<typeof tinesTeamMemberFields>;
 
 /** A declared roster, as `check` returns it. */
 export interface RosterInputs {
@@ -48,29 +46,39 @@ export interface RosterInputs {
   adoptExisting: boolean;
 }
 
-/** What a roster records besides its inputs. */
-export interface RosterOutputs {
+/** What a roster records besides its inputs, as a resource's outputs shape. */
+export const rosterOutputFields = {
   /**
    * The members the roster manages as Tines holds them: the declared ones found on the team
    * (declared by id or email as in the program, with the role Tines holds), then the unmanaged
    * ones (by email), which the next `up` removes.
    */
-  members: TinesDeclaredTeamMember[];
-  ignoredMembers: Array<number | string>;
+  members: z.custom<TinesDeclaredTeamMember[]>(),
   /** `members`, one for one, with user id, email, role and invitation state. */
-  resolvedMembers: TeamMember[];
-  /** Members on the team that are neither declared nor ignored, as last read. */
-  unmanagedMembers: TeamMember[];
-}
+  resolvedMembers: z.custom<TeamMember[]>(),
+  /** Members on the team that are neither declared nor ignored, as last read (the next `up` removes them). */
+  unmanagedMembers: z.custom<TeamMember[]>(),
+};
+
+/** What a roster records besides its inputs: {@link rosterOutputFields}, and the ignored members as checked. */
+export type RosterOutputs = z.output<z.ZodObject<typeof rosterOutputFields>> & {
+  /** User ids as numbers, emails as strings. */
+  ignoredMembers: Array<number | string>;
+};
 
 /** A message for a value that must be a list. */
 const listOfMembers = "must be a list of members, each { userId } or { email } with an optional role";
 
-const declaredMemberSchema = z.strictObject({
-  userId: positiveIntegerId.optional(),
-  email: emailAddress.optional(),
-  role: teamRole("VIEWER"),
-});
+const declaredMemberSchema = z.strictObject(tinesTeamMemberFields);
+
+/** Why a roster must declare someone. */
+const emptyRosterReason = "must declare at least one member: Tines refuses to leave a team empty";
+
+/**
+ * A roster's declared members, as a resource's input: `checkRoster` checks them (entry by entry, so
+ * one unknown in preview leaves the others checked); this schema gives their type and docs.
+ */
+export const rosterMemberList = z.array(declaredMemberSchema, { error: listOfMembers }).min(1, emptyRosterReason);
 
 /** An ignored member: a user id (number or numeric string) or an email. */
 const ignoredMemberSchema = z.unknown().transform((value, context) => {
@@ -88,8 +96,15 @@ const ignoredMemberSchema = z.unknown().transform((value, context) => {
 
 // Check --------------------------------------------------------------------------------------------
 
-/** `ignoredMembers`: user ids and emails, default none. */
-const ignoredMembersSchema = z.object({ ignoredMembers: z.array(ignoredMemberSchema, { error: "must be a list of emails and user ids" }).default([]) });
+/**
+ * A roster's ignored members, as a resource's input: user ids (numbers or numeric strings) and
+ * emails. Its default is the resource's to give (none, where the roster is always declared).
+ */
+export const ignoredMemberList = z.array(ignoredMemberSchema as unknown as z.ZodType<number | string, number | string>, {
+  error: "must be a list of emails and user ids",
+});
+
+const ignoredMembersSchema = z.object({ ignoredMembers: ignoredMemberList.default([]) });
 
 /**
  * Checks a declared roster: each member entry on its own (so one member unknown in preview, a user
@@ -121,7 +136,7 @@ function checkMembers(members: unknown): { members: unknown; failures: CheckFail
   if (members === undefined) return { members, failures: [{ property: "members", reason: "is required" }], identityFailed };
   if (!Array.isArray(members)) return { members, failures: [{ property: "members", reason: listOfMembers }], identityFailed };
   if (members.length === 0) {
-    return { members, failures: [{ property: "members", reason: "must declare at least one member: Tines refuses to leave a team empty" }], identityFailed };
+    return { members, failures: [{ property: "members", reason: emptyRosterReason }], identityFailed };
   }
   const failures: CheckFailure[] = [];
   const checked = members.map((entry: unknown, index) => {
@@ -184,16 +199,22 @@ function canonicalIgnored(ignored: unknown): string {
 }
 
 /**
- * Whether a roster update is due on the same team: the declared or ignored members differ from the
- * recorded ones by meaning (order-free, emails in any letter case), or the recorded state holds
- * members to remove (someone on the team undeclared, seen by a refresh).
+ * How a roster's inputs compare with what the stack recorded (see `PropertyComparison.unchanged`):
+ * by meaning, order-free, emails in any letter case. The members differ too when the recorded
+ * state holds members to remove (someone on the team undeclared, seen by a refresh).
  */
+export const rosterComparisons = {
+  members: {
+    unchanged: (recorded, declared) =>
+      canonicalMembers(recorded.members) === canonicalMembers(declared.members) &&
+      !(Array.isArray(recorded.unmanagedMembers) && recorded.unmanagedMembers.length > 0),
+  },
+  ignoredMembers: { unchanged: (recorded, declared) => canonicalIgnored(recorded.ignoredMembers ?? []) === canonicalIgnored(declared.ignoredMembers) },
+} satisfies Record<"members" | "ignoredMembers", PropertyComparison>;
+
+/** Whether a roster update is due on the same team: the declared or ignored members changed ({@link rosterComparisons}). */
 export function rosterChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  return (
-    canonicalMembers(olds.members) !== canonicalMembers(news.members) ||
-    canonicalIgnored(olds.ignoredMembers ?? []) !== canonicalIgnored(news.ignoredMembers) ||
-    (Array.isArray(olds.unmanagedMembers) && olds.unmanagedMembers.length > 0)
-  );
+  return !rosterComparisons.members.unchanged(olds, news) || !rosterComparisons.ignoredMembers.unchanged(olds, news);
 }
 
 // Outputs ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { CrossFieldFailure } from "./inputs";
+import type { CheckFailure, CrossFieldFailure } from "./inputs";
 
 /**
  * What changing a property does:
@@ -34,10 +34,12 @@ export interface PropertyComparison {
    */
   whenOmitted?: "keep";
   /**
-   * Whether a write's result is checked for this property (default true for properties sent to
-   * Tines). Off for properties whose recorded value is not what was sent.
+   * Whether a write's result is checked for this property (by meaning, as `caseInsensitive` says).
+   * Default: true for properties sent to Tines without an `unchanged` of their own. Off for
+   * properties whose recorded value is not what was sent; on for one whose `unchanged` only
+   * decides when it is compared (a membership's email, compared only when no user id is declared).
    */
-  verify?: false;
+  verify?: boolean;
   /**
    * A comparison of its own, for a property whose meaning spans several recorded values (a roster:
    * declared members against those recorded). Returns true when nothing changed.
@@ -89,6 +91,17 @@ export interface ResourceDefinition<
   providerInputs: readonly ProviderInput[];
   /** Inputs compared in a way of their own (see {@link PropertyComparison}); the others by meaning (`sameMeaning`). */
   comparisons?: { [K in keyof InputShape]?: PropertyComparison };
+  /**
+   * Inputs `check` validates with a function of the resource's own instead of their schemas (which
+   * still give their types, TSDoc and defaults): a list whose entries are checked one by one, so
+   * that one entry unknown in preview leaves the others checked and normalised (a team's roster).
+   * `check` gets the raw inputs and returns the checked values of `keys` (a key it leaves out is
+   * not recorded) and their failures, listed after the schemas' own.
+   */
+  checkedApart?: {
+    keys: readonly (keyof InputShape & string)[];
+    check(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
+  };
   /** Rules across properties, run by `check` on the values that passed alone (see `checkInputs`). */
   crossField?: (values: Partial<InputsOf<InputShape>>, unknownKeys: ReadonlySet<string>) => CrossFieldFailure[];
   /**
@@ -142,7 +155,12 @@ export function defineResource<
   const ProviderInput extends keyof InputShape & string,
 >(definition: ResourceDefinition<Kind, InputShape, OutputShape, ProviderInput>): DefinedResource<Kind, InputShape, OutputShape, ProviderInput> {
   const inputKeys = Object.keys(definition.inputs);
-  const named = [...definition.replaceOnChanges, ...definition.providerInputs, ...Object.keys(definition.comparisons ?? {})];
+  const named = [
+    ...definition.replaceOnChanges,
+    ...definition.providerInputs,
+    ...Object.keys(definition.comparisons ?? {}),
+    ...(definition.checkedApart?.keys ?? []),
+  ];
   const unknown = named.filter((key) => !inputKeys.includes(key));
   if (unknown.length > 0) throw new Error(`${definition.className}: ${unknown.join(", ")} ${unknown.length === 1 ? "is not an input" : "are not inputs"}`);
   return { ...definition, inputSchema: z.strictObject(definition.inputs) };

@@ -8,35 +8,21 @@ import "../nodeVersion";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TinesResourceKind } from "./registration";
 import { tinesResourceRegistry } from "../resources/registry";
-import { createResourceProvider, type ResourceImplementation } from "./runtime";
+import type { ImplementedResource } from "./lifecycle";
+import { createResourceProvider } from "./runtime";
 
 /**
- * A new provider instance for a resource kind. The host calls this once per distinct `__provider`
- * text and caches the result; instances share the connection pool and rate limiter per tenant.
+ * A new provider instance for a resource kind, from the registry of kinds. The host calls this once
+ * per distinct `__provider` text and caches the result; instances share one `TenantDeployment`
+ * (client, rate limiter, preview-check facts) per tenant and key.
+ *
+ * @throws Error naming the kind, for a kind this release does not know (a state written by a later release).
  */
 export function resourceProvider(kind: TinesResourceKind): pulumi.dynamic.ResourceProvider {
-  return createResourceProvider(implementationOf(kind));
-}
-
-function implementationOf(kind: TinesResourceKind): ResourceImplementation {
-  // Loaded on demand so this module stays cheap and free of import cycles with the resources.
-  switch (kind) {
-    case "User":
-      return tinesResourceRegistry.User().implementation;
-    case "TeamMembership":
-      return (require("../resources/teamMembership") as typeof import("../resources/teamMembership"))
-        .tinesTeamMembershipImplementation;
-    case "PrivateTemplate":
-      return tinesResourceRegistry.PrivateTemplate().implementation;
-    case "Team":
-      return (require("../resources/team") as typeof import("../resources/team")).tinesTeamImplementation;
-    case "CustomRole":
-      return tinesResourceRegistry.CustomRole().implementation;
-    case "TeamMembers":
-      return (require("../resources/teamMembers") as typeof import("../resources/teamMembers")).tinesTeamMembersImplementation;
-    default:
-      throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
-  }
+  // Loaded on demand (the registry's entries require their resource), so this module stays cheap.
+  const load = (tinesResourceRegistry as Record<string, (() => ImplementedResource) | undefined>)[kind];
+  if (!load) throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
+  return createResourceProvider(load().implementation);
 }
 
 export { providerStubText, type TinesResourceKind } from "./registration";

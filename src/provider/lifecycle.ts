@@ -63,7 +63,9 @@ export function changedInputs(definition: AnyResourceDefinition, recorded: Recor
 function verifiedInputs(definition: AnyResourceDefinition, operation: "create" | "update"): string[] {
   return Object.keys(definition.inputs).filter((key) => {
     const onChange = onChangeOf(definition, key);
-    if (onChange === "provider" || comparisonOf(definition, key).verify === false || comparisonOf(definition, key).unchanged) return false;
+    const comparison = comparisonOf(definition, key);
+    const verified = comparison.verify ?? comparison.unchanged === undefined;
+    if (onChange === "provider" || !verified) return false;
     return operation === "create" || onChange === "update";
   });
 }
@@ -114,12 +116,23 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
   };
   const identity = definition.identity as ((inputs: Record<string, unknown>) => ReturnType<NonNullable<AnyResourceDefinition["identity"]>>) | undefined;
 
+  // The schema checks every input but those checked apart (a required one would be reported missing).
+  const keysApart = definition.checkedApart?.keys ?? [];
+  const checkedBySchema = keysApart.length ? definition.inputSchema.omit(Object.fromEntries(keysApart.map((key) => [key, true])) as never) : definition.inputSchema;
+
   return {
     className: definition.className,
     kind: definition.kind,
     identity,
     check(_olds, news) {
-      const result = checkInputs(definition.inputSchema, news, definition.crossField as never);
+      const apart = definition.checkedApart;
+      const given = apart ? Object.fromEntries(Object.entries(news).filter(([key]) => !apart.keys.includes(key))) : news;
+      const result = checkInputs(checkedBySchema, given, definition.crossField as never);
+      if (apart) {
+        const own = apart.check(news);
+        Object.assign(result.inputs, own.inputs);
+        result.failures.push(...own.failures);
+      }
       if (definition.derivedDefaults && result.failures.length === 0) {
         for (const [key, value] of Object.entries(definition.derivedDefaults(result.inputs as never))) {
           if (result.inputs[key] === undefined) result.inputs[key] = value;

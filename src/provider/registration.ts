@@ -9,12 +9,13 @@
  * code. The stub's text is a compatibility contract: later releases must keep
  * `require("pulumi-tines/provider").resourceProvider(<kind>)` working.
  */
+import { tinesResourceRegistry, type RegisteredKind } from "../resources/registry";
 
-/** The resource kinds this package registers, as the last part of their type token. */
-export const tinesResourceKinds = ["User", "TeamMembership", "PrivateTemplate", "Team", "CustomRole", "TeamMembers"] as const;
+/** The resource kinds this package registers, as the last part of their type tokens: the registry's. */
+export const tinesResourceKinds = Object.keys(tinesResourceRegistry) as readonly TinesResourceKind[];
 
 /** A resource kind this package registers. */
-export type TinesResourceKind = (typeof tinesResourceKinds)[number];
+export type TinesResourceKind = RegisteredKind;
 
 /** The module part of this package's type tokens, as handed to `dynamic.Resource`. */
 export const tinesTypeModule = "tines";

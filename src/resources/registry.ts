@@ -13,8 +13,12 @@ import type { ImplementedResource } from "../provider/lifecycle";
 export const tinesResourceRegistry = {
   User: (): ImplementedResource => (require("./user/lifecycle") as typeof import("./user/lifecycle")).tinesUserResource,
   CustomRole: (): ImplementedResource => (require("./customRole/lifecycle") as typeof import("./customRole/lifecycle")).tinesCustomRoleResource,
+  TeamMembership: (): ImplementedResource =>
+    (require("./teamMembership/lifecycle") as typeof import("./teamMembership/lifecycle")).tinesTeamMembershipResource,
   PrivateTemplate: (): ImplementedResource =>
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
+  Team: (): ImplementedResource => (require("./team/lifecycle") as typeof import("./team/lifecycle")).tinesTeamResource,
+  TeamMembers: (): ImplementedResource => (require("./teamMembers/lifecycle") as typeof import("./teamMembers/lifecycle")).tinesTeamMembersResource,
 } as const;
 
 /** A resource kind this package registers. */

@@ -5,6 +5,8 @@
 // First: on a Node.js too old, fail with one clear sentence before any dependency loads.
 import "../nodeVersion";
 export * from "./faults";
+export type { SimulatorRateLimits } from "./rateLimits";
+export { requestLogLine, type SimulatorRequestLogEntry, type SimulatorRequestLogLine } from "./requestLog";
 export * from "./seed";
 export * from "./server";
 export * from "./tenantState";

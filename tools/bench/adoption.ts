@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { TenantState, seedTenant } from "pulumi-tines/simulator";
 import { DynamicProviderEngine, EngineDeployment } from "../runner/engine";
 import { ProviderHost } from "../runner/providerHost";
-import { repositoryRoot } from "./readme";
+import { repositoryRoot } from "./paths";
 import { startSimulatorThread } from "./simulatorThread";
 
 /** What one adoption run measured. */

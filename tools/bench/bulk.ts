@@ -5,7 +5,7 @@
  * host's CPU and peak memory.
  */
 import { readFileSync } from "node:fs";
-import { repositoryRoot } from "./readme";
+import { repositoryRoot } from "./paths";
 import { latencyMs, parallelism, startHost, timeScale as rigTimeScale, tinesLimits } from "./rig";
 import { startSimulatorThread, type LoggedRequest } from "./simulatorThread";
 import { DynamicProviderEngine, EngineDeployment, type EngineResourceState } from "../runner/engine";

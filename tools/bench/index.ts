@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { seedTenant, startTinesSimulator } from "pulumi-tines/simulator";
 import { adoptionCost } from "./adoption";
 import { bulk, rigCeiling, type BulkFigures } from "./bulk";
-import { replaceReadmeSection, repositoryRoot } from "./readme";
+import { repositoryRoot } from "./paths";
 import { previewCheckRequests, requestsPerOperation, stateCost } from "./requests";
 import { fixed, latencyMs, parallelism, startHost, table, timeScale, windowMs } from "./rig";
 import { peerContenders, peerEntries, sideBySide, sideBySideReport, type SideBySideRun } from "./sideBySide";
@@ -141,14 +141,12 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${report}\n\nBenchmark took ${fixed(seconds, 1)} s.`);
 
-  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, previewChecks: previews, adoption, teamMembers, stateCost: cost, bulk: bulkRuns, peers: sideBySideRuns.flatMap(peerEntries), sideBySide: sideBySideRuns, targets, seconds };
+  const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, lookups: operations.lookups, previewChecks: previews, adoption, teamMembers, stateCost: cost, bulk: bulkRuns, peers: sideBySideRuns.flatMap(peerEntries), sideBySide: sideBySideRuns, targets, seconds };
   const directory = join(repositoryRoot, "bench", "results");
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "latest.json"), JSON.stringify(results, null, 2));
   writeFileSync(join(directory, "latest.md"), `${report}\n`);
-  replaceReadmeSection("bench-side-by-side", sideBySideText);
-  replaceReadmeSection("bench", details.replace(/^### /gm, "#### "));
-  console.log("Figures written to bench/results/latest.json and latest.md, and to README.md.");
+  console.log("Figures written to bench/results/latest.json and latest.md; `npm run docs` puts them in the docs.");
 }
 
 main().then(

@@ -1,11 +1,11 @@
 /**
- * Renders the figures the reliability tests recorded (reports/reliability/*.json) as a Markdown
- * table, prints it, and puts it in the README. Run through `npm run reliability`, which runs those
- * tests first.
+ * Collects the figures the reliability tests recorded (reports/reliability/*.json) into
+ * bench/results/reliability.json, which `npm run docs` renders as the table of
+ * docs/maintainers/reliability.md. Run through `npm run reliability`, which runs those tests first.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { replaceReadmeSection, repositoryRoot } from "./readme";
+import { repositoryRoot, resultsDirectory } from "./paths";
 
 /** One row of the reliability table, as a reliability test records it. */
 export interface ReliabilityFigures {
@@ -28,24 +28,16 @@ export interface ReliabilityFigures {
 /** Where the reliability tests record their figures, one file per fault class. */
 export const reliabilityReportDirectory = join(repositoryRoot, "reports", "reliability");
 
-/** Renders the recorded figures and puts them in the README. */
+/** Collects the recorded figures into the results the docs are generated from. */
 function main(): void {
   const rows = readdirSync(reliabilityReportDirectory)
     .filter((file) => file.endsWith(".json"))
     .map((file) => JSON.parse(readFileSync(join(reliabilityReportDirectory, file), "utf8")) as ReliabilityFigures)
     .sort((a, b) => a.faultClass.localeCompare(b.faultClass));
-
-  const table = [
-    "| fault class | operations | succeeded | failed with a clear error | duplicated | lost | 429s seen | seconds | notes |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ...rows.map(
-      (row) =>
-        `| ${row.faultClass} | ${row.operations} | ${row.succeeded} | ${row.failedClearly} | ${row.duplicated} | ${row.lost} | ${row.rateLimited ?? ""} | ${row.seconds === undefined ? "" : row.seconds.toFixed(1)} | ${row.note ?? ""} |`,
-    ),
-  ].join("\n");
-  console.log(table);
-  replaceReadmeSection("reliability-table", table);
-  console.log(`\nREADME.md updated from ${rows.length} recorded rows.`);
+  if (rows.length === 0) throw new Error(`no figures in ${reliabilityReportDirectory}: run the reliability tests first (npm run reliability)`);
+  mkdirSync(resultsDirectory, { recursive: true });
+  writeFileSync(join(resultsDirectory, "reliability.json"), `${JSON.stringify(rows, null, 2)}\n`);
+  console.log(`bench/results/reliability.json holds ${rows.length} fault classes; run \`npm run docs\` to put them in docs/maintainers/reliability.md.`);
 }
 
 if (require.main === module) main();

@@ -4,10 +4,11 @@
  * and the bytes a resource adds to the state.
  */
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "pulumi-tines/simulator";
-import { repositoryRoot } from "./readme";
+import { repositoryRoot } from "./paths";
 import type { DynamicProviderEngine, EngineResourceState } from "../runner/engine";
 import { ProviderHost, withProvider } from "../runner/providerHost";
-import type { TinesResourceKind } from "../internals";
+import { getRole, getTeam, getUser, listRoles, listTeams, listUsers } from "pulumi-tines";
+import { tinesResourceRegistry, type TinesResourceKind } from "../internals";
 
 // Requests per operation ---------------------------------------------------------------------------
 
@@ -30,17 +31,11 @@ export async function requestsPerOperation(simulator: TinesSimulator, engine: Dy
     await action();
     return simulator.log.length;
   };
-  const declared: Array<[TinesResourceKind, Record<string, unknown>, Record<string, unknown>]> = [
-    ["User", { email: "bench.user@example.com" }, { email: "bench.user@example.com", firstName: "Changed" }],
-    ["TeamMembership", { teamId: 1, email: "bench.member@example.com", role: "VIEWER" }, { teamId: 1, email: "bench.member@example.com", role: "VIEWER", adoptExisting: true }],
-    [
-      "PrivateTemplate",
-      { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} },
-      { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, description: "Changed" },
-    ],
-    ["Team", { name: "Bench team" }, { name: "Bench team renamed" }],
-    ["CustomRole", { name: "BENCH_ROLE", permissions: ["STORY_READ"] }, { name: "BENCH_ROLE", permissions: ["STORY_READ"], description: "Changed" }],
-  ];
+  // Every kind of the registry, with the inputs its definition gives as a sample.
+  const declared = Object.entries(tinesResourceRegistry).map(([kind, load]) => {
+    const { sample } = load().definition;
+    return [kind as TinesResourceKind, sample.create, sample.update] as const;
+  });
   const rows: OperationCounts[] = [];
   const states: Partial<Record<TinesResourceKind, EngineResourceState>> = {};
   for (const [kind, args, changed] of declared) {
@@ -69,14 +64,34 @@ export async function requestsPerOperation(simulator: TinesSimulator, engine: Dy
     simulator.state.createUser({ email: `existing${index}@example.com` });
   }
   simulator.state.createUser({ email: "adopt.me@example.com" });
-  rows[0]!.adopt = await count(() => engine.up("User", "adopted", { email: "adopt.me@example.com", firstName: "Adopted", adoptExisting: true }));
+  const row = (kind: TinesResourceKind) => rows.find((each) => each.resource === kind)!;
+  row("User").adopt = await count(() => engine.up("User", "adopted", { email: "adopt.me@example.com", firstName: "Adopted", adoptExisting: true }));
   const adopted = simulator.state.findUserByEmail("adopt.me@example.com")!;
   simulator.state.seedMembership(2, adopted.id, "EDITOR");
-  rows[1]!.adopt = await count(() => engine.up("TeamMembership", "adopted", { teamId: 2, userId: adopted.id, role: "EDITOR", adoptExisting: true }));
-  rows[3]!.adopt = await count(() => engine.up("Team", "adopted", { name: "IT Operations", adoptExisting: true }));
+  row("TeamMembership").adopt = await count(() => engine.up("TeamMembership", "adopted", { teamId: 2, userId: adopted.id, role: "EDITOR", adoptExisting: true }));
+  row("Team").adopt = await count(() => engine.up("Team", "adopted", { name: "IT Operations", adoptExisting: true }));
   simulator.state.addCustomRole("ADOPT_ME", { permissions: ["STORY_READ"] });
-  rows[4]!.adopt = await count(() => engine.up("CustomRole", "adopted", { name: "ADOPT_ME", permissions: ["STORY_READ", "STORY_COMMENT"], adoptExisting: true }));
-  return { rows, tenantUsers, states };
+  row("CustomRole").adopt = await count(() => engine.up("CustomRole", "adopted", { name: "ADOPT_ME", permissions: ["STORY_READ", "STORY_COMMENT"], adoptExisting: true }));
+  return { rows, tenantUsers, states, lookups: await lookupRequests(simulator, count, tenantUsers) };
+}
+
+/** The requests of one call of each lookup, in the same tenant (of `tenantUsers` users). */
+async function lookupRequests(simulator: TinesSimulator, count: (action: () => Promise<unknown>) => Promise<number>, tenantUsers: number) {
+  const options = { tenant: simulator.url, apiKey: simulator.apiKey };
+  const calls: Array<[string, () => Promise<unknown>, string?]> = [
+    ["getTeam", () => getTeam({ name: "IT Operations" }, options), "by name; by id the same"],
+    ["getRole", () => getRole({ name: "EDITOR" }, options)],
+    ["getUser", () => getUser({ email: "adopt.me@example.com" }, options), "by email, the user listed last; by id, 1"],
+    ["listUsers", () => listUsers({}, options), "500 users a page"],
+    ["listTeams", () => listTeams(options)],
+    ["listRoles", () => listRoles(options)],
+  ];
+  const rows: Array<{ lookup: string; requests: number; tenantUsers?: number; note?: string }> = [];
+  for (const [lookup, call, note] of calls) {
+    const requests = await count(call);
+    rows.push({ lookup, requests, ...(lookup.endsWith("User") || lookup === "listUsers" ? { tenantUsers } : {}), ...(note ? { note } : {}) });
+  }
+  return rows;
 }
 
 // Preview checks -----------------------------------------------------------------------------------

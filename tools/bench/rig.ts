@@ -3,7 +3,7 @@
  * latency per request, Tines' rate limits and how much faster they run here), starting a provider
  * host against a simulator, and the Markdown helpers of the report.
  */
-import { repositoryRoot } from "./readme";
+import { repositoryRoot } from "./paths";
 import { ProviderHost } from "../runner/providerHost";
 
 /** The engine's default parallelism on a 2-core machine: 4 x CPU count. */

@@ -7,7 +7,7 @@
 import { startTinesSimulator, type TinesSimulator } from "pulumi-tines/simulator";
 import { DynamicProviderEngine, type EngineResourceState } from "../runner/engine";
 import { ProviderHost } from "../runner/providerHost";
-import { repositoryRoot } from "./readme";
+import { repositoryRoot } from "./paths";
 
 /** The size of the team measured. */
 export const benchTeamSize = 500;

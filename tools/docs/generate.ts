@@ -72,7 +72,8 @@ function inputsTable(definition: AnyResourceDefinition, args: PropertyFacts[], i
     if (!declared || !validated) throw new Error(`${definition.className}Args or ${definition.className}Inputs has no ${key}`);
     const defaultValue = defaultValueOf(definition.inputs[key] as never);
     const comparison = comparisonOf(definition, key);
-    const otherwise = defaultValue !== undefined ? code(JSON.stringify(defaultValue)) : declared.optional ? (comparison.whenOmitted === "keep" ? "left as Tines has it" : "unset") : "required";
+    // What an omitted optional input means is the input's own TSDoc's to say.
+    const otherwise = defaultValue !== undefined ? code(JSON.stringify(defaultValue)) : declared.optional ? "optional" : "required";
     const notes = [comparison.caseInsensitive ? "compared without letter case" : ""].filter(Boolean).join("; ");
     return [code(key), code(validated.type), otherwise, onChangeWords[onChangeOf(definition, key)] + (notes ? ` (${notes})` : ""), cell(declared.description)];
   });

@@ -17,7 +17,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { kindOfTypeToken, unknownValue, type TinesResourceKind } from "../internals";
+import { isDeepStrictEqual } from "node:util";
+import { kindOfTypeToken, tinesResourceRegistry, unknownValue, type TinesResourceKind } from "../internals";
 import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
 
@@ -35,6 +36,13 @@ export interface ProgramRunOptions {
   preview?: boolean;
   /** Destroy everything in the state instead of running the program. */
   destroy?: boolean;
+  /**
+   * Refresh every resource in the state instead of running the program (`pulumi refresh`): each is
+   * read through the `__provider` its state holds, and the state takes what the reads return. A
+   * step says `same` when the read gave back the recorded id, inputs and outputs, `update` when it
+   * gave something else, `delete` when the object is gone.
+   */
+  refresh?: boolean;
   /** Pulumi project name. Default `tines-bootstrap`. */
   projectName?: string;
   /** Stack name. Default `dev`. */
@@ -76,16 +84,18 @@ interface StackState {
  * teams it names, teams before roles, so the members that go with a team no longer hold a role.
  * Also the whole order for a state written before dependencies were recorded.
  */
-const deletionOrder: TinesResourceKind[] = ["TeamMembers", "TeamMembership", "PrivateTemplate", "User", "Team", "CustomRole"];
+function deletionTier(kind: TinesResourceKind): number {
+  return tinesResourceRegistry[kind]().definition.deletionTier;
+}
 
 /**
  * Destroy order as the engine schedules deletes (pkg/resource/deploy/step_generator.go,
  * ScheduleDeletes): a resource goes only once everything that depends on it has gone, a
  * `deletedWith` target counting as a dependency (pkg/resource/graph/dependency_graph.go); ties in
- * {@link deletionOrder}. A TinesTeam whose `members` name users depends on them, so it goes first.
+ * {@link deletionTier} (each kind's definition says it). A TinesTeam whose `members` name users depends on them, so it goes first.
  */
-function inDeletionOrder(resources: readonly EngineResourceState[]): EngineResourceState[] {
-  const remaining = [...resources].sort((a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind));
+export function inDeletionOrder(resources: readonly EngineResourceState[]): EngineResourceState[] {
+  const remaining = [...resources].sort((a, b) => deletionTier(a.kind) - deletionTier(b.kind));
   const ordered: EngineResourceState[] = [];
   while (remaining.length > 0) {
     const needed = (resource: EngineResourceState) =>
@@ -140,7 +150,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     const deployment = new EngineDeployment(engine, defaultEngineParallelism);
     let outputs: Record<string, unknown> = {};
 
-    if (!options.destroy) {
+    if (options.refresh) {
+      await refreshAll(deployment, next, keyOf, record, errors);
+    } else if (!options.destroy) {
       // As under the Pulumi CLI, a promise the program leaves rejected fails the program.
       const programFailed = (error: unknown) => errors.push((error as Error)?.message ?? String(error));
       process.on("unhandledRejection", programFailed);
@@ -217,7 +229,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     // Whatever is in the state but no longer declared goes, dependants first, and so do the old
     // objects of replacements, once what depended on them has moved to their replacements.
     const leftovers = inDeletionOrder([...next.values()].filter((resource) => options.destroy || resource.pendingDelete || !registered.has(resource.urn)));
-    if (errors.length === 0) {
+    if (errors.length === 0 && !options.refresh) {
       const plannedDeletions = new Set(leftovers.filter((resource) => !resource.pendingDelete).map((resource) => resource.urn));
       for (const resource of leftovers) {
         if (options.preview) {
@@ -242,6 +254,39 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   } finally {
     await host.stop();
   }
+}
+
+/**
+ * `pulumi refresh`: every resource of the state read at once through the step executor, as the
+ * engine schedules a refresh's reads, each with its recorded outputs and inputs (so through the
+ * `__provider` text the state holds). A read that fails leaves the resource as recorded.
+ */
+async function refreshAll(
+  deployment: EngineDeployment,
+  next: Map<string, EngineResourceState>,
+  keyOf: (resource: EngineResourceState) => string,
+  record: (step: ProgramStep) => void,
+  errors: string[],
+): Promise<void> {
+  await Promise.all(
+    [...next.values()].map(async (resource) => {
+      const step = { urn: resource.urn, kind: resource.kind, name: resource.name };
+      try {
+        const read = await deployment.refresh(resource);
+        if (!read) {
+          next.delete(keyOf(resource));
+          return record({ ...step, operation: "delete" });
+        }
+        next.set(keyOf(resource), read);
+        const unchanged = read.id === resource.id && isDeepStrictEqual(read.outputs, resource.outputs) && isDeepStrictEqual(read.inputs, resource.inputs);
+        record({ ...step, operation: unchanged ? "same" : "update" });
+      } catch (error) {
+        const message = (error as Error).message;
+        errors.push(`${resource.name}: ${message}`);
+        record({ ...step, operation: "update", error: message });
+      }
+    }),
+  );
 }
 
 /**

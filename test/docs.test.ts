@@ -1,0 +1,36 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+// The built generator, as `npm run docs` runs it.
+import { generatePages, stalePages } from "../dist-tools/docs/generate";
+import { tinesResourceRegistry } from "../dist/resources/registry";
+import { repositoryRoot } from "./helpers/host";
+
+describe("the docs", () => {
+  it("are what `npm run docs` generates from the code and the benchmark's results (run it after changing either)", () => {
+    expect(stalePages()).toEqual([]);
+  });
+
+  it("generate the same pages twice: `npm run docs` is idempotent", () => {
+    expect(generatePages()).toEqual(generatePages());
+  });
+
+  it("have a reference page, from a written source and an example program, for every resource kind in the registry", () => {
+    for (const load of Object.values(tinesResourceRegistry)) {
+      const { className } = load().definition;
+      for (const file of [`docs/src/resources/${className}.md`, `docs/src/resources/${className}.example.ts`, `docs/resources/${className}.md`]) {
+        expect(existsSync(join(repositoryRoot, file)), file).toBe(true);
+      }
+    }
+    const pages = readdirSync(join(repositoryRoot, "docs", "resources")).map((file) => file.replace(/\.md$/, ""));
+    expect(pages.sort()).toEqual(Object.values(tinesResourceRegistry).map((load) => load().definition.className).sort());
+  });
+
+  it("hold example programs that type-check against the package's public API", () => {
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(repositoryRoot, "docs", "src", "tsconfig.json")], {
+      cwd: repositoryRoot,
+      stdio: "pipe",
+    });
+  });
+});
