@@ -98,6 +98,22 @@ describe("two resources of one deployment never name the same Tines object", () 
     expect(errors).toContain(`name: TinesPrivateTemplate "lookup-copy" and TinesPrivateTemplate "lookup" both name the private template "Look up an IP" of team ${teamId()}`);
   });
 
+  it("two teams of one name, and two member lists of one team, fail the preview", async () => {
+    const roster = (name: string, email: string) => ({ class: "TinesTeamMembers", name, args: { teamId: teamId(), members: [{ email }], ignoredMembers: ["owner@example.com"] } });
+    const result = await runDeclaring(
+      [
+        { class: "TinesTeam", name: "red", args: { name: "Red Team" } },
+        { class: "TinesTeam", name: "red-again", args: { name: "Red Team", adoptExisting: true } },
+        roster("secops-members", "ada@example.com"),
+        roster("secops-members-too", "grace@example.com"),
+      ],
+      { preview: true },
+    );
+    const errors = result.errors.join("\n");
+    expect(errors).toMatch(/name: TinesTeam "red(-again)?" and TinesTeam "red(-again)?" both name the team "Red Team"/);
+    expect(errors).toMatch(new RegExp(`teamId: TinesTeamMembers "secops-members(-too)?" and TinesTeamMembers "secops-members(-too)?" both name the member list of team ${teamId()}`));
+  });
+
   it("a template of the same name in another team, or without one, is another object", async () => {
     const otherTeam = simulator.state.createTeam("IT Operations");
     const template = (name: string, args: Record<string, unknown>) => ({
