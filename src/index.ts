@@ -2,7 +2,7 @@
  * pulumi-tines: Pulumi dynamic resources that manage a Tines tenant as code.
  *
  * Resources: {@link TinesUser}, {@link TinesTeamMembership}, {@link TinesTeamMembers}, {@link TinesPrivateTemplate},
- * {@link TinesTeam}, {@link TinesCustomRole}.
+ * {@link TinesTeam}, {@link TinesCustomRole}, {@link TinesScimGroupMapping}.
  * The REST client and the local simulator are exported for programs and tests that need them.
  */
 // First: on a Node.js too old, fail with one clear sentence before any dependency loads.
@@ -13,6 +13,8 @@ export * from "./resources/teamMembers";
 export * from "./resources/privateTemplate";
 export * from "./resources/team";
 export * from "./resources/customRole";
+export * from "./resources/scimGroupMapping";
+export { TinesScimManagedError } from "./scim";
 export * from "./lookups";
 export { TinesClient } from "./client";
 export * from "./client/errors";

@@ -35,7 +35,10 @@ let simulator: TinesSimulator;
 let workDirectory: string;
 let client: TinesClient;
 
-/** Seeds the tenant: 1,050 users (one deactivated, one contractor), the first 60 with memberships on three teams with default and custom roles, one template. */
+/**
+ * Seeds the tenant: 1,050 users (one deactivated, one contractor), the first 60 with memberships on
+ * three teams with default and custom roles, one template, and SCIM on, with a user group mapping.
+ */
 function seed(): void {
   const state = simulator.state;
   seedTenant(state, teamNames);
@@ -69,6 +72,16 @@ function seed(): void {
     team_id: teams[0]!.id,
     action_inputs: [{ name: "ip_address", type: "TEXT", required: true, description: "The address" }],
   });
+  // People come from SCIM (tines-api.md, "SCIM"): Tines refuses user writes, and the user group
+  // mapping says who gets which team; the round trip must adopt it too, without a write.
+  state.replaceScimMapping({
+    mappings: [
+      { group_name: "okta-secops", team_name: "Security Operations", role_name: "EDITOR" },
+      { group_name: "okta-detection", team_name: "Detection Engineering", role_name: "DETECTION_REVIEWER" },
+    ],
+    tenant_owners_group: "okta-tines-admins",
+  });
+  state.setScim(true);
 }
 
 beforeAll(async () => {
@@ -109,7 +122,7 @@ describe("pulumi-tines export", () => {
 
     // Progress for a large tenant, then the summary.
     expect(first.stderr).toContain("users: page 2 read, 1000 users so far");
-    expect(first.stderr).toMatch(new RegExp(`Exported ${userCount} users, 3 teams, \\d+ memberships, 1 custom roles, 1 private templates from http://127\\.0\\.0\\.1:\\d+; left out 1 deactivated`));
+    expect(first.stderr).toMatch(new RegExp(`Exported ${userCount} users, 3 teams, \\d+ memberships, 1 custom roles, 1 private templates, the SCIM user group mapping \\(2 lines\\) from http://127\\.0\\.0\\.1:\\d+; left out 1 deactivated`));
 
     const roster = parse(text) as ExportedRoster;
     expect(roster.teams).toEqual(teamNames.toSorted().map((name) => ({ name, existing: true })));
@@ -131,6 +144,15 @@ describe("pulumi-tines export", () => {
     expect(roster.people.some((person) => Object.values(person.teams).includes("DETECTION_REVIEWER"))).toBe(true);
     const memberships = roster.people.reduce((sum, person) => sum + Object.keys(person.teams).length, 0);
     expect(memberships).toBe(simulator.state.listTeams().reduce((sum, team) => sum + simulator.state.membersOf(team.id).length, 0));
+    // The mapping whole, lines sorted, for adoption.
+    expect(roster.scimGroupMapping).toEqual({
+      mappings: [
+        { group: "okta-detection", team: "Detection Engineering", role: "DETECTION_REVIEWER" },
+        { group: "okta-secops", team: "Security Operations", role: "EDITOR" },
+      ],
+      tenantOwnersGroup: "okta-tines-admins",
+      adoptExisting: true,
+    });
     expect(roster.templates).toEqual([
       {
         name: "Check an IP address",
@@ -188,7 +210,7 @@ describe("pulumi-tines export", () => {
   });
 
   it(
-    "export, then up: everything adopted with no write to Tines; a second up changes nothing; an edit previews exactly that edit",
+    "export, then up: everything adopted (the SCIM user group mapping too) with no write to Tines; a second up changes nothing; an edit previews exactly that edit",
     async () => {
       // Narrowed to the three teams: their members (every user on a team, and the owner), their
       // memberships, the custom role and the template; adoption still reads the directory of the
@@ -225,7 +247,8 @@ describe("pulumi-tines export", () => {
       const first = await runProgramInChildProcess(options);
       expect(first.errors).toEqual([]);
       const membershipCount = roster.people.reduce((sum, person) => sum + Object.keys(person.teams).length, 0);
-      const expectedResources = roster.people.length + membershipCount + (roster.templates?.length ?? 0) + (roster.customRoles?.length ?? 0);
+      expect(roster.scimGroupMapping?.mappings).toHaveLength(2);
+      const expectedResources = roster.people.length + membershipCount + (roster.templates?.length ?? 0) + (roster.customRoles?.length ?? 0) + 1;
       expect(first.steps.filter((step) => step.operation === "create")).toHaveLength(expectedResources);
       expect(first.steps.every((step) => step.operation === "create")).toBe(true);
       // Not one write, not one invitation.

@@ -2,7 +2,7 @@
  * Bootstraps a Tines tenant from a roster file, from nothing if need be: a TinesCustomRole per
  * custom role, a TinesUser per person, a TinesTeam per team the stack makes holding its members
  * (`members`), a TinesTeamMembership per (person, team, role) on a team it only looks up, then the
- * team's private template.
+ * team's private template, and, on a tenant whose people come from SCIM, its TinesScimGroupMapping.
  *
  *   pulumi config set tines:tenant https://<your-tenant>.tines.com
  *   pulumi config set --secret tines:apiKey <tenant-owner API key>
@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   TinesCustomRole,
   TinesPrivateTemplate,
+  TinesScimGroupMapping,
   TinesTeam,
   TinesTeamMembership,
   TinesUser,
@@ -126,6 +127,17 @@ const templates = templatesOf(roster).map(
     }),
 );
 const template = roster.template ? templates[0] : undefined;
+
+// The SCIM user group mapping, when the roster has one: a team the stack makes is named by its
+// output (so a rename in the roster carries its lines along, after the team is renamed), a custom
+// role the stack makes likewise; any other team or role by its name.
+if (roster.scimGroupMapping) {
+  const { mappings, ...options } = roster.scimGroupMapping;
+  new TinesScimGroupMapping("scim-group-mapping", {
+    mappings: mappings.map((line) => ({ group: line.group, team: createdTeams.get(line.team)?.name ?? line.team, role: roleOf(line.role) })),
+    ...options,
+  });
+}
 
 /** What now exists: team ids by name, user ids by email, every (team, person, role), the template's id and every template's id. */
 export const summary = pulumi

@@ -1,6 +1,7 @@
 /**
  * Reads and checks a roster file (YAML or JSON, by extension): the teams and custom roles the stack
- * makes, who is in the tenant, on which teams, with which role, and the team's private template. A mistake is reported with the file and the
+ * makes, who is in the tenant, on which teams, with which role, the team's private template, and the
+ * SCIM user group mapping of a tenant whose people come from SCIM. A mistake is reported with the file and the
  * field, before Pulumi registers anything.
  */
 import { readFileSync } from "node:fs";
@@ -70,6 +71,16 @@ const customRoleSchema = z.strictObject({
   adoptExisting: z.boolean().optional(),
 });
 
+/** The SCIM user group mapping (a TinesScimGroupMapping): identity-provider group → team (by name) and role. */
+const scimGroupMappingSchema = z.strictObject({
+  mappings: z.array(z.strictObject({ group: z.string().trim().min(1), team: z.string().trim().min(1), role: z.string().trim().min(1) })),
+  tenantOwnersGroup: z.string().trim().min(1).optional(),
+  /** Take over the mapping Tines holds when it differs. */
+  adoptExisting: z.boolean().optional(),
+  /** Empty the mapping when the stack is destroyed (by default it is left as it is). */
+  clearOnDestroy: z.boolean().optional(),
+});
+
 const rosterSchema = z
   .strictObject({
     teams: z.array(teamSchema).default([]),
@@ -79,6 +90,8 @@ const rosterSchema = z
     template: templateSchema.optional(),
     /** or a list of them (what `pulumi-tines export --templates` writes). */
     templates: z.array(templateSchema).default([]),
+    /** On a tenant whose people come from SCIM: who gets which team and role (what `pulumi-tines export` writes when the tenant has one). */
+    scimGroupMapping: scimGroupMappingSchema.optional(),
   })
   .superRefine((roster, context) => {
     const listedTwice = (section: string, keys: string[], what: (key: string) => string) => {
@@ -114,6 +127,8 @@ export type RosterTeam = z.output<typeof teamSchema>;
 export type RosterCustomRole = z.output<typeof customRoleSchema>;
 /** The roster's template. */
 export type RosterTemplate = z.output<typeof templateSchema>;
+/** The roster's SCIM user group mapping. */
+export type RosterScimGroupMapping = z.output<typeof scimGroupMappingSchema>;
 /** A whole roster. */
 export type Roster = z.output<typeof rosterSchema>;
 

@@ -9,7 +9,8 @@
  */
 import { z } from "zod";
 import { stringify as stringifyYaml } from "yaml";
-import { TinesError, isTinesCustomRole, type TinesClient, type TinesTeamObject, type TinesTemplateObject, type TinesUserObject } from "../client";
+import { canonicalMappingLines } from "../resources/scimGroupMapping/definition";
+import { TinesApiError, TinesError, isTinesCustomRole, type TinesClient, type TinesTeamObject, type TinesTemplateObject, type TinesUserObject } from "../client";
 
 /** What to export. */
 export interface ExportOptions {
@@ -69,12 +70,23 @@ export interface ExportedTemplate {
   adoptExisting: true;
 }
 
+/** The SCIM user group mapping of the exported roster (a `TinesScimGroupMapping`'s inputs). */
+export interface ExportedScimGroupMapping {
+  /** Every line, sorted by group, team and role. */
+  mappings: Array<{ group: string; team: string; role: string }>;
+  /** Written when Tines reports one. */
+  tenantOwnersGroup?: string;
+  adoptExisting: true;
+}
+
 /** The exported roster, in the bootstrap example's format. */
 export interface ExportedRoster {
   teams: ExportedTeam[];
   customRoles: ExportedCustomRole[];
   people: ExportedPerson[];
   templates?: ExportedTemplate[];
+  /** Written when the tenant has a SCIM user group mapping that holds anything. */
+  scimGroupMapping?: ExportedScimGroupMapping;
 }
 
 /** What the export found and left out. */
@@ -87,6 +99,8 @@ export interface ExportSummary {
   /** Custom roles left out: Tines listed no permissions for them, so a roster cannot declare them. */
   skippedCustomRoles: string[];
   templates: number;
+  /** Lines of the SCIM user group mapping exported (undefined when none was). */
+  scimMappingLines?: number;
   /** Users left out: deactivated (without `includeDeactivated`), excluded by pattern, or on none of the `teams` asked for. */
   skippedDeactivated: number;
   skippedExcluded: number;
@@ -183,6 +197,12 @@ export async function exportRoster(client: TinesClient, options: ExportOptions =
     customRoles,
     people,
   };
+  const scimGroupMapping = await scimGroupMappingOf(client);
+  if (scimGroupMapping) {
+    roster.scimGroupMapping = scimGroupMapping;
+    summary.scimMappingLines = scimGroupMapping.mappings.length;
+    progress(`SCIM user group mapping: ${scimGroupMapping.mappings.length} lines`);
+  }
   if (options.templates) {
     const templates = await client.templates.list();
     roster.templates = templates
@@ -218,6 +238,25 @@ function selectTeams(allTeams: TinesTeamObject[], wanted: string[] | undefined):
     }
   }
   return selected;
+}
+
+/**
+ * The tenant's SCIM user group mapping as a roster declares it, whole (Tines takes it only whole,
+ * so an export narrowed to some teams still writes every line), or undefined when it holds nothing
+ * or the tenant has none to read (403 or 404: no SCIM, or not an Enterprise tenant).
+ */
+async function scimGroupMappingOf(client: TinesClient): Promise<ExportedScimGroupMapping | undefined> {
+  const held = await client.scim.getGroupMapping().catch((error: unknown) => {
+    if (error instanceof TinesApiError && (error.isForbidden || error.isNotFound)) return undefined;
+    throw error;
+  });
+  if (!held || (held.mappings.length === 0 && !held.tenant_owners_group)) return undefined;
+  const mapping: ExportedScimGroupMapping = {
+    mappings: canonicalMappingLines(held.mappings.map((line) => ({ group: line.group_name, team: line.team_name, role: line.role_name }))),
+  } as ExportedScimGroupMapping;
+  if (held.tenant_owners_group) mapping.tenantOwnersGroup = held.tenant_owners_group;
+  mapping.adoptExisting = true;
+  return mapping;
 }
 
 function personOf(user: TinesUserObject, memberships: ReadonlyArray<readonly [string, string]>): ExportedPerson {
@@ -300,7 +339,8 @@ export function describeSummary(summary: ExportSummary): string {
   ].filter(Boolean);
   return (
     `Exported ${summary.users} users, ${summary.teams} teams, ${summary.memberships} memberships, ${summary.customRoles} custom roles` +
-    `${summary.templates ? `, ${summary.templates} private templates` : ""} from ${summary.tenant}` +
+    `${summary.templates ? `, ${summary.templates} private templates` : ""}` +
+    `${summary.scimMappingLines === undefined ? "" : `, the SCIM user group mapping (${summary.scimMappingLines} lines)`} from ${summary.tenant}` +
     (skipped.length ? `; left out ${skipped.join(", ")}` : "")
   );
 }

@@ -41,11 +41,23 @@ function pageSchemaOf(endpoint: TinesListEndpoint<z.ZodType>): z.ZodType<Record<
   return schema as z.ZodType<Record<string, unknown>>;
 }
 
-/** Yields every item of a list, page by page, requesting the next page only when needed. */
-export async function* paginate<Item extends z.ZodType>(
+/** One page of a list, with what its `meta` says of the whole list. */
+export interface TinesListPage<Item> {
+  /** The page's number, from 1. */
+  page: number;
+  /** The page's items. */
+  items: Item[];
+  /** How many pages the list has, when `meta.pages` says so. */
+  pages?: number;
+  /** Whether a page follows this one. */
+  hasNext: boolean;
+}
+
+/** Yields a list's pages in order, requesting the next page only when the caller asks for it. */
+export async function* listPages<Item extends z.ZodType>(
   transport: TinesTransport,
   endpoint: TinesListEndpoint<Item>,
-): AsyncGenerator<z.output<Item>> {
+): AsyncGenerator<TinesListPage<z.output<Item>>> {
   const pageSchema = pageSchemaOf(endpoint);
   let page = 1;
   for (;;) {
@@ -54,11 +66,20 @@ export async function* paginate<Item extends z.ZodType>(
       pageSchema,
     );
     const items = body[endpoint.itemsKey] as Array<z.output<Item>>;
-    yield* items;
-    const next = nextPageNumber(page, items.length, body.meta as z.output<typeof tinesPageMetaSchema> | undefined);
+    const meta = body.meta as z.output<typeof tinesPageMetaSchema> | undefined;
+    const next = nextPageNumber(page, items.length, meta);
+    yield { page, items, ...(typeof meta?.pages === "number" ? { pages: meta.pages } : {}), hasNext: next !== undefined };
     if (next === undefined) return;
     page = next;
   }
+}
+
+/** Yields every item of a list, page by page, requesting the next page only when needed. */
+export async function* paginate<Item extends z.ZodType>(
+  transport: TinesTransport,
+  endpoint: TinesListEndpoint<Item>,
+): AsyncGenerator<z.output<Item>> {
+  for await (const page of listPages(transport, endpoint)) yield* page.items;
 }
 
 /** Collects every item of a list. */

@@ -3,7 +3,7 @@
  * ids are strings. An update's answer is not trusted (older docs say it is just `true`): the
  * template is read back.
  */
-import { collectAll } from "./pagination";
+import { collectAll, listPages, type TinesListPage } from "./pagination";
 import { parseIfShaped } from "./teams";
 import { tinesTemplateSchema, type TinesTemplateObject } from "./schemas";
 import type { TinesTransport } from "./transport";
@@ -46,12 +46,12 @@ export class TinesTemplatesApi {
 
   /** Every private template, optionally filtered by a search term or folder. */
   list(options: { search?: string; folderId?: number } = {}): Promise<TinesTemplateObject[]> {
-    return collectAll(this.transport, {
-      path: "/api/v1/admin/templates",
-      itemsKey: "admin/templates",
-      itemSchema: tinesTemplateSchema,
-      query: { search: options.search, folder_id: options.folderId },
-    });
+    return collectAll(this.transport, templatesEndpoint(options));
+  }
+
+  /** Every private template page by page (500 a page), each page requested only when the caller asks for it. */
+  pages(): AsyncGenerator<TinesListPage<TinesTemplateObject>> {
+    return listPages(this.transport, templatesEndpoint({}));
   }
 
   /** One template; throws a not-found {@link TinesApiError} for an unknown id. */
@@ -92,4 +92,13 @@ export class TinesTemplatesApi {
   async delete(templateId: string): Promise<void> {
     await this.transport.request({ method: "DELETE", path: `/api/v1/admin/templates/${encodeURIComponent(templateId)}` });
   }
+}
+
+function templatesEndpoint(options: { search?: string; folderId?: number }) {
+  return {
+    path: "/api/v1/admin/templates",
+    itemsKey: "admin/templates",
+    itemSchema: tinesTemplateSchema,
+    query: { search: options.search, folder_id: options.folderId },
+  };
 }

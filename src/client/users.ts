@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { TinesApiError } from "./errors";
-import { collectAll, paginate } from "./pagination";
+import { collectAll, listPages, paginate, type TinesListPage } from "./pagination";
 import { tinesSignInActivitySchema, tinesUserSchema, type TinesSignInActivityObject, type TinesUserObject } from "./schemas";
 import type { TinesTransport } from "./transport";
 
@@ -42,6 +42,11 @@ export class TinesUsersApi {
   /** Every user of the tenant, page by page. */
   list(options: ListTinesUsersOptions = {}): AsyncGenerator<TinesUserObject> {
     return paginate(this.transport, usersEndpoint(options));
+  }
+
+  /** The user directory page by page (500 users a page), each page requested only when the caller asks for it. */
+  pages(options: ListTinesUsersOptions = {}): AsyncGenerator<TinesListPage<TinesUserObject>> {
+    return listPages(this.transport, usersEndpoint(options));
   }
 
   /** Every user of the tenant, collected. */

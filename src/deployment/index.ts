@@ -5,4 +5,5 @@
 export { deploymentFor, sharedTinesClient } from "./registry";
 export { TenantDeployment, type TenantCheckFindings, type UserIdentity } from "./tenantDeployment";
 export { SharedDirectory, type DirectoryMembership } from "./sharedDirectory";
+export { SharedReads, readAfterWriteLagMs, type ReadFreshness } from "./sharedReads";
 export { mayBePendingDeletion, recentChangeMs, waitForPendingDeletion, waitedForDeletionOfEmail, type PendingDeletionOutcome } from "./pendingDeletions";

@@ -3,7 +3,9 @@
  * pool and one rate limiter, and one {@link TenantDeployment} per client. One host process serves a
  * deployment (pulumi-dynamic-providers.md, "Runtime facts"), and every provider of it configured
  * for the same tenant and key gets the same client, so what the deployment shares is found from
- * any resource's client. This is the only mutable module-level state of the package.
+ * any resource's client. This is the only mutable module-level state of the provider; the client
+ * library keeps one of its own, the rate-limit budget per tenant and key that every client of a key
+ * shares (client/rateLimitPacing.ts: Tines counts requests per IP address and key).
  */
 import { createHash } from "node:crypto";
 import { TinesClient, type TransportOptions } from "../client";

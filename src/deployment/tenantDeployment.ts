@@ -8,11 +8,14 @@
  * that must outlive a single resource operation lives here, and only here:
  *
  * - the tenant facts preview checks read (teams, roles, the user directory with memberships, team
- *   member lists), each read at most once;
+ *   member lists, the SCIM user group mapping), each read at most once;
  * - the shared directory through which adoption looks users and memberships up
  *   (deployment/sharedDirectory.ts);
+ * - the reads of a refresh, which share list requests, and the writes that keep them honest
+ *   (deployment/sharedReads.ts);
  * - what the checks declared: the rosters (`TinesTeamMembers`, `TinesTeam.members`), the
- *   `TinesTeamMembership` resources by team, and the custom roles this deployment creates;
+ *   `TinesTeamMembership` resources by team, the custom roles this deployment creates, the names
+ *   its teams take, and the teams its SCIM user group mapping governs;
  * - the teams this deployment made, and which roster wrote each one's member list;
  * - the users this process deleted or deactivated (deployment/pendingDeletions.ts);
  * - whether this process has changed the tenant (then the facts are stale and tenant checks stop),
@@ -41,6 +44,7 @@ import {
   TinesResponseError,
   type TinesClient,
   type TinesRoleObject,
+  type TinesScimGroupMappingObject,
   type TinesTeamMemberObject,
   type TinesTeamObject,
   type TinesUserObject,
@@ -48,6 +52,7 @@ import {
 import type { CheckFailure } from "../provider/inputs";
 import type { AuthoritativeRoster } from "../membership/members";
 import { SharedDirectory } from "./sharedDirectory";
+import { SharedReads } from "./sharedReads";
 
 /** What a resource's tenant check found. */
 export interface TenantCheckFindings {
@@ -72,11 +77,14 @@ export class TenantDeployment {
   readonly tenantUrl: string;
   /** Adoption's lookups, sharing this deployment's snapshot of the user directory. */
   readonly directory: SharedDirectory;
+  /** Refresh's reads, sharing list requests when that is cheaper (deployment/sharedReads.ts). */
+  readonly reads: SharedReads;
 
   private teamsRead: Promise<TinesTeamObject[]> | undefined;
   private rolesRead: Promise<TinesRoleObject[]> | undefined;
   private usersRead: Promise<UserDirectory> | undefined;
   private readonly teamMembersRead = new Map<number, Promise<TinesTeamMemberObject[]>>();
+  private scimMappingRead: Promise<TinesScimGroupMappingObject> | undefined;
 
   /** Teams whose whole member list a checked roster manages, with the roster's kind. */
   private readonly rosters = new Map<number, AuthoritativeRoster>();
@@ -84,6 +92,10 @@ export class TenantDeployment {
   private readonly memberships = new Map<number, string[]>();
   /** Names of the custom roles this deployment creates. */
   private readonly customRoles = new Set<string>();
+  /** Names teams take in this deployment: teams it creates, and the new names of teams it renames. */
+  private readonly teamNames = new Set<string>();
+  /** The teams the checked `TinesScimGroupMapping` maps groups to, by name. */
+  private scimMappingTeams: ReadonlySet<string> | undefined;
   /** Teams this deployment made, with the roster that wrote a made team's member list, if any. */
   private readonly teamsMade = new Map<number, AuthoritativeRoster | undefined>();
   /** Users this process deleted, as `<user id> <created_at>`. */
@@ -107,6 +119,7 @@ export class TenantDeployment {
   ) {
     this.tenantUrl = client.tenantUrl;
     this.directory = new SharedDirectory(client, this);
+    this.reads = new SharedReads(client);
   }
 
   // Tenant facts: each read at most once per deployment ------------------------------------------
@@ -146,6 +159,20 @@ export class TenantDeployment {
     return [...(await this.users()).byId.values()];
   }
 
+  /** The SCIM user group mapping Tines holds, read once (tenant-owner key; rejects where the tenant has none to read). */
+  scimMapping(): Promise<TinesScimGroupMappingObject> {
+    return (this.scimMappingRead ??= this.client.scim.getGroupMapping());
+  }
+
+  /**
+   * How many users of the directory (read once) were provisioned through SCIM: tines-api.md says
+   * SCIM-provisioned users carry a non-null `scim_uid`, and Tines says nothing else about whether a
+   * tenant uses SCIM, so this count is the only sign there is.
+   */
+  async scimProvisionedUserCount(): Promise<number> {
+    return (await this.allUsers()).filter((user) => typeof user.scim_uid === "string" && user.scim_uid !== "").length;
+  }
+
   private users(): Promise<UserDirectory> {
     return (this.usersRead ??= this.client.users.listAll({ includeTeamMemberships: true }).then((users) => ({
       byEmail: new Map(users.map((user) => [user.email.toLowerCase(), user])),
@@ -183,6 +210,29 @@ export class TenantDeployment {
   /** The custom roles this deployment creates, as checked so far. */
   customRolesDeclared(): ReadonlySet<string> {
     return this.customRoles;
+  }
+
+  /** Records a name a team takes in this deployment (a `TinesTeam` created, or renamed to it). */
+  declareTeamName(name: string): void {
+    this.teamNames.add(name);
+  }
+
+  /** The names teams take in this deployment, as checked so far. */
+  teamNamesDeclared(): ReadonlySet<string> {
+    return this.teamNames;
+  }
+
+  /**
+   * Records the teams (by name) the checked `TinesScimGroupMapping` maps groups to: Tines holds one
+   * mapping per tenant, so the last one checked is the one.
+   */
+  declareScimMapping(teams: ReadonlySet<string>): void {
+    this.scimMappingTeams = teams;
+  }
+
+  /** The teams (by name) the checked `TinesScimGroupMapping` maps groups to, if one was checked. */
+  scimMappingDeclared(): ReadonlySet<string> | undefined {
+    return this.scimMappingTeams;
   }
 
   // Teams this deployment made --------------------------------------------------------------------

@@ -26,6 +26,7 @@ import { mayBePendingDeletion, waitForPendingDeletion, waitedForDeletionOfEmail 
 import type { TenantDeployment } from "../deployment/tenantDeployment";
 import { createReconciled } from "../provider/reconcile";
 import { unlessGone } from "../provider/runtime";
+import { explainScimRefusal } from "../scim/tenant";
 import { TinesInvitationError, TinesLastMemberError, TinesOnlyMemberRoleChangeError, TinesRoleChangeError } from "./failures";
 import { teamMemberOf, type Invitee, type TeamMember } from "./members";
 
@@ -54,7 +55,8 @@ export interface MembershipScope {
  * lost is looked up (`scope.lookup`) before it is sent again, so it never adds twice. An email
  * refused because a user Tines is deleting still holds it (deletion is asynchronous: tines-api.md,
  * "Users") is invited again once that deletion is over; the second invitation then creates a new
- * user. Any failure is a {@link TinesInvitationError}.
+ * user. Any failure is a {@link TinesInvitationError}; an invitation by email of someone without an
+ * account that a SCIM-managed tenant refuses carries a `TinesScimManagedError` as its cause.
  */
 export async function inviteMember(scope: MembershipScope, invitee: Invitee, role: string): Promise<TeamMember> {
   const { deployment, teamId } = scope;
@@ -74,7 +76,11 @@ export async function inviteMember(scope: MembershipScope, invitee: Invitee, rol
       throw error;
     });
   } catch (error) {
-    throw new TinesInvitationError(teamId, invitee, role, error as Error);
+    // By email, someone without an account: Tines would create the user, which a SCIM-managed
+    // tenant refuses (tines-api.md, "SCIM"); the refusal is explained.
+    const newPerson = "email" in invitee && (await deployment.userByEmail(invitee.email).catch(() => null)) === undefined;
+    const cause = newPerson ? await explainScimRefusal(deployment, error, `invite ${invitee.email}, who has no Tines account yet, to team ${teamId}`) : error;
+    throw new TinesInvitationError(teamId, invitee, role, cause as Error);
   }
 }
 

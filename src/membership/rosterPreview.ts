@@ -4,6 +4,7 @@
  */
 import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
 import { containsUnknown } from "../provider/inputs";
+import { scimManagedWarning } from "../scim/tenant";
 import { describeMember, unknownRoleReason, type TeamMember } from "./members";
 import type { RosterInputs, TinesDeclaredTeamMember } from "./roster";
 import { notDeclaredReason, planMembers, type MemberPlan } from "./rosterPlan";
@@ -115,6 +116,14 @@ export async function previewRoster(
   findings.warnings.push(
     [heading, ...lines, ...caveats.map((caveat) => `  (${caveat})`)].join("\n"),
   );
+  // Invitations by email of people without an account create users, which a SCIM-managed tenant refuses.
+  const newPeople: string[] = [];
+  for (const index of plan.adds) {
+    const entry = inputs.members[index]!;
+    if (entry.userId === undefined && entry.email !== undefined && (await deployment.userByEmail(entry.email).catch(() => null)) === undefined) newPeople.push(entry.email);
+  }
+  const scimWarning = newPeople.length > 0 ? await scimManagedWarning(deployment, `inviting ${newPeople.join(", ")} (no Tines account yet) to team ${scope.teamLabel}`) : undefined;
+  if (scimWarning !== undefined) findings.warnings.push(scimWarning);
   return findings;
 }
 

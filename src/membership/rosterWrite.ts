@@ -5,10 +5,11 @@
  * that. A failure is a value ({@link RosterWriteResult}), which the resource records as a partial
  * create or update.
  */
-import { TinesError, type TinesClient } from "../client";
+import { TinesError, type TinesClient, type TinesTeamMemberObject } from "../client";
+import { deploymentFor } from "../deployment/registry";
+import type { ReadFreshness } from "../deployment/sharedReads";
 import type { TenantDeployment } from "../deployment/tenantDeployment";
 import { settledLookup } from "../provider/reconcile";
-import { unlessConfirmedGone } from "../provider/runtime";
 import type { CheckFailure } from "../provider/inputs";
 import { TinesInvitationError, TinesLastMemberError, TinesRoleChangeError, TinesMembershipError, describeFailedInvitation, describeFailedRoleChange } from "./failures";
 import { describeMember, teamMemberOf, type Invitee, type TeamMember } from "./members";
@@ -16,9 +17,20 @@ import { changeMemberRole, findMemberOnTeam, inviteMember, removeMember, type Me
 import type { RosterInputs, TinesDeclaredTeamMember } from "./roster";
 import { notDeclaredReason, planMembers, type MemberPlan } from "./rosterPlan";
 
-/** The team's members (one paged read, 500 a page), or undefined when two reads agree the team does not exist. */
-export async function readRoster(client: TinesClient, teamId: number): Promise<TeamMember[] | undefined> {
-  return (await unlessConfirmedGone(() => client.teams.listMembers(teamId)))?.map(teamMemberOf);
+/**
+ * The team's members (one paged read, 500 a page, shared by the reads in flight), or undefined
+ * when two reads agree the team does not exist. After a recent write (`writtenAt`), a list that
+ * lacks a member `recorded` as written there is read again until Tines shows them or its lag is
+ * waited out (deployment/sharedReads.ts).
+ */
+export async function readRoster(
+  client: TinesClient,
+  teamId: number,
+  options: ReadFreshness & { recorded?: readonly Pick<TeamMember, "userId">[] } = {},
+): Promise<TeamMember[] | undefined> {
+  const recorded = options.recorded ?? [];
+  const shows = (members: TinesTeamMemberObject[]) => recorded.every((member) => members.some((each) => each.id === member.userId));
+  return (await deploymentFor(client).reads.teamMembers(teamId, { writtenAt: options.writtenAt, shows }))?.map(teamMemberOf);
 }
 
 /** What writing a roster needs besides the plan. */

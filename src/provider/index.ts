@@ -22,7 +22,7 @@ export function resourceProvider(kind: TinesResourceKind): pulumi.dynamic.Resour
   // Loaded on demand (the registry's entries require their resource), so this module stays cheap.
   const load = (tinesResourceRegistry as Record<string, (() => ImplementedResource) | undefined>)[kind];
   if (!load) throw new Error(`pulumi-tines has no resource kind "${String(kind)}": upgrade the pulumi-tines package`);
-  return createResourceProvider(load().implementation);
+  return createResourceProvider(load().implementation, kind);
 }
 
 export { providerStubText, type TinesResourceKind } from "./registration";

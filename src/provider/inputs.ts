@@ -142,17 +142,19 @@ export function reportDuplicates<Item>(list: string, key: (item: Item) => unknow
 }
 
 /**
- * A team role: one of Tines' own (tines-api.md, "Roles": VIEWER, EDITOR, TEAM_ADMIN,
+ * A role's name: one of Tines' own (tines-api.md, "Roles": VIEWER, EDITOR, TEAM_ADMIN,
  * CASE_MANAGER) or a custom role's name, which may be anything else. A name that differs from one
- * of Tines' own only in letter case is a typo Tines would refuse at deploy time, so it fails here.
+ * of Tines' own only in letter case is a typo Tines would refuse at deploy time, so it fails here
+ * ("did you mean EDITOR?").
  */
+export const roleName = requiredText(100).superRefine((role, context) => {
+  const meant = tinesDefaultRoles.find((each) => each !== role && each === role.toUpperCase());
+  if (meant !== undefined) context.addIssue({ code: "custom", message: `"${role}" is not a role; did you mean ${meant}?` });
+});
+
+/** A team role ({@link roleName}) with a default. */
 export function teamRole(defaultRole: TinesDefaultRole) {
-  return requiredText(100)
-    .default(defaultRole)
-    .superRefine((role, context) => {
-      const meant = tinesDefaultRoles.find((each) => each !== role && each === role.toUpperCase());
-      if (meant !== undefined) context.addIssue({ code: "custom", message: `"${role}" is not a role; did you mean ${meant}?` });
-    });
+  return roleName.default(defaultRole);
 }
 
 /**

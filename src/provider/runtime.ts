@@ -6,11 +6,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesConfigurationError, TinesError, withOperationDeadline, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
-import { containsUnknown, plainJson, type CheckFailure } from "./inputs";
+import { plainJson, unknownValue, type CheckFailure } from "./inputs";
 import type { ObjectIdentity } from "./definition";
 import { resourceNameInput } from "./registration";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
+import type { ReadFreshness } from "../deployment/sharedReads";
 
 /** What each method of a resource implementation is given besides the engine's arguments. */
 export interface ProviderContext {
@@ -22,6 +23,12 @@ export interface ProviderContext {
   tenantUrlIfSet(): string | undefined;
   /** How long a user create may wait for a pending deletion of the same email (ms). */
   userDeletionWaitMs(): number;
+  /**
+   * When the object `id` of this provider's kind was last written, by this process or per the
+   * `createdAt`/`updatedAt` in `recorded`: a read waits out Tines' lag after a recent write
+   * (deployment/sharedReads.ts). Makes no request.
+   */
+  freshness(id: string, recorded: Record<string, unknown>): ReadFreshness;
 }
 
 /** Outputs always carry the tenant the object lives in. */
@@ -114,15 +121,39 @@ export async function unlessConfirmedGone<T>(read: () => Promise<T>): Promise<T 
   return unlessGone(read());
 }
 
-/** Builds the provider object the host caches for one `__provider` text. */
-export function createResourceProvider(implementation: ResourceImplementation): pulumi.dynamic.ResourceProvider {
+/**
+ * Builds the provider object the host caches for one `__provider` text.
+ *
+ * @param kind The resource kind (`User`, ...): this process's writes are recorded under it, so its
+ *   reads wait out Tines' lag after them.
+ */
+export function createResourceProvider(implementation: ResourceImplementation, kind: string): pulumi.dynamic.ResourceProvider {
   const configuration = new ProviderConfiguration();
-  // The tenant facts that checks read are stale once this process changes the tenant.
-  const markTenantChanged = () => {
+  const deployment = () => deploymentFor(configuration.client());
+  /**
+   * A create, update or delete: the tenant facts that checks read are stale once this process
+   * changes the tenant, lists that reads share are not used across it, and the object written is
+   * remembered so reads wait out Tines' lag after it.
+   */
+  const writing = async <T>(write: () => Promise<T>, idOf: (result: T) => string | undefined): Promise<T> => {
+    let ended = () => {};
     try {
-      deploymentFor(configuration.client()).recordTenantChanged();
+      deployment().recordTenantChanged();
+      ended = deployment().reads.beginWrite();
     } catch {
       // No settings: the operation itself reports that.
+    }
+    const recorded = (id: string | undefined) => id !== undefined && deployment().reads.recordWrite(kind, id);
+    try {
+      const result = await write();
+      recorded(idOf(result));
+      return result;
+    } catch (error) {
+      // A partial write changed the object all the same.
+      if (error instanceof PartialWriteError) recorded(error.id);
+      throw error;
+    } finally {
+      ended();
     }
   };
   const context: ProviderContext = {
@@ -130,6 +161,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
     tenantUrl: () => configuration.tenantUrl(),
     tenantUrlIfSet: () => configuration.tenantUrlIfSet(),
     userDeletionWaitMs: () => configuration.userDeletionWaitMs(),
+    freshness: (id, recorded) => deployment().reads.freshness(kind, id, recorded),
   };
   // Each engine call is one operation: every request and retry it makes shares one deadline
   // (tines:operationTimeoutSeconds), so a hanging tenant fails it in bounded time.
@@ -166,8 +198,7 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       return implementation.diff(id, olds ?? {}, news ?? {}, context);
     },
     async create(inputs) {
-      markTenantChanged();
-      const { id, outs } = await bounded(() => implementation.create(inputs, context));
+      const { id, outs } = await writing(() => bounded(() => implementation.create(inputs, context)), (result) => result.id);
       return { id, outs: plainJson(outs) };
     },
     async read(id, props) {
@@ -177,12 +208,11 @@ export function createResourceProvider(implementation: ResourceImplementation): 
       return { id: result.id, props: plainJson(result.props), inputs: plainJson(result.inputs) } as pulumi.dynamic.ReadResult;
     },
     async update(id, olds, news) {
-      markTenantChanged();
-      return { outs: plainJson(await bounded(() => implementation.update(id, olds ?? {}, news ?? {}, context))) };
+      return { outs: plainJson(await writing(() => bounded(() => implementation.update(id, olds ?? {}, news ?? {}, context)), () => id)) };
     },
     async delete(id, props) {
-      markTenantChanged();
-      await bounded(() => implementation.delete(id, props ?? {}, context));
+      // A deleted object is not waited for: only the generation moves on.
+      await writing(() => bounded(() => implementation.delete(id, props ?? {}, context)), () => undefined);
     },
   };
 }
@@ -196,7 +226,8 @@ export function createResourceProvider(implementation: ResourceImplementation): 
 function claimFailures(implementation: ResourceImplementation, inputs: Record<string, unknown>, resourceName: unknown, deployment: TenantDeployment): CheckFailure[] {
   if (typeof resourceName !== "string" || !implementation.identity || implementation.kind === undefined) return [];
   const identity = implementation.identity(inputs);
-  if (identity === undefined || containsUnknown(identity.key)) return [];
+  // A key built from a value not known yet (a team made by this up) names no object yet.
+  if (identity === undefined || identity.key.includes(unknownValue)) return [];
   const holder = deployment.claimObject(implementation.kind, identity.key, resourceName);
   if (holder === undefined) return [];
   return [

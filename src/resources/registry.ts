@@ -19,6 +19,8 @@ export const tinesResourceRegistry = {
     (require("./privateTemplate/lifecycle") as typeof import("./privateTemplate/lifecycle")).tinesPrivateTemplateResource,
   Team: (): ImplementedResource => (require("./team/lifecycle") as typeof import("./team/lifecycle")).tinesTeamResource,
   TeamMembers: (): ImplementedResource => (require("./teamMembers/lifecycle") as typeof import("./teamMembers/lifecycle")).tinesTeamMembersResource,
+  ScimGroupMapping: (): ImplementedResource =>
+    (require("./scimGroupMapping/lifecycle") as typeof import("./scimGroupMapping/lifecycle")).tinesScimGroupMappingResource,
 } as const;
 
 /** A resource kind this package registers. */

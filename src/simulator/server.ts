@@ -60,6 +60,8 @@ export interface TinesSimulatorOptions {
   userDeletionDelayMs?: number;
   /** How long a new user, membership or template stays out of lists, in ms. Default 0. */
   listingDelayMs?: number;
+  /** How long a new object answers 404 to every read, direct ones included, in ms (the read-after-write lag). Default 0. */
+  readAfterWriteDelayMs?: number;
   /** How the tenant normalises what it stores and echoes (letter case, nulls, key order, numbers, permissions). None by default. */
   normalisation?: SimulatorNormalisation;
   /** Seed of the fault-injection random draws. Default 1. */
@@ -109,6 +111,7 @@ export async function startTinesSimulator(options: TinesSimulatorOptions = {}): 
     userDeletionDelayMs: options.userDeletionDelayMs,
     normalisation: options.normalisation,
     listingDelayMs: options.listingDelayMs,
+    readAfterWriteDelayMs: options.readAfterWriteDelayMs,
     userLookupByEmail: options.userLookupByEmail,
   });
   // Issue 24: a restart from the same state file keeps the key, so programs configured with it go on working.
@@ -251,6 +254,7 @@ export async function startTinesSimulator(options: TinesSimulatorOptions = {}): 
       state.reset();
       state.normalisation = { ...options.normalisation };
       state.listingDelayMs = options.listingDelayMs ?? 0;
+      state.readAfterWriteDelayMs = options.readAfterWriteDelayMs ?? 0;
       applySwitches();
       auditLogAccess = options.auditLogAccess ?? true;
       requestLog.clear();

@@ -43,6 +43,7 @@ export function createTeam(store: TenantStore, name: string, personal: boolean):
   const team: SimulatedTeam = { id: store.data.nextTeamId++, name, personal, groups: [] };
   store.data.teams.push(team);
   store.data.memberships[String(team.id)] = {};
+  store.created(`team:${team.id}`);
   store.save();
   return team;
 }

@@ -36,6 +36,13 @@ export interface TenantStateOptions {
    */
   listingDelayMs?: number;
   /**
+   * How long a new user, membership, template, team or custom role answers 404 to every read
+   * (a GET by id or email, a team's members, a user's `team_memberships`, and every list) after it
+   * is created, in ms: Tines may not show a new object for a while after the write (issue 20's
+   * read-after-write lag). Default 0.
+   */
+  readAfterWriteDelayMs?: number;
+  /**
    * Whether `GET /admin/users/{email}` finds a user by email (tines-api.md: new in the 2026-06
    * docs). False behaves as an older tenant, which answers 404 for any email. Default true.
    */
@@ -52,6 +59,8 @@ export class TenantAdministration {
   normalisation: SimulatorNormalisation;
   /** How long a new object stays out of lists, in ms (see {@link TenantStateOptions.listingDelayMs}). */
   listingDelayMs: number;
+  /** How long a new object answers 404 to every read, in ms (see {@link TenantStateOptions.readAfterWriteDelayMs}). */
+  readAfterWriteDelayMs: number;
   /** Whether a user is found by email in place of the id (see {@link TenantStateOptions.userLookupByEmail}); tests may change it at any time. */
   userLookupByEmail: boolean;
   /** The data, its file and its clock, which the rules work on; it reads the settings above from here. */
@@ -60,6 +69,7 @@ export class TenantAdministration {
   constructor(options: TenantStateOptions = {}) {
     this.normalisation = { ...options.normalisation };
     this.listingDelayMs = options.listingDelayMs ?? 0;
+    this.readAfterWriteDelayMs = options.readAfterWriteDelayMs ?? 0;
     this.userDeletionDelayMs = options.userDeletionDelayMs ?? 1000;
     this.userLookupByEmail = options.userLookupByEmail ?? true;
     this.store = new TenantStore(options.statePath, options.now ?? Date.now, this);
@@ -114,6 +124,11 @@ export class TenantAdministration {
     return roleRules.listRoles(this.store.data);
   }
 
+  /** The roles `GET /admin/roles` shows: a custom role made moments ago not yet, with `readAfterWriteDelayMs`. */
+  visibleRoles(): SimulatedRole[] {
+    return this.listRoles().filter((role) => role.type !== "custom" || this.store.shown(`role:${role.id}`));
+  }
+
   /** Adds a custom role (for tests and the demo); the feature and the limit apply. */
   addCustomRole(name: string, fields: { description?: string; permissions?: string[] } = {}): SimulatedRole {
     return this.createCustomRole({ name, description: fields.description, permissions: fields.permissions ?? ["STORY_READ"] });
@@ -122,6 +137,7 @@ export class TenantAdministration {
   /** `POST /admin/roles`. */
   createCustomRole(fields: { name: string; description?: string; permissions: string[] }): SimulatedRole {
     const role = roleRules.createCustomRole(this.store.data, fields, this.store.timestamp(), refuse);
+    this.store.created(`role:${role.id}`);
     this.store.save();
     return role;
   }

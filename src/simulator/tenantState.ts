@@ -55,9 +55,11 @@ export class TenantState extends TenantAdministration {
    * looks users up by email; a 404 otherwise, as for an unknown id.
    */
   getUserByIdOrEmail(idOrEmail: string): SimulatedUser {
-    if (/^\d+$/.test(idOrEmail)) return this.getUser(Number(idOrEmail));
-    const user = this.userLookupByEmail && idOrEmail.includes("@") ? this.findUserByEmail(idOrEmail) : undefined;
-    if (!user) throw new SimulatorHttpError(404, { errors: [{ message: "User not found" }] });
+    const user = /^\d+$/.test(idOrEmail)
+      ? this.getUser(Number(idOrEmail))
+      : this.userLookupByEmail && idOrEmail.includes("@") ? this.findUserByEmail(idOrEmail) : undefined;
+    // A user made moments ago answers 404 too, with `readAfterWriteDelayMs`.
+    if (!user || !this.store.shown(`user:${user.id}`)) throw new SimulatorHttpError(404, { errors: [{ message: "User not found" }] });
     return user;
   }
 
@@ -111,6 +113,18 @@ export class TenantState extends TenantAdministration {
   /** One team or a 404. */
   getTeam(id: number): SimulatedTeam {
     return teamRules.getTeam(this.store, id);
+  }
+
+  /** The team as `GET /teams/{id}` (and its members) answer: a 404 for one made moments ago, with `readAfterWriteDelayMs`. */
+  visibleTeam(id: number): SimulatedTeam {
+    const team = this.getTeam(id);
+    if (!this.store.shown(`team:${id}`)) throw new SimulatorHttpError(404, { error: "Team not found" });
+    return team;
+  }
+
+  /** The teams `GET /teams` shows: not one made moments ago, with `readAfterWriteDelayMs`. */
+  visibleTeams(scope?: string): SimulatedTeam[] {
+    return this.listTeams(scope).filter((team) => this.store.shown(`team:${team.id}`));
   }
 
   /** Creates a team. */
@@ -182,6 +196,13 @@ export class TenantState extends TenantAdministration {
   /** One template or a 404. */
   getTemplate(id: string): SimulatedTemplate {
     return templateRules.getTemplate(this.store, id);
+  }
+
+  /** The template as `GET /admin/templates/{id}` answers: a 404 for one made moments ago, with `readAfterWriteDelayMs`. */
+  visibleTemplate(id: string): SimulatedTemplate {
+    const template = this.getTemplate(id);
+    if (!this.store.shown(`template:${template.id}`)) throw new SimulatorHttpError(404, { errors: [{ message: "Template not found" }] });
+    return template;
   }
 
   /** Creates a template; `read_access` defaults to `TEAM` with a team and `GLOBAL` without. */

@@ -110,6 +110,8 @@ export interface TenantSettings {
   normalisation: SimulatorNormalisation;
   /** How long a new object stays out of lists, in ms. */
   listingDelayMs: number;
+  /** How long a new object answers 404 to every read, direct ones included, in ms. */
+  readAfterWriteDelayMs: number;
   /** How long a deleted user stays visible, in ms. */
   userDeletionDelayMs: number;
 }
@@ -161,14 +163,23 @@ export class TenantStore {
     return new Date(this.now()).toISOString();
   }
 
-  /** Notes a new object's creation, for {@link listed}. */
+  /** Notes a new object's creation, for {@link listed} and {@link shown}. */
   created(key: string): void {
-    if (this.settings.listingDelayMs > 0) this.createdAtMs.set(key, this.now());
+    if (this.settings.listingDelayMs > 0 || this.settings.readAfterWriteDelayMs > 0) this.createdAtMs.set(key, this.now());
   }
 
-  /** Whether lists show this object yet (with `listingDelayMs`, not until that long after its creation). */
+  /**
+   * Whether lists show this object yet: not until `listingDelayMs` (lists only) and
+   * `readAfterWriteDelayMs` (every read) have passed since its creation.
+   */
   listed(key: string): boolean {
     const at = this.createdAtMs.get(key);
-    return at === undefined || this.now() - at >= this.settings.listingDelayMs;
+    return at === undefined || this.now() - at >= Math.max(this.settings.listingDelayMs, this.settings.readAfterWriteDelayMs);
+  }
+
+  /** Whether a direct read (a GET by id) shows this object yet: not until `readAfterWriteDelayMs` has passed since its creation. */
+  shown(key: string): boolean {
+    const at = this.createdAtMs.get(key);
+    return at === undefined || this.now() - at >= this.settings.readAfterWriteDelayMs;
   }
 }

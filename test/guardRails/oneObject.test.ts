@@ -114,6 +114,21 @@ describe("two resources of one deployment never name the same Tines object", () 
     expect(errors).toMatch(new RegExp(`teamId: TinesTeamMembers "secops-members(-too)?" and TinesTeamMembers "secops-members(-too)?" both name the member list of team ${teamId()}`));
   });
 
+  it("two memberships of one person in one team (email in any letter case) and two SCIM group mappings fail the preview", async () => {
+    const result = await runDeclaring(
+      [
+        { class: "TinesTeamMembership", name: "ada-secops", args: { teamId: teamId(), email: "ada@example.com" } },
+        { class: "TinesTeamMembership", name: "ada-secops-editor", args: { teamId: teamId(), email: "ADA@example.com", role: "EDITOR" } },
+        { class: "TinesScimGroupMapping", name: "mapping", args: { mappings: [] } },
+        { class: "TinesScimGroupMapping", name: "mapping-again", args: { mappings: [] } },
+      ],
+      { preview: true, previewChecks: false },
+    );
+    const errors = result.errors.join("\n");
+    expect(errors).toMatch(new RegExp(`email: TinesTeamMembership "ada-secops(-editor)?" and TinesTeamMembership "ada-secops(-editor)?" both name the membership of ada@example.com in team ${teamId()}`));
+    expect(errors).toMatch(/mappings: TinesScimGroupMapping "mapping(-again)?" and TinesScimGroupMapping "mapping(-again)?" both name the tenant's SCIM user group mapping/);
+  });
+
   it("a template of the same name in another team, or without one, is another object", async () => {
     const otherTeam = simulator.state.createTeam("IT Operations");
     const template = (name: string, args: Record<string, unknown>) => ({

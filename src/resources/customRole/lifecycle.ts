@@ -7,7 +7,7 @@ import { changedProperties, containsUnknown } from "../../provider/inputs";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
-import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
+import { deploymentFor, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { tinesCustomRoleDefinition, type TinesCustomRoleInputs } from "./definition";
 
@@ -112,9 +112,10 @@ function outputsOf(role: TinesRoleObject): RoleOutputs {
 
 // Read ---------------------------------------------------------------------------------------------
 
-async function read(id: string, _recorded: unknown, context: ProviderContext) {
-  // Tines documents no GET of one role: the list (default and custom together, one request) holds it.
-  const role = (await context.client().roles.list()).find((each) => each.id === id);
+async function read(id: string, recorded: Record<string, unknown>, context: ProviderContext) {
+  // Tines documents no GET of one role: the list (default and custom together, one request) holds
+  // it, shared by the reads in flight (deployment/sharedReads.ts).
+  const role = await deploymentFor(context.client()).reads.role(id, context.freshness(id, recorded));
   return role === undefined ? undefined : { outputs: outputsOf(role) };
 }
 

@@ -16,8 +16,8 @@ import type { TinesOutputsOf } from "../../provider/definition";
 import { containsUnknown, plainJson, sameMeaning } from "../../provider/inputs";
 import { changedInputs, implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { createReconciled } from "../../provider/reconcile";
-import { PartialCreateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
-import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
+import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
+import { deploymentFor, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import {
   tinesPrivateTemplateDefinition as definition,
   type TinesActionInputType,
@@ -190,8 +190,9 @@ function outputsOf(template: TinesTemplateObject): TemplateOutputs {
 
 // Read ---------------------------------------------------------------------------------------------
 
-async function read(id: string, _recorded: unknown, context: ProviderContext) {
-  const template = await unlessConfirmedGone(() => context.client().templates.get(id));
+async function read(id: string, recorded: Record<string, unknown>, context: ProviderContext) {
+  // Shared with the other reads in flight when a list is cheaper (deployment/sharedReads.ts).
+  const template = await deploymentFor(context.client()).reads.template(id, context.freshness(id, recorded));
   return template === undefined ? undefined : { id: template.id, outputs: outputsOf(template) };
 }
 

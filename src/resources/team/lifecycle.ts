@@ -3,6 +3,7 @@
  * each with the team's roster when `members` is declared (written through src/membership/). Its
  * tenant checks are in tenantChecks.ts; everything else is its definition.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties } from "../../provider/inputs";
@@ -12,6 +13,7 @@ import { declaredIn, readRoster, rosterOutputs, writeRoster, type RosterOutputs,
 import { createReconciled, settledLookup } from "../../provider/reconcile";
 import { PartialCreateError, PartialUpdateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
 import { membersChanged, tinesTeamDefinition, type TinesTeamInputs, type TinesTeamOutputs } from "./definition";
+import { carryScimMappingToRenamedTeam } from "../../scim";
 import { checkAgainstTenant, nameTakenReason, renameTakenReason, twoTeamsReason } from "./tenantChecks";
 
 /** What this resource's own code records; the engine adds `adoptExisting`, `forceDestroy` and `tenant`. */
@@ -107,13 +109,15 @@ function recordedRoster(recorded: Partial<TinesTeamOutputs>): Partial<RosterOutp
 // Read ---------------------------------------------------------------------------------------------
 
 async function read(id: string, recorded: Partial<TinesTeamOutputs>, context: ProviderContext) {
-  const team = await unlessConfirmedGone(() => context.client().teams.get(Number(id)));
+  const freshness = context.freshness(id, recorded);
+  // Shared with the other reads in flight when a list is cheaper (deployment/sharedReads.ts).
+  const team = await deploymentFor(context.client()).reads.team(Number(id), freshness);
   if (team === undefined) return undefined;
   const outputs = outputsOf(team);
   if (recorded.members !== undefined) {
     // With a roster, a member added, removed or re-roled outside Pulumi shows as drift too, and
     // the next `up` puts the declared list back.
-    const current = await readRoster(context.client(), team.id);
+    const current = await readRoster(context.client(), team.id, { ...freshness, recorded: recorded.resolvedMembers });
     if (current === undefined) {
       // The team answered a moment ago: only drop it (and its members) once it is gone too.
       if ((await unlessConfirmedGone(() => context.client().teams.get(team.id))) === undefined) return undefined;
@@ -139,6 +143,11 @@ async function update(id: string, recorded: TinesTeamOutputs, inputs: TinesTeamI
     // Tines holds another name: the engine fails the update as partial, recording what Tines
     // holds, so the next `pulumi up` shows the rename again; the roster waits for it.
     if (team.name !== inputs.name) return outputs;
+    // The SCIM user group mapping names teams by name: its lines follow the rename at once, so none
+    // names a team that no longer exists (scim/rename.ts; the mapping's own update comes after this
+    // one, since it takes the team's name output).
+    const warning = await carryScimMappingToRenamedTeam(client, recorded.name, inputs.name);
+    if (warning !== undefined) void pulumi.log.warn(`pulumi-tines: ${warning}`);
   }
   const { members: _members, ignoredMembers: _ignored, resolvedMembers: _resolved, unmanagedMembers: _unmanaged, ...team } = outputs;
   // No roster declared (any more): the team's members are left as they are.

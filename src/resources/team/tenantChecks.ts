@@ -4,6 +4,7 @@
  */
 import type { TinesTeamObject } from "../../client";
 import { containsUnknown } from "../../provider/inputs";
+import { scimGovernedTeamWarning } from "../../scim";
 import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
 import { authoritativeTeamWithMembershipsReason, previewRoster, rosterChanged, teamMemberOf, twoRostersReason, type TeamMember } from "../../membership";
 import type { TinesTeamInputs } from "./definition";
@@ -32,6 +33,9 @@ export function twoTeamsReason(name: string, tenant: string, teams: TinesTeamObj
 export async function checkAgainstTenant(inputs: TinesTeamInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   if (containsUnknown(inputs.name)) return findings;
+  // A name this team takes (made, or renamed to it) is one a SCIM user group mapping checked after
+  // it may name: `team: detection.name` reaches that check as the new name.
+  facts.declareTeamName(inputs.name);
   /** The team the roster applies to, when it exists before this `up`. */
   let team: { id: number; name: string } | undefined;
   if (!isNew) {
@@ -85,5 +89,7 @@ export async function checkAgainstTenant(inputs: TinesTeamInputs, isNew: boolean
   );
   findings.failures.push(...roster.failures);
   findings.warnings.push(...roster.warnings);
+  const governed = await scimGovernedTeamWarning(facts, inputs.name, `TinesTeam "${inputs.name}"'s members`);
+  if (governed !== undefined) findings.warnings.push(governed);
   return findings;
 }

@@ -27,6 +27,7 @@ import {
   writeRoster,
   type TeamMember,
 } from "../../membership";
+import { scimGovernedTeamWarning } from "../../scim";
 import { tinesTeamMembersDefinition as definition, type TinesTeamMembersInputs, type TinesTeamMembersOutputs } from "./definition";
 
 /** What this resource's own code records; the engine adds `adoptExisting` and `tenant`. */
@@ -37,7 +38,8 @@ type TeamMembersOutputs = TinesOutputsOf<typeof definition>;
 /**
  * With preview checks on: the team exists, no `TinesTeamMembership` of this deployment works on the
  * same team, and the roster's preview (membership/rosterPreview.ts): roles, users, a takeover, and the list
- * of whom the `up` adds, re-roles and removes. One paged read of the team, shared by the deployment.
+ * of whom the `up` adds, re-roles and removes; a team the SCIM user group mapping governs is warned
+ * about (scim/tenant.ts). One paged read of the team, shared by the deployment.
  */
 async function checkAgainstTenant(
   inputs: TinesTeamMembersInputs,
@@ -64,7 +66,8 @@ async function checkAgainstTenant(
     driftOnly: sameTeam && !rosterChanged(olds, inputs) && olds.adoptExisting === inputs.adoptExisting,
     resource: "TinesTeamMembers",
   }, deployment);
-  return { failures: [...mixed, ...findings.failures], warnings: findings.warnings };
+  const governed = await scimGovernedTeamWarning(deployment, team.name, `the TinesTeamMembers of team ${team.id}`);
+  return { failures: [...mixed, ...findings.failures], warnings: [...findings.warnings, ...(governed === undefined ? [] : [governed])] };
 }
 
 // Create -------------------------------------------------------------------------------------------
@@ -97,7 +100,8 @@ function outputsOf(inputs: Pick<TinesTeamMembersInputs, "teamId" | "members" | "
 
 async function read(id: string, recorded: Partial<TinesTeamMembersOutputs>, context: ProviderContext) {
   const teamId = Number(id);
-  const current = await readRoster(context.client(), teamId);
+  // Shared by the reads in flight; after a recent write, waits for Tines to show whom it wrote (deployment/sharedReads.ts).
+  const current = await readRoster(context.client(), teamId, { ...context.freshness(id, recorded), recorded: recorded.resolvedMembers });
   if (!current) return undefined;
   // The declared members are the recorded ones less the unmanaged ones a refresh added; the engine
   // rebuilds the inputs from these outputs, so a member added, removed or re-roled outside Pulumi

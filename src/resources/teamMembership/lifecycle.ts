@@ -9,7 +9,6 @@ import { TinesApiError, TinesError } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { sameMeaning } from "../../provider/inputs";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
-import { settledLookup } from "../../provider/reconcile";
 import type { ProviderContext } from "../../provider/runtime";
 import { deploymentFor, type TenantDeployment } from "../../deployment";
 import {
@@ -96,11 +95,12 @@ function outputsOf(member: TeamMember, teamId: number): MembershipOutputs {
 
 async function read(id: string, recorded: Partial<TinesTeamMembershipOutputs>, context: ProviderContext) {
   const { teamId, userId } = parseMembershipId(id);
-  // A membership made a moment ago may not show in the user's team_memberships yet (Tines' writes
-  // are not visible everywhere at once): it is only dropped once repeated reads agree it is gone.
-  const client = context.client();
-  const found = await settledLookup(() => findMembershipOfUser(client, teamId, { userId }, { invitationAccepted: recorded.invitationAccepted ?? false }));
-  if (!found) return undefined;
+  // Through the user's team_memberships, shared with the other reads in flight when the user list
+  // is cheaper; a membership made a moment ago that Tines does not show yet is waited for, not
+  // dropped (deployment/sharedReads.ts). team_memberships carry no invitation state: the recorded one stays.
+  const membership = await deploymentFor(context.client()).reads.membership(teamId, userId, context.freshness(id, recorded));
+  if (!membership) return undefined;
+  const found: TeamMember = { ...membership, invitationAccepted: membership.invitationAccepted ?? recorded.invitationAccepted ?? false };
   // The user by id or by email, not both (the engine's default would give both): by id when the
   // state records a numeric userId (as every state written so far does), else by email.
   const inputs: Record<string, unknown> = { teamId, role: found.role, adoptExisting: recorded.adoptExisting ?? false };

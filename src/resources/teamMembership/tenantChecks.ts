@@ -5,6 +5,7 @@
 import { containsUnknown } from "../../provider/inputs";
 import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
 import { membershipOnAuthoritativeTeamReason, missingTeamReason, unknownRoleReason } from "../../membership";
+import { scimGovernedTeamWarning, scimManagedWarning } from "../../scim";
 import type { TinesTeamMembershipInputs } from "./definition";
 
 /** Why a new membership cannot be created: the same words in a preview check and in a failed create. */
@@ -42,12 +43,16 @@ export async function checkAgainstTenant(inputs: TinesTeamMembershipInputs, isNe
     }
     const named = who === undefined || containsUnknown(who) ? "a user known once deployed" : byEmail ? String(who) : `user ${who}`;
     deployment.declareMembership(team.id, named);
+    const governed = await scimGovernedTeamWarning(deployment, team.name, `the membership of ${named} on team ${team.id}`);
+    if (governed !== undefined) findings.warnings.push(governed);
   }
   if (!isNew || !team || who === undefined || containsUnknown(who)) return findings;
   const user = byEmail ? await deployment.userByEmail(inputs.email!) : await deployment.userById(inputs.userId!);
   if (!user) {
     if (byEmail) {
       findings.warnings.push(`${inputs.email} has no Tines account yet: adding them to team "${team.name}" creates the user and emails an invitation`);
+      const scimWarning = await scimManagedWarning(deployment, `inviting ${inputs.email}, who has no Tines account yet, to team "${team.name}"`);
+      if (scimWarning !== undefined) findings.warnings.push(scimWarning);
     } else {
       findings.failures.push({ property: "userId", reason: `user ${inputs.userId} does not exist in ${tenant}` });
     }

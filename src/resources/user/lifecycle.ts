@@ -6,10 +6,11 @@ import { didYouMean } from "../../provider/suggestions";
 import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTinesUserRequest, type TinesClient, type TinesUserObject } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties, containsUnknown } from "../../provider/inputs";
-import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
+import { changedInputs, implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { deploymentFor, mayBePendingDeletion, waitForPendingDeletion, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import { createReconciled } from "../../provider/reconcile";
-import { PartialCreateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
+import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
+import { TinesScimManagedError, explainScimRefusal, scimManagedWarning } from "../../scim";
 import { tinesUserDefinition, type TinesUserInputs, type TinesUserOutputs } from "./definition";
 import { guardOwnerChange, isActiveOwner, lastOwnerRefusal, ownerAccessWarning, ownerChangeOf, propertyOf } from "./ownerGuard";
 
@@ -28,10 +29,14 @@ function emailTakenReason(email: string, tenant: string, userId: number): string
 
 /**
  * With preview checks on: a new user's email must be free (unless adopting); no change may leave
- * the tenant without an active owner (ownerGuard.ts); unknown permissions are flagged.
+ * the tenant without an active owner (ownerGuard.ts); unknown permissions are flagged; a write a
+ * SCIM-managed tenant would refuse is said first (see scim/tenant.ts).
  */
 async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
+  const write = containsUnknown(inputs.email) ? undefined : writeDescription(inputs, isNew, olds, isNew ? await facts.userByEmail(inputs.email) : undefined);
+  const scimWarning = write === undefined ? undefined : await scimManagedWarning(facts, write);
+  if (scimWarning !== undefined) findings.warnings.push(scimWarning);
   await checkOwnerAccess(inputs, isNew, facts, olds, findings);
   if (isNew && !containsUnknown(inputs.email)) {
     const existing = await facts.userByEmail(inputs.email);
@@ -92,6 +97,17 @@ async function checkOwnerAccess(inputs: TinesUserInputs, isNew: boolean, facts: 
   }
 }
 
+/**
+ * What an `up` of these inputs writes to the user, as messages say it (`create user ...`), or
+ * undefined when it writes nothing: an adoption of a user who already matches, or an update that
+ * changes only what the provider does.
+ */
+function writeDescription(inputs: TinesUserInputs, isNew: boolean, olds: Record<string, unknown>, existing: TinesUserObject | undefined): string | undefined {
+  if (isNew && existing === undefined) return `creating user ${inputs.email}`;
+  if (isNew) return inputs.adoptExisting && differsFromDeclared(existing!, inputs) ? `updating user ${inputs.email} (adopted)` : undefined;
+  return changedInputs(tinesUserDefinition, olds, inputs, updatableProperties).length > 0 ? `updating user ${inputs.email}` : undefined;
+}
+
 // Create -------------------------------------------------------------------------------------------
 
 /** How long before our create a user found afterwards may have been created and still be ours. */
@@ -114,6 +130,9 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
         const adopted = await guardOwnerChange(deploymentFor(client), existing.id, (user) => ownerChangeOf(user, inputs), () => client.users.update(existing.id, body));
         return created(adopted);
       } catch (error) {
+        // Refused by a SCIM-managed tenant: nothing changed, so nothing is recorded.
+        const explained = await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email} (adopted)`);
+        if (explained instanceof TinesScimManagedError) throw explained;
         throw new PartialCreateError(String(existing.id), outputsOf(existing), error as Error);
       }
     }
@@ -137,7 +156,7 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
         },
       );
     } catch (error) {
-      if (!(error instanceof TinesApiError && error.isConflictOrValidation)) throw error;
+      if (!(error instanceof TinesApiError && error.isConflictOrValidation)) throw await explainScimRefusal(deploymentFor(client), error, `create user ${inputs.email}`);
       let existing = await client.users.findByEmail(inputs.email);
       if (existing && attempt === 1 && mayBePendingDeletion(deploymentFor(client), existing)) {
         const outcome = await waitForPendingDeletion(deploymentFor(client), existing, context.userDeletionWaitMs());
@@ -215,8 +234,9 @@ function outputsOf(user: TinesUserObject): UserOutputs {
 
 // Read ---------------------------------------------------------------------------------------------
 
-async function read(id: string, _recorded: unknown, context: ProviderContext) {
-  const user = await unlessConfirmedGone(() => context.client().users.get(Number(id)));
+async function read(id: string, recorded: Record<string, unknown>, context: ProviderContext) {
+  // Shared with the other reads in flight when a list is cheaper (deployment/sharedReads.ts).
+  const user = await deploymentFor(context.client()).reads.user(Number(id), context.freshness(id, recorded));
   return user === undefined ? undefined : { id: String(user.id), outputs: outputsOf(user) };
 }
 
@@ -225,10 +245,14 @@ async function read(id: string, _recorded: unknown, context: ProviderContext) {
 async function update(id: string, recorded: TinesUserOutputs, inputs: TinesUserInputs, context: ProviderContext) {
   const client = context.client();
   const write = () => client.users.update(Number(id), requestBody(inputs));
-  // Tines answered: the answer is the user as it now holds it (the engine verifies it). A change
-  // that would take an owner's access away is first checked against the owners Tines holds now.
+  // A change that would take an owner's access away is first checked against the owners Tines holds now.
   const removesOwnerAccess = ownerChangeOf({ admin: recorded.admin, is_active: recorded.isActive }, inputs) !== undefined;
-  return outputsOf(removesOwnerAccess ? await guardOwnerChange(deploymentFor(client), Number(id), (user) => ownerChangeOf(user, inputs), write) : await write());
+  try {
+    // Tines answered: the answer is the user as it now holds it (the engine verifies it).
+    return outputsOf(removesOwnerAccess ? await guardOwnerChange(deploymentFor(client), Number(id), (user) => ownerChangeOf(user, inputs), write) : await write());
+  } catch (error) {
+    throw await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email}`);
+  }
 }
 
 /**
@@ -254,7 +278,9 @@ async function deleteUser(id: string, recorded: TinesUserOutputs, context: Provi
   const guarded = <T>(write: () => Promise<T>) =>
     recorded.admin === false ? write() : guardOwnerChange(deploymentFor(client), Number(id), (user) => (isActiveOwner(user) ? change : undefined), write);
   if (recorded.deletionMode === "deactivate") {
-    await guarded(() => unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false })));
+    await guarded(() => unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }))).catch(async (error: unknown) => {
+      throw await explainScimRefusal(deploymentFor(client), error, `deactivate user ${recorded.email}`);
+    });
     // Deactivated, not deleted: adopting it again in this deployment needs no wait.
     deploymentFor(client).recordUserDeactivated(identity);
   } else {

@@ -21,7 +21,7 @@ export function roleRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "GET",
       pattern: /^\/api\/v1\/admin\/roles$/,
       admin: true,
-      handle: ({ url }) => paginated(url, baseUrl(), "admin/roles", state.listRoles()),
+      handle: ({ url }) => paginated(url, baseUrl(), "admin/roles", state.visibleRoles()),
     },
     {
       method: "POST",

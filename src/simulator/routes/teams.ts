@@ -30,7 +30,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       pattern: /^\/api\/v1\/teams$/,
       admin: false,
       // Without `scope`, Tines lists `standard` teams (personal teams left out).
-      handle: ({ url, query }) => paginated(url, baseUrl(), "teams", state.listTeams(query.get("scope") ?? "standard").map(teamView)),
+      handle: ({ url, query }) => paginated(url, baseUrl(), "teams", state.visibleTeams(query.get("scope") ?? "standard").map(teamView)),
     },
     {
       method: "POST",
@@ -46,7 +46,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "GET",
       pattern: /^\/api\/v1\/teams\/([^/]+)$/,
       admin: false,
-      handle: ({ params }) => ({ status: 200, body: teamView(state.getTeam(positiveId(params[0], "Team"))) }),
+      handle: ({ params }) => ({ status: 200, body: teamView(state.visibleTeam(positiveId(params[0], "Team"))) }),
     },
     {
       method: "PUT",
@@ -72,7 +72,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       method: "GET",
       pattern: /^\/api\/v1\/teams\/([^/]+)\/members$/,
       admin: false,
-      handle: ({ params, url }) => paginated(url, baseUrl(), "members", state.membersOf(positiveId(params[0], "Team"))),
+      handle: ({ params, url }) => paginated(url, baseUrl(), "members", state.membersOf(state.visibleTeam(positiveId(params[0], "Team")).id)),
     },
     {
       method: "POST",

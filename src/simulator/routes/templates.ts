@@ -81,7 +81,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       method: "GET",
       pattern: /^\/api\/v1\/admin\/templates\/([^/]+)$/,
       admin: true,
-      handle: ({ params }) => ({ status: 200, body: state.templateView(state.getTemplate(params[0]!)) }),
+      handle: ({ params }) => ({ status: 200, body: state.templateView(state.visibleTemplate(params[0]!)) }),
     },
     {
       method: "PUT",

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tines from "pulumi-tines";
 
 interface Declared {
-  class: "TinesUser" | "TinesCustomRole" | "TinesPrivateTemplate" | "TinesTeam" | "TinesTeamMembership" | "TinesTeamMembers";
+  class: "TinesUser" | "TinesCustomRole" | "TinesPrivateTemplate" | "TinesTeam" | "TinesTeamMembership" | "TinesTeamMembers" | "TinesScimGroupMapping";
   name: string;
   args: Record<string, unknown>;
 }
