@@ -8,15 +8,12 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
-/** A name as Tines holds it: not blank, kept as given (a trimmed copy of a held name would adopt nothing). */
-const heldName = z.string().regex(/\S/, "must not be blank");
-
 const personSchema = z.strictObject({
-  // TinesUser's own check says whether an email is one (as loosely as Tines: `r&d-team@example.com`
-  // is); names are kept as Tines holds them, spaces included, so an exported roster adopts unchanged.
+  // TinesUser's own check says whether an email is one, as loosely as Tines (`r&d-team@example.com`
+  // is one), so an exported roster adopts unchanged.
   email: z.string().trim().min(1),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
+  firstName: z.string().trim().optional(),
+  lastName: z.string().trim().optional(),
   admin: z.boolean().optional(),
   tenantPermissions: z.array(z.string().trim().min(1)).optional(),
   deletionMode: z.enum(["delete", "deactivate"]).optional(),
@@ -25,16 +22,16 @@ const personSchema = z.strictObject({
   /** Take over the user, and their memberships, when they already exist in Tines. */
   adoptExisting: z.boolean().optional(),
   /** Team name → role. */
-  teams: z.record(heldName, z.string().trim().min(1)).default({}),
+  teams: z.record(z.string().trim().min(1), z.string().trim().min(1)).default({}),
 });
 
 const templateSchema = z.strictObject({
-  name: heldName,
+  name: z.string().trim().min(1),
   description: z.string().optional(),
-  vendor: heldName,
-  product: heldName,
+  vendor: z.string().trim().min(1),
+  product: z.string().trim().min(1),
   /** The owning team's name. */
-  team: heldName.optional(),
+  team: z.string().trim().min(1).optional(),
   agentType: z.string().trim().min(1),
   agentOptions: z.record(z.string(), z.unknown()),
   readAccess: z.enum(["TEAM", "GLOBAL", "SPECIFIC_TEAMS"]).optional(),

@@ -81,21 +81,18 @@ function typeMessage(expected: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${expected}`);
 }
 
-/**
- * A required string of at most `max` characters that is not blank. Kept as given, spaces
- * included: a name is how Tines holds it, and adoption matches it exactly (a trimmed copy of a
- * name Tines holds with a trailing space would adopt nothing and create a duplicate).
- */
+/** A required, trimmed, non-empty string of at most `max` characters. */
 export function requiredText(max: number) {
   return z
     .string({ error: typeMessage("a string") })
-    .max(max, `must be at most ${max} characters`)
-    .refine((text) => text.trim().length > 0, "must not be empty");
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`);
 }
 
-/** An optional string of at most `max` characters (may be empty), kept as given (see {@link requiredText}). */
+/** An optional, trimmed string of at most `max` characters (may be empty). */
 export function optionalText(max: number) {
-  return z.string({ error: typeMessage("a string") }).max(max, `must be at most ${max} characters`).optional();
+  return z.string({ error: typeMessage("a string") }).trim().max(max, `must be at most ${max} characters`).optional();
 }
 
 /** A boolean with a default. */

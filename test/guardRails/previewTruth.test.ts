@@ -1,35 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getTeam } from "../../src";
 import { nearestName } from "../../src/provider/suggestions";
-import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
-import { CheckFailedError, DynamicProviderEngine } from "../../tools/runner/engine";
-import type { ProviderHost } from "../../tools/runner/providerHost";
-import { failureOf, startHost } from "../helpers/host";
+import { CheckFailedError } from "../../tools/runner/engine";
+import { failureOf, useProviderHost } from "../helpers/host";
 
-let simulator: TinesSimulator;
-const hosts: ProviderHost[] = [];
+const tines = useProviderHost({ userDeletionDelayMs: 0, tenantOwner: true, seedTeams: ["Security Operations", "IT Operations"] });
+const engineWith = (config: Record<string, string> = {}) => tines.freshEngine(config);
 
-beforeAll(async () => {
-  simulator = await startTinesSimulator({ userDeletionDelayMs: 0, tenantOwner: true });
-});
-beforeEach(() => {
-  simulator.reset();
-  seedTenant(simulator.state, ["Security Operations", "IT Operations"]);
-});
-afterAll(async () => {
-  await Promise.all(hosts.map((host) => host.stop()));
-  await simulator.stop();
-});
-
-/** An engine on a fresh host (fresh tenant facts) configured with `config` over the simulator and its owner's key. */
-async function engineWith(config: Record<string, string> = {}): Promise<DynamicProviderEngine> {
-  const host = await startHost();
-  hosts.push(host);
-  await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, ...config });
-  return new DynamicProviderEngine(host);
-}
-
-const securityOperations = () => simulator.state.listTeams().find((team) => team.name === "Security Operations")!.id;
+const securityOperations = () => tines.simulator.state.listTeams().find((team) => team.name === "Security Operations")!.id;
 
 describe("a refused API key is an answer, not an outage", () => {
   it("a wrong key (401) fails the preview naming the key setting, for a new resource and for one with no change", async () => {
@@ -46,7 +24,7 @@ describe("a refused API key is an answer, not an outage", () => {
   });
 
   it("a key without the rights (403, a team key on the users endpoint) fails the preview saying which key is needed", async () => {
-    const engine = await engineWith({ "tines:apiKey": simulator.createTeamApiKey(securityOperations()) });
+    const engine = await engineWith({ "tines:apiKey": tines.simulator.createTeamApiKey(securityOperations()) });
     const error = await failureOf(engine.preview("User", "grace", { email: "grace@example.com" }));
     expect(error.message).toContain("403");
     expect(error.message).toContain("users, templates and roles need a tenant-owner key");
@@ -55,10 +33,11 @@ describe("a refused API key is an answer, not an outage", () => {
 
 describe("did you mean: typos, not only letter case, get the nearest name", () => {
   it("a misspelt role of a membership names the nearest default or custom role", async () => {
-    simulator.state.addCustomRole("DETECTION_REVIEWER", { description: "Reviews", permissions: ["STORY_READ"] });
+    tines.simulator.state.addCustomRole("DETECTION_REVIEWER", { description: "Reviews", permissions: ["STORY_READ"] });
     const engine = await engineWith();
     for (const [role, meant] of [
       ["EDITR", "EDITOR"],
+      ["EDTIOR", "EDITOR"],
       ["DETECTION_REVEIWER", "DETECTION_REVIEWER"],
     ]) {
       const error = await failureOf(engine.preview("TeamMembership", `m-${role}`, { teamId: securityOperations(), email: "owner@example.com", role }));
@@ -67,8 +46,8 @@ describe("did you mean: typos, not only letter case, get the nearest name", () =
   });
 
   it("getTeam with a misspelt name names the nearest team", async () => {
-    await expect(getTeam({ name: "Securty Operations" }, { tenant: simulator.url, apiKey: simulator.apiKey })).rejects.toThrow(
-      'no team named "Securty Operations" in ' + simulator.url + "; did you mean Security Operations?",
+    await expect(getTeam({ name: "Securty Operations" }, { tenant: tines.simulator.url, apiKey: tines.simulator.apiKey })).rejects.toThrow(
+      'no team named "Securty Operations" in ' + tines.simulator.url + "; did you mean Security Operations?",
     );
   });
 
@@ -97,12 +76,24 @@ describe("a refusal traceable to an input names the input", () => {
 
 describe("the adoption preview says what will change", () => {
   it('a user who already matches is "adopted, no change"; another lists what changes', async () => {
-    simulator.state.createUser({ email: "ada@example.com", first_name: "Ada" });
-    simulator.state.createUser({ email: "grace@example.com", first_name: "Grace" });
+    tines.simulator.state.createUser({ email: "ada@example.com", first_name: "Ada" });
+    tines.simulator.state.createUser({ email: "grace@example.com", first_name: "Grace" });
     const engine = await engineWith();
     await engine.preview("User", "ada", { email: "ada@example.com", firstName: "Ada", adoptExisting: true });
     await engine.preview("User", "grace", { email: "grace@example.com", firstName: "Grace", admin: true, adoptExisting: true });
     expect(engine.host.stderr).toMatch(/user ada@example\.com already exists in .* \(user id \d+\): it will be adopted, no change/);
     expect(engine.host.stderr).toMatch(/user grace@example\.com already exists in .* \(user id \d+\): it will be adopted and its admin changed to the declared value/);
+  });
+});
+
+describe("a wait longer than a few seconds is a warning that says what, how long at most, and how to avoid it", () => {
+  it("adopting a user deactivated moments ago (maybe being deleted) warns of the wait before it starts", async () => {
+    const user = tines.simulator.state.createUser({ email: "left@example.com" });
+    tines.simulator.state.updateUser(user.id, { is_active: false });
+    const engine = await engineWith({ "tines:userDeletionWaitSeconds": "1", "tines:previewChecks": "false" });
+    await engine.up("User", "left", { email: "left@example.com", isActive: false, adoptExisting: true });
+    expect(engine.host.stderr).toMatch(
+      /warning: .*user left@example\.com \(id \d+\) .* is deactivated and was changed recently, so Tines may be deleting it .*waiting up to 1 s .*a user deactivated more than 15 minutes ago is adopted at once/,
+    );
   });
 });
