@@ -51,6 +51,7 @@ import {
 } from "../client";
 import type { CheckFailure } from "../provider/inputs";
 import type { AuthoritativeRoster } from "../membership/members";
+import { DriftAttribution } from "./driftAttribution";
 import { SharedDirectory } from "./sharedDirectory";
 import { SharedReads } from "./sharedReads";
 
@@ -79,6 +80,8 @@ export class TenantDeployment {
   readonly directory: SharedDirectory;
   /** Refresh's reads, sharing list requests when that is cheaper (deployment/sharedReads.ts). */
   readonly reads: SharedReads;
+  /** Who changed what a refresh finds changed, from the audit logs read once for the refresh (deployment/driftAttribution.ts). */
+  readonly driftAttribution: DriftAttribution;
 
   private teamsRead: Promise<TinesTeamObject[]> | undefined;
   private rolesRead: Promise<TinesRoleObject[]> | undefined;
@@ -120,6 +123,7 @@ export class TenantDeployment {
     this.tenantUrl = client.tenantUrl;
     this.directory = new SharedDirectory(client, this);
     this.reads = new SharedReads(client);
+    this.driftAttribution = new DriftAttribution(client, () => this.teams());
   }
 
   // Tenant facts: each read at most once per deployment ------------------------------------------

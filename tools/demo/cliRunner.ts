@@ -64,7 +64,7 @@ export class PulumiCliRunner implements DemoRunner {
     };
   }
 
-  command(name: "up" | "preview" | "destroy"): string {
+  command(name: "up" | "preview" | "refresh" | "destroy"): string {
     return `pulumi ${name}`;
   }
 
@@ -127,6 +127,10 @@ export class PulumiCliRunner implements DemoRunner {
 
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
     return Promise.resolve(this.run(["preview", "--diff"], onStep));
+  }
+
+  refresh(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    return Promise.resolve(this.run(["refresh", "--yes", "--skip-preview"], onStep));
   }
 
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {

@@ -9,10 +9,12 @@ export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replac
 
 /** What the demo needs from a way of running the program. */
 export interface DemoRunner {
-  /** How this runner carries out a Pulumi command (`up`, `preview`, `destroy`), as the demo's headings name it. */
-  command(name: "up" | "preview" | "destroy"): string;
+  /** How this runner carries out a Pulumi command (`up`, `preview`, `refresh`, `destroy`), as the demo's headings name it. */
+  command(name: "up" | "preview" | "refresh" | "destroy"): string;
   up(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
+  /** `pulumi refresh`: the state takes what Tines holds; the provider's warnings say what changed and who changed it. */
+  refresh(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
 }
 
@@ -27,11 +29,11 @@ export class HostRunner implements DemoRunner {
     private readonly onWarning: (warning: string) => void = () => {},
   ) {}
 
-  command(name: "up" | "preview" | "destroy"): string {
+  command(name: "up" | "preview" | "refresh" | "destroy"): string {
     return `${name} (CLI-free runner, no Pulumi CLI)`;
   }
 
-  private async run(mode: { preview?: boolean; destroy?: boolean }, onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+  private async run(mode: { preview?: boolean; refresh?: boolean; destroy?: boolean }, onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
     const result = await runProgramInChildProcess(
       {
         programDirectory: this.programDirectory,
@@ -54,6 +56,10 @@ export class HostRunner implements DemoRunner {
 
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
     return this.run({ preview: true }, onStep);
+  }
+
+  refresh(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    return this.run({ refresh: true }, onStep);
   }
 
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {

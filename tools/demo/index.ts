@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: bootstraps an empty local Tines tenant from examples/bootstrap/roster.yaml (its
  * custom role and users first, then the teams with their members, then the template), shows what exists, shows that a second run changes nothing, previews and applies a roster edit (a role
- * change, a new person, a removed person), then cleans up. It uses the Pulumi CLI when `pulumi` is
+ * change, a new person, a removed person), then cleans up. Between the second run and the edit,
+ * someone changes a user in the browser and a refresh says who, from Tines' audit logs. It uses the Pulumi CLI when `pulumi` is
  * on the PATH (a local file backend in a temporary directory, no login), and otherwise the CLI-free
  * runner the tests use: the real @pulumi/pulumi dynamic-provider host, driven as the engine drives
  * it. Exits 0 when every step did what it should, non-zero with the reason otherwise.
@@ -27,7 +28,7 @@ async function printTenant(simulator: TinesSimulator): Promise<void> {
 
 /** `npx pulumi-tines export`: the tenant as a roster for examples/bootstrap, every entry marked for adoption. */
 async function showExport(simulator: TinesSimulator): Promise<void> {
-  console.log("\n[5/6] npx pulumi-tines export: the tenant as a roster that a new stack would adopt without one write");
+  console.log("\n[6/7] npx pulumi-tines export: the tenant as a roster that a new stack would adopt without one write");
   const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
   try {
     const requestsBefore = simulator.log.length;
@@ -63,13 +64,18 @@ async function main(): Promise<void> {
   const rosterPath = join(workDirectory, "roster.yaml");
   writeFileSync(rosterPath, readFileSync(join(programDirectory, "roster.yaml")));
   const config = { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, [`${projectName}:roster`]: rosterPath };
+  const warnings: string[] = [];
+  const warn = (warning: string) => {
+    warnings.push(warning);
+    console.log(describeWarning(warning));
+  };
   const runner: DemoRunner = pulumiCli
-    ? new PulumiCliRunner(pulumiCli, programDirectory, repositoryRoot, workDirectory, config, (warning) => console.log(describeWarning(warning)))
-    : new HostRunner(programDirectory, join(workDirectory, "state.json"), config, projectName, (warning) => console.log(describeWarning(warning)));
+    ? new PulumiCliRunner(pulumiCli, programDirectory, repositoryRoot, workDirectory, config, warn)
+    : new HostRunner(programDirectory, join(workDirectory, "state.json"), config, projectName, warn);
   const print = (step: DemoStep) => console.log(describeStep(step));
 
   try {
-    console.log(`\n[1/6] ${runner.command("up")}: bootstrapping the roster (1 custom role and 3 people, then 3 teams holding their 6 members, then a private template)`);
+    console.log(`\n[1/7] ${runner.command("up")}: bootstrapping the roster (1 custom role and 3 people, then 3 teams holding their 6 members, then a private template)`);
     const first = await runner.up(print);
     const created = (kind: string) => first.filter((step) => step.operation === "create" && step.kind === kind).length;
     expect(
@@ -83,12 +89,24 @@ async function main(): Promise<void> {
     expect(simulator.state.listTeams("all").length === 3, "the tenant should now have the roster's 3 teams");
     await printTenant(simulator);
 
-    console.log(`\n[2/6] ${runner.command("up")} again with the same roster: nothing should change`);
+    console.log(`\n[2/7] ${runner.command("up")} again with the same roster: nothing should change`);
     const second = await runner.up(print);
     expect(second.every((step) => step.operation === "same"), "the second run changed something");
     console.log("  no changes: the tenant matches the stack");
 
-    console.log("\n[3/6] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
+    console.log(`\n[3/7] carol@example.com renames Grace in her browser, outside Pulumi; ${runner.command("refresh")} says who and when, from Tines' audit logs`);
+    const grace = simulator.state.findUserByEmail("grace.hopper@example.com")!;
+    simulator.state.updateUser(grace.id, { last_name: "Hopper-Murray" });
+    simulator.addAuditLogEntry({ user_email: "carol@example.com", user_name: "Carol", operation_name: "UserEdit", inputs: { userId: grace.id, last_name: "Hopper-Murray" }, outputs: { id: grace.id, email: grace.email } });
+    const warned = warnings.length;
+    const refreshed = await runner.refresh(print);
+    expect(refreshed.some((step) => step.operation === "update" && step.kind === "User"), "the refresh should take Grace's new name into the state");
+    expect(
+      warnings.slice(warned).some((warning) => warning.includes("grace.hopper@example.com: lastName Hopper → Hopper-Murray, changed outside Pulumi by carol@example.com")),
+      "the refresh should say that carol@example.com changed Grace's last name",
+    );
+
+    console.log("\n[4/7] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
     const roster = parseYaml(readFileSync(rosterPath, "utf8")) as { people: Array<{ email: string; teams: Record<string, string> }> };
     roster.people.find((person) => person.email.startsWith("grace"))!.teams["Security Operations"] = "TEAM_ADMIN";
     roster.people = roster.people.filter((person) => !person.email.startsWith("alan"));
@@ -106,7 +124,7 @@ async function main(): Promise<void> {
     );
     expect(simulator.state.findUserByEmail("katherine.johnson@example.com") === undefined, "the preview changed the tenant");
 
-    console.log(`\n[4/6] ${runner.command("up")}: applying the edit`);
+    console.log(`\n[5/7] ${runner.command("up")}: applying the edit`);
     const applied = await runner.up(print);
     expect(applied.every((step) => !step.error), "applying the edit failed");
     expect(simulator.state.findUserByEmail("alan.turing@example.com") === undefined, "Alan should be gone");
@@ -118,7 +136,7 @@ async function main(): Promise<void> {
 
     await showExport(simulator);
 
-    console.log(`\n[6/6] ${runner.command("destroy")}: cleaning up`);
+    console.log(`\n[7/7] ${runner.command("destroy")}: cleaning up`);
     await runner.destroy(print);
     const left = simulator.state.listUsers().map((user) => user.email);
     expect(left.length === 1 && left[0] === seededOwnerEmail, `only the tenant owner should remain, found ${left.join(", ")}`);

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { tinesDefaultRoles } from "../../client";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, requiredText } from "../../provider/inputs";
 
@@ -74,6 +75,7 @@ export const tinesCustomRoleDefinition = defineResource({
   identity: (inputs) => ({ key: inputs.name.toLowerCase(), property: "name", label: `the custom role ${inputs.name}` }),
   // Teams (and the members that go with them) are deleted before the roles those members hold.
   deletionTier: 5,
+  audited: (id, recorded) => [auditedObject("role", [id, recorded.roleId], [], recorded.name)],
   sample: {
     create: { name: "BENCH_ROLE", permissions: ["STORY_READ"] },
     update: { name: "BENCH_ROLE", permissions: ["STORY_READ"], description: "Changed" },

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { tinesActionInputTypes as actionInputTypes, tinesAgentTypes as agentTypes, tinesReadAccessValues as readAccessValues } from "../../client";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, optionalText, positiveIntegerId, reportDuplicates, requiredText } from "../../provider/inputs";
 
@@ -168,6 +169,7 @@ export const tinesPrivateTemplateDefinition = defineResource({
     label: `the private template "${inputs.name}" ${inputs.teamId === undefined ? "without a team" : `of team ${inputs.teamId}`}`,
   }),
   deletionTier: 2,
+  audited: (id, recorded) => [auditedObject("template", [id, recorded.templateId], [], recorded.name)],
   sample: {
     create: { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} },
     update: { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, description: "Changed" },
