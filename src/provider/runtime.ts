@@ -199,7 +199,12 @@ export function createResourceProvider(implementation: ResourceImplementation, k
       if (!implementation.checkAgainstTenant || !configuration.previewChecksEnabled()) return result;
       const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
       const failures = await bounded(() =>
-        deploymentFor(client).runTenantCheck((deployment) => implementation.checkAgainstTenant!(result.inputs, isNew, deployment, olds ?? {})),
+        deploymentFor(client).runTenantCheck((deployment) =>
+          // A refused key fails the preview (an answer, not an outage), naming whose key it is.
+          implementation.checkAgainstTenant!(result.inputs, isNew, deployment, olds ?? {}).catch((error: unknown) => {
+            throw error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(configuration.refusedKeyAdvice("write")) : error;
+          }),
+        ),
       );
       return { inputs: result.inputs, failures };
     },
