@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { kindOfTypeToken } from "../internals";
-import type { DemoRunner, DemoStep } from "./hostRunner";
+import type { DemoCommand, DemoRunner, DemoStep } from "./hostRunner";
 
 /** The `pulumi` executable on the PATH, if any. */
 export function findPulumiCli(): string | undefined {
@@ -64,7 +64,7 @@ export class PulumiCliRunner implements DemoRunner {
     };
   }
 
-  command(name: "up" | "preview" | "destroy"): string {
+  command(name: DemoCommand): string {
     return `pulumi ${name}`;
   }
 
@@ -127,6 +127,10 @@ export class PulumiCliRunner implements DemoRunner {
 
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
     return Promise.resolve(this.run(["preview", "--diff"], onStep));
+  }
+
+  refresh(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    return Promise.resolve(this.run(["refresh", "--yes", "--skip-preview"], onStep));
   }
 
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {

@@ -1,18 +1,23 @@
 /**
- * The demo's runner without the Pulumi CLI: each `pulumi up`, `preview` and `destroy` is one run of
+ * The demo's runner without the Pulumi CLI: each `pulumi up`, `preview`, `refresh` and `destroy` is one run of
  * the program in a child process through the real dynamic-provider host (tools/runner/programRunner).
  */
 import { runProgramInChildProcess, type ProgramStep } from "../runner/programRunner";
 
 /** A step as the demo prints it. */
-export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replaces" | "error">;
+export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replaces" | "changes" | "error">;
+
+/** The Pulumi commands the demo runs. */
+export type DemoCommand = "up" | "preview" | "refresh" | "destroy";
 
 /** What the demo needs from a way of running the program. */
 export interface DemoRunner {
-  /** How this runner carries out a Pulumi command (`up`, `preview`, `destroy`), as the demo's headings name it. */
-  command(name: "up" | "preview" | "destroy"): string;
+  /** How this runner carries out a Pulumi command (`up`, `preview`, `refresh`, `destroy`), as the demo's headings name it. */
+  command(name: DemoCommand): string;
   up(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
+  /** `pulumi refresh`: every resource of the state read; what changed recorded, what is gone dropped. */
+  refresh(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
 }
 
@@ -27,11 +32,11 @@ export class HostRunner implements DemoRunner {
     private readonly onWarning: (warning: string) => void = () => {},
   ) {}
 
-  command(name: "up" | "preview" | "destroy"): string {
+  command(name: DemoCommand): string {
     return `${name} (CLI-free runner, no Pulumi CLI)`;
   }
 
-  private async run(mode: { preview?: boolean; destroy?: boolean }, onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+  private async run(mode: { preview?: boolean; refresh?: boolean; destroy?: boolean }, onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
     const result = await runProgramInChildProcess(
       {
         programDirectory: this.programDirectory,
@@ -54,6 +59,10 @@ export class HostRunner implements DemoRunner {
 
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
     return this.run({ preview: true }, onStep);
+  }
+
+  refresh(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {
+    return this.run({ refresh: true }, onStep);
   }
 
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]> {

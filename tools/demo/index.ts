@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: bootstraps an empty local Tines tenant from examples/bootstrap/roster.yaml (its
  * custom role and users first, then the teams with their members, then the template), shows what exists, shows that a second run changes nothing, previews and applies a roster edit (a role
- * change, a new person, a removed person), then cleans up. It uses the Pulumi CLI when `pulumi` is
+ * change, a new person, a removed person), changes the tenant outside Pulumi and shows what
+ * `pulumi refresh` records and how many requests it took, then cleans up. It uses the Pulumi CLI when `pulumi` is
  * on the PATH (a local file backend in a temporary directory, no login), and otherwise the CLI-free
  * runner the tests use: the real @pulumi/pulumi dynamic-provider host, driven as the engine drives
  * it. Exits 0 when every step did what it should, non-zero with the reason otherwise.
@@ -16,6 +17,7 @@ import { seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "pulu
 import { findPulumiCli, PulumiCliRunner } from "./cliRunner";
 import { describeStep, describeTenant, describeWarning } from "./format";
 import { HostRunner, type DemoRunner, type DemoStep } from "./hostRunner";
+import { changeOutsidePulumi, refreshAfter } from "./refresh";
 
 const repositoryRoot = join(__dirname, "..", "..");
 const programDirectory = join(repositoryRoot, "examples", "bootstrap");
@@ -27,7 +29,7 @@ async function printTenant(simulator: TinesSimulator): Promise<void> {
 
 /** `npx pulumi-tines export`: the tenant as a roster for examples/bootstrap, every entry marked for adoption. */
 async function showExport(simulator: TinesSimulator): Promise<void> {
-  console.log("\n[5/6] npx pulumi-tines export: the tenant as a roster that a new stack would adopt without one write");
+  console.log("\n[6/7] npx pulumi-tines export: the tenant as a roster that a new stack would adopt without one write");
   const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
   try {
     const requestsBefore = simulator.log.length;
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
   const print = (step: DemoStep) => console.log(describeStep(step));
 
   try {
-    console.log(`\n[1/6] ${runner.command("up")}: bootstrapping the roster (1 custom role and 3 people, then 3 teams holding their 6 members, then a private template)`);
+    console.log(`\n[1/7] ${runner.command("up")}: bootstrapping the roster (1 custom role and 3 people, then 3 teams holding their 6 members, then a private template)`);
     const first = await runner.up(print);
     const created = (kind: string) => first.filter((step) => step.operation === "create" && step.kind === kind).length;
     expect(
@@ -83,12 +85,12 @@ async function main(): Promise<void> {
     expect(simulator.state.listTeams("all").length === 3, "the tenant should now have the roster's 3 teams");
     await printTenant(simulator);
 
-    console.log(`\n[2/6] ${runner.command("up")} again with the same roster: nothing should change`);
+    console.log(`\n[2/7] ${runner.command("up")} again with the same roster: nothing should change`);
     const second = await runner.up(print);
     expect(second.every((step) => step.operation === "same"), "the second run changed something");
     console.log("  no changes: the tenant matches the stack");
 
-    console.log("\n[3/6] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
+    console.log("\n[3/7] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
     const roster = parseYaml(readFileSync(rosterPath, "utf8")) as { people: Array<{ email: string; teams: Record<string, string> }> };
     roster.people.find((person) => person.email.startsWith("grace"))!.teams["Security Operations"] = "TEAM_ADMIN";
     roster.people = roster.people.filter((person) => !person.email.startsWith("alan"));
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
     );
     expect(simulator.state.findUserByEmail("katherine.johnson@example.com") === undefined, "the preview changed the tenant");
 
-    console.log(`\n[4/6] ${runner.command("up")}: applying the edit`);
+    console.log(`\n[4/7] ${runner.command("up")}: applying the edit`);
     const applied = await runner.up(print);
     expect(applied.every((step) => !step.error), "applying the edit failed");
     expect(simulator.state.findUserByEmail("alan.turing@example.com") === undefined, "Alan should be gone");
@@ -116,9 +118,21 @@ async function main(): Promise<void> {
     );
     await printTenant(simulator);
 
+    console.log("\n[5/7] Someone changes the tenant outside Pulumi (in the Tines UI, say):");
+    const changes = changeOutsidePulumi(simulator);
+    for (const change of changes) console.log(`  ${change.description}`);
+    const resources = applied.filter((step) => step.operation !== "delete").length;
+    console.log(`${runner.command("refresh")}: reading the stack's ${resources} resources back from Tines`);
+    const refresh = await refreshAfter(runner, simulator, changes, (step) => step.operation !== "same" && print(step));
+    expect(refresh.steps.every((step) => !step.error), "the refresh failed");
+    expect(refresh.missed.length === 0, `the refresh should record every change made outside Pulumi; it missed: ${refresh.missed.map((change) => change.description).join("; ")}`);
+    const unchanged = refresh.steps.filter((step) => step.operation === "same").length;
+    console.log(`  ${refresh.steps.length - unchanged} resources changed, ${unchanged} unchanged; the refresh took ${refresh.requests} requests to Tines (reads of many resources share list requests, docs/guides/refresh.md)`);
+    expect(refresh.requests <= refresh.steps.length, "the refresh should take no more requests than it read resources");
+
     await showExport(simulator);
 
-    console.log(`\n[6/6] ${runner.command("destroy")}: cleaning up`);
+    console.log(`\n[7/7] ${runner.command("destroy")}: cleaning up`);
     await runner.destroy(print);
     const left = simulator.state.listUsers().map((user) => user.email);
     expect(left.length === 1 && left[0] === seededOwnerEmail, `only the tenant owner should remain, found ${left.join(", ")}`);
