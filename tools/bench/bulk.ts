@@ -83,16 +83,23 @@ export interface RefreshFault {
 }
 
 /**
- * The faults of issue 20's last target: a 30% 429 storm on every request, and every list request
- * (users, templates, teams) failing with a 500, which must fall back to direct reads.
+ * The faults of issue 20's last target: a 30% 429 storm on every request; every list request
+ * (users, templates, teams) failing with a 500, which must fall back to direct reads; and both.
  */
-export const refreshFaults: RefreshFault[] = [
-  { name: "30% of requests answered 429", rules: [{ action: { type: "rateLimit", retryAfterSeconds: 1 }, probability: 0.3 }] },
-  {
-    name: "every list request answered 500",
-    rules: [{ method: "GET", path: /^\/api\/v1\/(admin\/users|admin\/templates|teams)$/, action: { type: "status", status: 500, body: '{"error":"injected"}' } }],
-  },
-];
+export const refreshFaults: RefreshFault[] = (() => {
+  const storm: SimulatorFaultRule = { action: { type: "rateLimit", retryAfterSeconds: 1 }, probability: 0.3 };
+  const failingLists: SimulatorFaultRule = {
+    method: "GET",
+    path: /^\/api\/v1\/(admin\/users|admin\/templates|teams)$/,
+    action: { type: "status", status: 500, body: '{"error":"injected"}' },
+  };
+  return [
+    { name: "30% of requests answered 429", rules: [storm] },
+    { name: "every list request answered 500", rules: [failingLists] },
+    // The direct reads the failing lists fall back to, themselves in the storm: the first rule that fires wins.
+    { name: "every list request answered 500, 30% of the rest 429", rules: [failingLists, storm] },
+  ];
+})();
 
 /** Requests of one phase of a run, per rate-limit bucket, and how many operations it had. */
 export interface Phase {
