@@ -1,20 +1,28 @@
 /**
  * Lookup functions for Pulumi programs: read-only questions about the tenant (which team is called
  * "Security Operations", who has this email) asked while the program runs, also in preview. They
- * use the same settings as the resources: stack config `tines:tenant` and `tines:apiKey`, then the
- * environment variables `TINES_TENANT` and `TINES_API_KEY`.
+ * use the same settings as the resources: a TinesProvider's when given `{ provider }`, else stack
+ * config `tines:tenant` and `tines:apiKey`, then the environment variables `TINES_TENANT` and
+ * `TINES_API_KEY`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
+import { TinesConfigurationError } from "./client";
 import { ProviderConfiguration } from "./provider/configuration";
 import { unlessGone } from "./provider/runtime";
+import { tinesProviderSettings, type TinesProvider } from "./provider/tinesProvider";
 
-/** Where a lookup connects; each field falls back to the stack config, then the environment. */
+/**
+ * Where a lookup connects: `provider` (a {@link TinesProvider}: its tenant, key and settings), or
+ * `tenant` and `apiKey`, each falling back to the stack config, then the environment.
+ */
 export interface TinesLookupOptions {
-  /** The tenant URL, e.g. `https://acme-shark-1234.tines.com`. */
+  /** The tenant URL, e.g. `https://acme-shark-1234.tines.com`. Not with `provider`. */
   tenant?: string;
-  /** The API key. */
+  /** The API key. Not with `provider`. */
   apiKey?: string;
+  /** Ask this provider's tenant, with its key and settings, as its resources do. */
+  provider?: TinesProvider;
 }
 
 /** A team of the tenant, as a lookup returns it (the resource that makes teams is `TinesTeam`). */
@@ -63,7 +71,27 @@ export interface TinesRole {
   updatedAt: string | null;
 }
 
-function lookupClient(options: TinesLookupOptions): TinesClient {
+/**
+ * The client of a lookup. With `provider`, the provider's own settings as the program holds them
+ * (its inputs, resolved), through the same {@link ProviderConfiguration} that its provider process
+ * configures from them: so the lookup asks that tenant, with that key, and nothing of another one.
+ */
+async function lookupClient(options: TinesLookupOptions): Promise<TinesClient> {
+  if (options.provider !== undefined) {
+    if (options.tenant !== undefined || options.apiKey !== undefined) {
+      throw new TinesConfigurationError("A lookup takes either `provider` or `tenant` and `apiKey`, not both: the provider holds its tenant and key");
+    }
+    const { name, settings } = tinesProviderSettings(options.provider);
+    const values = Object.fromEntries(
+      await Promise.all(Object.entries(settings).map(async ([key, value]) => [key, await knownValue(value)] as const)),
+    ) as Record<string, string | undefined>;
+    if (values["tines:tenant"] === undefined || values["tines:apiKey"] === undefined) {
+      throw new TinesConfigurationError(`The tenant or key of TinesProvider "${name}" is not known yet (it comes from a resource not yet created): a lookup cannot ask it in this preview`);
+    }
+    const configuration = new ProviderConfiguration();
+    configuration.configure({ config: { get: (key) => values[key] } });
+    return configuration.client();
+  }
   const configuration = new ProviderConfiguration(options);
   // Reads the program's stack config the way the provider's `configure` receives it.
   configuration.configure({
@@ -75,6 +103,15 @@ function lookupClient(options: TinesLookupOptions): TinesClient {
     },
   });
   return configuration.client();
+}
+
+/**
+ * The value of an Output, or undefined when it is unknown (in a preview, a value computed by a
+ * resource not yet created). Uses the Output's `promise()`, which the SDK marks internal but which
+ * is how it resolves outputs itself; a lookup returns a Promise, so it cannot wait in an `apply`.
+ */
+function knownValue(output: pulumi.Output<string>): Promise<string | undefined> {
+  return (output as unknown as { promise(): Promise<string | undefined> }).promise();
 }
 
 function teamOf(team: TinesTeamObject): TinesTeamInfo {
@@ -126,10 +163,12 @@ function roleOf(role: TinesRoleObject): TinesRole {
  * @example
  * ```ts
  * const secops = await getTeam({ name: "Security Operations" });
+ * // In the tenant of a TinesProvider, with its key:
+ * const productionSecops = await getTeam({ name: "Security Operations" }, { provider: production });
  * ```
  */
 export async function getTeam(query: { id: number } | { name: string }, options: TinesLookupOptions = {}): Promise<TinesTeamInfo> {
-  const client = lookupClient(options);
+  const client = await lookupClient(options);
   if ("id" in query) {
     const team = await unlessGone(client.teams.get(query.id));
     if (!team) throw new TinesError(`getTeam: no team with id ${query.id} in ${client.tenantUrl}`);
@@ -155,7 +194,7 @@ export async function getTeam(query: { id: number } | { name: string }, options:
  * ```
  */
 export async function getRole(query: { name: string }, options: TinesLookupOptions = {}): Promise<TinesRole> {
-  const client = lookupClient(options);
+  const client = await lookupClient(options);
   const roles = await client.roles.list();
   const role = roles.find((each) => each.name === query.name);
   if (!role) {
@@ -169,7 +208,7 @@ export async function getRole(query: { name: string }, options: TinesLookupOptio
  * the directory 500 users a request). Fails when there is none.
  */
 export async function getUser(query: { id: number } | { email: string }, options: TinesLookupOptions = {}): Promise<TinesUserInfo> {
-  const client = lookupClient(options);
+  const client = await lookupClient(options);
   if ("id" in query) {
     const user = await unlessGone(client.users.get(query.id, { includeTeamMemberships: true }));
     if (!user) throw new TinesError(`getUser: no user with id ${query.id} in ${client.tenantUrl}`);
@@ -188,15 +227,15 @@ export async function listUsers(
   query: { filter?: "TENANT_OWNER"; includeTeamMemberships?: boolean } = {},
   options: TinesLookupOptions = {},
 ): Promise<TinesUserInfo[]> {
-  return (await lookupClient(options).users.listAll(query)).map(userOf);
+  return (await (await lookupClient(options)).users.listAll(query)).map(userOf);
 }
 
 /** Every team of the tenant the key can see. */
 export async function listTeams(options: TinesLookupOptions = {}): Promise<TinesTeamInfo[]> {
-  return (await lookupClient(options).teams.list({ scope: "all" })).map(teamOf);
+  return (await (await lookupClient(options)).teams.list({ scope: "all" })).map(teamOf);
 }
 
 /** Every role of the tenant: Tines' own and the custom ones. */
 export async function listRoles(options: TinesLookupOptions = {}): Promise<TinesRole[]> {
-  return (await lookupClient(options).roles.list()).map(roleOf);
+  return (await (await lookupClient(options)).roles.list()).map(roleOf);
 }

@@ -93,10 +93,12 @@ describe("the demo's refresh", () => {
       const updated = refresh.steps.filter((step) => step.operation === "update").map((step) => step.kind).sort();
       expect(updated).toEqual(["PrivateTemplate", "Team", "User"]);
       expect(refresh.steps.filter((step) => step.operation === "same")).toHaveLength(refresh.steps.length - 3);
-      // Every resource read, and reads shared: fewer requests than resources.
+      // Every resource read, and reads shared: fewer requests than resources; the changes found
+      // are attributed from the audit logs in requests of their own, counted apart.
       expect(refresh.steps).toHaveLength(created.length);
       expect(refresh.requests).toBeGreaterThan(0);
       expect(refresh.requests).toBeLessThan(refresh.steps.length);
+      expect(refresh.auditLogRequests).toBeLessThanOrEqual(1);
       expect(lines.join("\n")).toContain('lastName: "Lovelace" -> "King"');
       // The state now records what Tines holds.
       const state = readFileSync(statePath, "utf8");

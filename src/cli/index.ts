@@ -11,6 +11,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { TinesApiError, TinesError } from "../client";
 import { ProviderConfiguration } from "../provider/configuration";
+import { changesOutsidePulumi, describeChanges, type ChangesOutsidePulumi } from "./changesSince";
 import { describeSummary, exportRoster, formatRoster } from "./export";
 
 const usage = `Usage: pulumi-tines export [options]
@@ -27,6 +28,8 @@ Options:
   --include-deactivated    also export deactivated users (as isActive: false)
   --exclude-email PATTERN  leave out users whose email matches the glob, e.g. '*@contractor.example' (repeatable)
   --templates              also export private templates
+  --since TIME             also report what changed outside Pulumi since TIME (e.g. 2026-12-01), from the
+                           audit logs: who, what, when (needs AUDIT_LOG_READ or a tenant-owner key)
   --quiet                  no progress on stderr, only the summary
   -h, --help               this text
 `;
@@ -49,6 +52,7 @@ export async function main(args: string[]): Promise<number> {
         "include-deactivated": { type: "boolean", default: false },
         "exclude-email": { type: "string", multiple: true },
         templates: { type: "boolean", default: false },
+        since: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -80,6 +84,19 @@ export async function main(args: string[]): Promise<number> {
     }
     const client = configuration.client();
     try {
+      // Read first: an audit asked for and impossible fails before anything is written.
+      let changes: ChangesOutsidePulumi | undefined;
+      if (values.since !== undefined) {
+        try {
+          changes = await changesOutsidePulumi(client, values.since);
+        } catch (error) {
+          if (error instanceof TinesApiError && error.isForbidden) {
+            process.stderr.write(`pulumi-tines export failed: ${explain(error).replace(/exporting users and roles needs a tenant-owner key/, "--since reads the audit logs, which needs the AUDIT_LOG_READ permission or a tenant-owner key")}\n`);
+            return 1;
+          }
+          throw error;
+        }
+      }
       const { roster, summary } = await exportRoster(client, {
         teams: values.team,
         includeDeactivated: values["include-deactivated"],
@@ -97,6 +114,10 @@ export async function main(args: string[]): Promise<number> {
         }
       } else process.stdout.write(text);
       process.stderr.write(`${describeSummary(summary)}${values.out ? `; written to ${values.out}` : ""}\n`);
+      if (changes) {
+        const teamNames = new Map((await client.teams.list({ scope: "all" })).map((team) => [team.id, team.name] as const));
+        process.stderr.write(`${describeChanges(changes, teamNames)}\n`);
+      }
       return 0;
     } finally {
       await client.close();

@@ -66,15 +66,20 @@ export class TinesError extends Error {
 /** Where the provider reads the API key, for messages about a refused key. */
 const apiKeySettings = "stack config `tines:apiKey` (`pulumi config set --secret tines:apiKey <key>`) or the TINES_API_KEY environment variable";
 
+/**
+ * What to do about a refused key (401), naming where the key is set: `keySettings` is the stack
+ * config and environment by default, or a TinesProvider's `apiKey`.
+ */
+export function refusedKeyAdvice(keySettings: string = apiKeySettings): string {
+  return (
+    `Tines refused the API key: check the key in ${keySettings}. ` +
+    "A personal API key stops working when its user is deactivated (or deleted): create a key for an active user, or a tenant-owner key."
+  );
+}
+
 /** What to do about an answer of this kind, appended to its message; empty when the message says enough. */
 function adviceFor(kind: TinesErrorKind): string {
-  if (kind === "unauthorized") {
-    return (
-      `Tines refused the API key: check the key in ${apiKeySettings}. ` +
-      "A personal API key stops working when its user is deactivated (or deleted): create a key for an active user, or a tenant-owner key."
-    );
-  }
-  return "";
+  return kind === "unauthorized" ? refusedKeyAdvice() : "";
 }
 
 /**
@@ -108,11 +113,13 @@ export class TinesApiError extends TinesError {
     tinesMessage: string;
     attempts: number;
     retryAfterMs?: number;
+    /** What to do about it, in place of the generic advice of its kind (see {@link TinesApiError.withAdvice}). */
+    advice?: string;
   }) {
     const { request, status, tinesMessage, attempts } = options;
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
     const failure = `Tines API ${request.method} ${request.path} failed${tries}: ${status} ${tinesMessage}`.trim();
-    const advice = adviceFor(errorKindOf(status));
+    const advice = options.advice ?? adviceFor(errorKindOf(status));
     super(advice === "" ? failure : `${failure}${/[.!?]$/.test(failure) ? "" : "."} ${advice}`);
     this.status = status;
     this.method = request.method;
@@ -121,6 +128,24 @@ export class TinesApiError extends TinesError {
     this.attempts = attempts;
     this.kind = errorKindOf(status);
     this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /**
+   * The same failure with `advice` in place of the generic advice of its kind: the provider knows
+   * more than the client, e.g. which provider's key Tines refused and whether the operation ran with
+   * the settings recorded in the stack.
+   */
+  withAdvice(advice: string): TinesApiError {
+    const copy = new TinesApiError({
+      request: { method: this.method, path: this.path },
+      status: this.status,
+      tinesMessage: this.tinesMessage,
+      attempts: this.attempts,
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      advice,
+    });
+    copy.stack = this.stack;
+    return copy;
   }
 
   /** 404: the object does not exist (or this key may not see it). */

@@ -30,6 +30,14 @@ import {
 import { operationDeadline } from "./operationDeadline";
 import { normalizeTenantUrl, type TinesConnectionSettings } from "./settings";
 
+/**
+ * The product token of the `User-Agent` every request of this package sends
+ * (`pulumi-tines/<version>`): Tines records it in each audit-log entry (tines-api.md, Audit logs),
+ * which is how drift attribution and the export tell this package's own writes from changes made
+ * outside Pulumi.
+ */
+export const userAgentProduct = "pulumi-tines";
+
 /** Tunables of the transport; every field has a default suited to a real tenant. */
 export interface TransportOptions {
   /** Time allowed for one attempt, from sending to the end of the body, in ms. Default 30 000. */
@@ -201,7 +209,7 @@ export class TinesTransport {
       const headers: Record<string, string> = {
         authorization: `Bearer ${this.apiKey}`,
         accept: "application/json",
-        "user-agent": `pulumi-tines/${packageVersion}`,
+        "user-agent": `${userAgentProduct}/${packageVersion}`,
       };
       if (request.body !== undefined) headers["content-type"] = "application/json";
       const response = await this.getPool().request({

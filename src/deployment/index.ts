@@ -7,3 +7,4 @@ export { TenantDeployment, type TenantCheckFindings, type UserIdentity } from ".
 export { SharedDirectory, type DirectoryMembership } from "./sharedDirectory";
 export { SharedReads, readAfterWriteLagMs, type ReadFreshness } from "./sharedReads";
 export { mayBePendingDeletion, recentChangeMs, waitForPendingDeletion, waitedForDeletionOfEmail, type PendingDeletionOutcome } from "./pendingDeletions";
+export { DriftAttribution, type DriftAttributionOptions, type DriftReport } from "./driftAttribution";

@@ -52,6 +52,7 @@ import {
 } from "../client";
 import type { CheckFailure } from "../provider/inputs";
 import type { AuthoritativeRoster } from "../membership/members";
+import { DriftAttribution } from "./driftAttribution";
 import { SharedDirectory } from "./sharedDirectory";
 import { SharedReads } from "./sharedReads";
 
@@ -87,6 +88,8 @@ export class TenantDeployment {
   readonly directory: SharedDirectory;
   /** Refresh's reads, sharing list requests when that is cheaper (deployment/sharedReads.ts). */
   readonly reads: SharedReads;
+  /** Who changed what a refresh finds changed, from the audit logs read once for the refresh (deployment/driftAttribution.ts). */
+  readonly driftAttribution: DriftAttribution;
 
   private teamsRead: Promise<TinesTeamObject[]> | undefined;
   private rolesRead: Promise<TinesRoleObject[]> | undefined;
@@ -122,6 +125,7 @@ export class TenantDeployment {
     this.tenantUrl = client.tenantUrl;
     this.reads = new SharedReads(client);
     this.directory = new SharedDirectory(client, this);
+    this.driftAttribution = new DriftAttribution(client, () => this.teams());
   }
 
   // Tenant facts: each read at most once per deployment ------------------------------------------

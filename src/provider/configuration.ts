@@ -6,6 +6,7 @@
  */
 import {
   TinesConfigurationError,
+  refusedKeyAdvice,
   type TinesClient,
   defaultOperationTimeoutMs,
   normalizeTenantUrl,
@@ -33,6 +34,14 @@ export const configurationSources = {
   /** For tests and benchmarks against a time-scaled simulator: a "minute" lasts 60 s / scale. */
   rateLimitTimeScale: { config: "tines:rateLimitTimeScale", environment: "TINES_RATE_LIMIT_TIME_SCALE" },
 } as const;
+
+/**
+ * The key under which a {@link TinesProvider} registers its own name among its settings. Present
+ * only in the configuration of an explicit provider's process (the engine hands it that provider's
+ * inputs, not the stack config: pulumi-dynamic-providers.md, "Explicit providers"), so it also tells
+ * the two apart.
+ */
+export const providerNameKey = "tines:providerName";
 
 /** What `configure` receives from the dynamic-provider host: the stack config, values as strings. */
 export interface ConfigureRequestLike {
@@ -63,9 +72,52 @@ export class ProviderConfiguration {
    */
   configure(request: ConfigureRequestLike): void {
     const values: Record<string, string | undefined> = {};
-    for (const source of Object.values(configurationSources)) values[source.config] = request.config.get(source.config);
+    for (const key of [...Object.values(configurationSources).map((source) => source.config), providerNameKey]) {
+      let value: unknown;
+      try {
+        value = request.config.get(key);
+      } catch {
+        // The host reads a configuration the engine never sent (a provider whose inputs are unknown in
+        // a preview is left unconfigured) as missing: the operation then reports the missing settings.
+        value = undefined;
+      }
+      // Stack config arrives as strings; a provider's inputs as registered (TinesProvider sends strings).
+      values[key] = value === undefined || value === null ? undefined : String(value);
+    }
     this.stackConfig = values;
     this.configuredClient = undefined;
+  }
+
+  /**
+   * The name of the TinesProvider this process was configured by, or undefined for the default
+   * provider (stack config and environment).
+   */
+  explicitProviderName(): string | undefined {
+    return this.stackConfig[providerNameKey]?.trim() || undefined;
+  }
+
+  /** How messages name where this provider's settings come from: `TinesProvider "production"`, or the stack config. */
+  describeProvider(): string {
+    const name = this.explicitProviderName();
+    return name === undefined ? "the default provider (stack config and environment)" : `TinesProvider "${name}"`;
+  }
+
+  /**
+   * What to do about a key Tines refused during `operation`, naming the provider whose key it is.
+   * A refresh's reads and a destroy's deletes run with the provider settings recorded in the stack at
+   * the last `pulumi up`, not the program's (pulumi-dynamic-providers.md, "Refresh and destroy use
+   * the provider configuration recorded in the state"), so a rotated key is not seen there yet.
+   */
+  refusedKeyAdvice(operation: "read" | "delete" | "write"): string {
+    const name = this.explicitProviderName();
+    const where = name === undefined ? undefined : `the apiKey of TinesProvider "${name}" (tenant ${this.tenantUrlIfSet() ?? "not set"})`;
+    const advice = refusedKeyAdvice(where);
+    if (operation === "write") return advice;
+    const recorded =
+      name === undefined
+        ? "`pulumi refresh` and `pulumi destroy` use the stack config recorded at the last `pulumi up` (TINES_API_KEY is read every time)"
+        : `\`pulumi refresh\` and \`pulumi destroy\` use the settings of TinesProvider "${name}" recorded at the last \`pulumi up\`, not the program's`;
+    return `${advice} Note that ${recorded}: if the key was rotated, run \`pulumi up\` first so the stack records the new key, or pass --run-program to \`pulumi refresh\` or \`pulumi destroy\`.`;
   }
 
   private value(source: { config: string; environment: string }): string | undefined {

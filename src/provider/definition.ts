@@ -10,6 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { AuditedObject } from "../audit/entries";
 import type { CheckFailure, CrossFieldFailure } from "./inputs";
 
 /**
@@ -107,6 +108,12 @@ export interface ResourceDefinition<
    * teams before roles.
    */
   deletionTier: number;
+  /**
+   * The Tines objects one resource is, from its id and recorded outputs, as the audit logs name
+   * them (ids and emails): a refresh that finds the resource changed or gone attributes it to the
+   * latest audit-log entry that touched all of them (deployment/driftAttribution.ts).
+   */
+  audited(id: string, recorded: Record<string, unknown>): AuditedObject[];
   /**
    * Inputs of one object and a change of them, for the benchmark's requests-per-operation table.
    * Must be valid in a new simulated tenant (where team 1 exists).

@@ -5,6 +5,9 @@
  */
 // First: on a Node.js too old, fail with one clear sentence before any dependency loads.
 import "../nodeVersion";
+// The host that loads this runs the program's @pulumi/pulumi: one older than 3.139 never calls
+// `configure`, so say so here too, before a resource fails for want of its settings.
+import "../pulumiVersion";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TinesResourceKind } from "./registration";
 import { tinesResourceRegistry } from "../resources/registry";

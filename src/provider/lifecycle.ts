@@ -18,6 +18,9 @@ import {
 } from "./definition";
 import { checkInputs, sameMeaning, unappliedWrite, unknownValue } from "./inputs";
 import { PartialCreateError, PartialUpdateError, assertSameTenant, tenantChanged, type ProviderContext, type ResourceImplementation } from "./runtime";
+import { isDeepStrictEqual } from "node:util";
+import type { DriftFinding } from "../audit/attribution";
+import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment";
 
 /** A resource's own code: its Tines calls and its tenant checks, in the engine's order. */
@@ -54,6 +57,20 @@ export function changedInputs(definition: AnyResourceDefinition, recorded: Recor
     if (declared[key] === unknownValue) return true;
     return !sameMeaning(recorded[key], declared[key], comparison.caseInsensitive ?? false);
   });
+}
+
+/**
+ * What a refresh found changed: the inputs (provider inputs aside) whose recorded value differs,
+ * by the definition's comparisons, from the one Tines holds now, or undefined when none did. A
+ * property the state does not record (a state from before it existed) is no change.
+ */
+export function driftOf(definition: AnyResourceDefinition, recordedOutputs: Record<string, unknown>, outputs: Record<string, unknown>): DriftFinding | undefined {
+  const keys = Object.keys(definition.inputs).filter(
+    (key) => onChangeOf(definition, key) !== "provider" && recordedOutputs[key] !== undefined && !isDeepStrictEqual(recordedOutputs[key], outputs[key]),
+  );
+  const changed = changedInputs(definition, recordedOutputs, outputs, keys);
+  if (changed.length === 0) return undefined;
+  return { gone: false, changes: changed.map((property) => ({ property, before: recordedOutputs[property], after: outputs[property] ?? null })) };
 }
 
 /** The inputs sent to Tines by a write of `operation`, whose result is verified. */
@@ -151,13 +168,26 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     },
     async read(id, props, context) {
       assertSameTenant(props.tenant, context, subject(id));
-      const result = await lifecycle.read(id, props as Partial<RecordedOf<D>>, context);
-      if (result === undefined) return undefined;
-      const outputs = recorded(result.outputs, props, context);
-      // The inputs that would produce these outputs, so a refresh shows only real drift. A recorded
-      // null was not declared (no input takes null): it is Tines' "none" (a template's team).
-      const inputs = result.inputs ?? Object.fromEntries(inputKeys.filter((key) => props[key] != null).map((key) => [key, outputs[key]]));
-      return { id: result.id ?? id, props: outputs, inputs };
+      // Every refresh read passes here: what it finds changed or gone is attributed from the audit
+      // logs, read once for all the reads of the refresh (deployment/driftAttribution.ts).
+      const attribution = deploymentFor(context.client()).driftAttribution;
+      const reading = attribution.readStarted();
+      try {
+        const result = await lifecycle.read(id, props as Partial<RecordedOf<D>>, context);
+        const outputs = result === undefined ? undefined : recorded(result.outputs, props, context);
+        const finding: DriftFinding | undefined = outputs === undefined ? { gone: true } : driftOf(definition, props, outputs);
+        if (finding) {
+          const lastWrittenAt = [props.updatedAt, props.createdAt].map((time) => (typeof time === "string" ? Date.parse(time) : NaN)).find((ms) => !Number.isNaN(ms));
+          await attribution.report({ objects: definition.audited(id, props), finding, readStartedAt: reading.startedAt, ...(lastWrittenAt === undefined ? {} : { lastWrittenAt }) });
+        }
+        if (result === undefined || outputs === undefined) return undefined;
+        // The inputs that would produce these outputs, so a refresh shows only real drift. A recorded
+        // null was not declared (no input takes null): it is Tines' "none" (a template's team).
+        const inputs = result.inputs ?? Object.fromEntries(inputKeys.filter((key) => props[key] != null).map((key) => [key, outputs[key]]));
+        return { id: result.id ?? id, props: outputs, inputs };
+      } finally {
+        reading.done();
+      }
     },
     async update(id, olds, news, context) {
       assertSameTenant(olds.tenant, context, subject(id));

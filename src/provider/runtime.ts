@@ -27,6 +27,8 @@ export interface ProviderContext {
    * (deployment/sharedReads.ts). Makes no request.
    */
   freshness(id: string, recorded: Record<string, unknown>): ReadFreshness;
+  /** The name of the TinesProvider whose settings this process has, or undefined for the stack config. */
+  explicitProviderName?(): string | undefined;
 }
 
 /** Outputs always carry the tenant the object lives in. */
@@ -69,9 +71,11 @@ export interface ResourceImplementation {
 export function assertSameTenant(recorded: unknown, context: ProviderContext, what: string): void {
   const configured = context.tenantUrl();
   if (typeof recorded === "string" && recorded !== configured) {
+    const provider = context.explicitProviderName?.();
+    const settings = provider === undefined ? "tines:tenant (and tines:apiKey)" : `the tenant (and apiKey) of TinesProvider "${provider}"`;
     throw new TinesError(
-      `${what} lives in the Tines tenant ${recorded}, but the stack is configured for ${configured}. ` +
-        `Point tines:tenant (and tines:apiKey) back at ${recorded} to manage it, or remove it from the stack's state with \`pulumi state delete\`.`,
+      `${what} lives in the Tines tenant ${recorded}, but ${provider === undefined ? "the stack" : `TinesProvider "${provider}"`} is configured for ${configured}. ` +
+        `Point ${settings} back at ${recorded} to manage it, or remove it from the stack's state with \`pulumi state delete\`.`,
     );
   }
 }
@@ -154,11 +158,16 @@ export function createResourceProvider(implementation: ResourceImplementation, k
     tenantUrlIfSet: () => configuration.tenantUrlIfSet(),
     userDeletionWaitMs: () => configuration.userDeletionWaitMs(),
     freshness: (id, recorded) => deployment().reads.freshness(kind, id, recorded),
+    explicitProviderName: () => configuration.explicitProviderName(),
   };
   // Each engine call is one operation: every request and retry it makes shares one deadline
   // (tines:operationTimeoutSeconds), so a hanging tenant fails it in bounded time.
-  const bounded = <T>(operation: () => Promise<T>): Promise<T> =>
-    withOperationDeadline(configuration.operationTimeoutMs(), operation, "tines:operationTimeoutSeconds");
+  // A refused key is reported with the provider it belongs to (the default one or a TinesProvider)
+  // and, for a refresh's read and a delete, with why a rotated key is not seen yet.
+  const bounded = <T>(operation: () => Promise<T>, step: "read" | "delete" | "write" = "write"): Promise<T> =>
+    withOperationDeadline(configuration.operationTimeoutMs(), operation, "tines:operationTimeoutSeconds").catch((error: unknown) => {
+      throw error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(configuration.refusedKeyAdvice(step)) : error;
+    });
   return {
     async configure(request) {
       configuration.configure(request);
@@ -189,7 +198,7 @@ export function createResourceProvider(implementation: ResourceImplementation, k
       return { id, outs: plainJson(outs) };
     },
     async read(id, props) {
-      const result = await bounded(() => implementation.read(id, props ?? {}, context));
+      const result = await bounded(() => implementation.read(id, props ?? {}, context), "read");
       // An empty id tells the engine the object is gone, so refresh drops it from the stack.
       if (result === undefined) return { id: "", props: {} };
       return { id: result.id, props: plainJson(result.props), inputs: plainJson(result.inputs) } as pulumi.dynamic.ReadResult;
@@ -199,7 +208,7 @@ export function createResourceProvider(implementation: ResourceImplementation, k
     },
     async delete(id, props) {
       // A deleted object is not waited for: only the generation moves on.
-      await writing(() => bounded(() => implementation.delete(id, props ?? {}, context)), () => undefined);
+      await writing(() => bounded(() => implementation.delete(id, props ?? {}, context), "delete"), () => undefined);
     },
   };
 }

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { kindOfTypeToken } from "../internals";
-import type { DemoCommand, DemoRunner, DemoStep } from "./hostRunner";
+import type { DemoRunner, DemoStep } from "./hostRunner";
 
 /** The `pulumi` executable on the PATH, if any. */
 export function findPulumiCli(): string | undefined {
@@ -64,7 +64,7 @@ export class PulumiCliRunner implements DemoRunner {
     };
   }
 
-  command(name: DemoCommand): string {
+  command(name: "up" | "preview" | "refresh" | "destroy"): string {
     return `pulumi ${name}`;
   }
 

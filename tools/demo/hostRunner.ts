@@ -7,16 +7,13 @@ import { runProgramInChildProcess, type ProgramStep } from "../runner/programRun
 /** A step as the demo prints it. */
 export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replaces" | "changes" | "error">;
 
-/** The Pulumi commands the demo runs. */
-export type DemoCommand = "up" | "preview" | "refresh" | "destroy";
-
 /** What the demo needs from a way of running the program. */
 export interface DemoRunner {
   /** How this runner carries out a Pulumi command (`up`, `preview`, `refresh`, `destroy`), as the demo's headings name it. */
-  command(name: DemoCommand): string;
+  command(name: "up" | "preview" | "refresh" | "destroy"): string;
   up(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   preview(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
-  /** `pulumi refresh`: every resource of the state read; what changed recorded, what is gone dropped. */
+  /** `pulumi refresh`: the state takes what Tines holds; the provider's warnings say what changed and who changed it. */
   refresh(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
   destroy(onStep: (step: DemoStep) => void): Promise<DemoStep[]>;
 }
@@ -32,7 +29,7 @@ export class HostRunner implements DemoRunner {
     private readonly onWarning: (warning: string) => void = () => {},
   ) {}
 
-  command(name: DemoCommand): string {
+  command(name: "up" | "preview" | "refresh" | "destroy"): string {
     return `${name} (CLI-free runner, no Pulumi CLI)`;
   }
 

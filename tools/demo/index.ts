@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: bootstraps an empty local Tines tenant from examples/bootstrap/roster.yaml (its
  * custom role and users first, then the teams with their members, then the template), shows what exists, shows that a second run changes nothing, previews and applies a roster edit (a role
- * change, a new person, a removed person), changes the tenant outside Pulumi and shows what
- * `pulumi refresh` records and how many requests it took, then cleans up. It uses the Pulumi CLI when `pulumi` is
+ * change, a new person, a removed person), then cleans up. Between the second run and the edit,
+ * the tenant is changed outside Pulumi (a user renamed in the browser, another user's name, a team's
+ * member, the template's description): a refresh records every change, says how many requests it
+ * took, and says who renamed the user, from Tines' audit logs. It uses the Pulumi CLI when `pulumi` is
  * on the PATH (a local file backend in a temporary directory, no login), and otherwise the CLI-free
  * runner the tests use: the real @pulumi/pulumi dynamic-provider host, driven as the engine drives
  * it. Exits 0 when every step did what it should, non-zero with the reason otherwise.
@@ -17,7 +19,7 @@ import { seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "pulu
 import { findPulumiCli, PulumiCliRunner } from "./cliRunner";
 import { describeStep, describeTenant, describeWarning } from "./format";
 import { HostRunner, type DemoRunner, type DemoStep } from "./hostRunner";
-import { changeOutsidePulumi, refreshAfter } from "./refresh";
+import { changeOutsidePulumi, refreshAfter, type OutOfBandChange } from "./refresh";
 
 const repositoryRoot = join(__dirname, "..", "..");
 const programDirectory = join(repositoryRoot, "examples", "bootstrap");
@@ -65,9 +67,14 @@ async function main(): Promise<void> {
   const rosterPath = join(workDirectory, "roster.yaml");
   writeFileSync(rosterPath, readFileSync(join(programDirectory, "roster.yaml")));
   const config = { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, [`${projectName}:roster`]: rosterPath };
+  const warnings: string[] = [];
+  const warn = (warning: string) => {
+    warnings.push(warning);
+    console.log(describeWarning(warning));
+  };
   const runner: DemoRunner = pulumiCli
-    ? new PulumiCliRunner(pulumiCli, programDirectory, repositoryRoot, workDirectory, config, (warning) => console.log(describeWarning(warning)))
-    : new HostRunner(programDirectory, join(workDirectory, "state.json"), config, projectName, (warning) => console.log(describeWarning(warning)));
+    ? new PulumiCliRunner(pulumiCli, programDirectory, repositoryRoot, workDirectory, config, warn)
+    : new HostRunner(programDirectory, join(workDirectory, "state.json"), config, projectName, warn);
   const print = (step: DemoStep) => console.log(describeStep(step));
 
   try {
@@ -90,7 +97,32 @@ async function main(): Promise<void> {
     expect(second.every((step) => step.operation === "same"), "the second run changed something");
     console.log("  no changes: the tenant matches the stack");
 
-    console.log("\n[3/7] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
+    console.log(`\n[3/7] The tenant changes outside Pulumi; ${runner.command("refresh")} records every change, and says who renamed Grace, from Tines' audit logs`);
+    const grace = simulator.state.findUserByEmail("grace.hopper@example.com")!;
+    simulator.state.updateUser(grace.id, { last_name: "Hopper-Murray" });
+    simulator.addAuditLogEntry({ user_email: "carol@example.com", user_name: "Carol", operation_name: "UserEdit", inputs: { userId: grace.id, last_name: "Hopper-Murray" }, outputs: { id: grace.id, email: grace.email } });
+    const changes: OutOfBandChange[] = [
+      { description: "carol@example.com renames Grace to Hopper-Murray in her browser", kind: "User", property: "lastName" },
+      ...changeOutsidePulumi(simulator),
+    ];
+    for (const change of changes) console.log(`  ${change.description}`);
+    const warned = warnings.length;
+    const refresh = await refreshAfter(runner, simulator, changes, print);
+    const refreshed = refresh.steps;
+    expect(refreshed.some((step) => step.operation === "update" && step.kind === "User"), "the refresh should take Grace's new name into the state");
+    expect(refresh.missed.length === 0, `the refresh should record every change made outside Pulumi; it missed: ${refresh.missed.map((change) => change.description).join("; ")}`);
+    const unchanged = refreshed.filter((step) => step.operation === "same").length;
+    console.log(
+      `  ${refreshed.length - unchanged} resources changed, ${unchanged} unchanged; the refresh read ${refreshed.length} resources in ${refresh.requests} requests to Tines ` +
+        `(reads share list requests where that is cheaper: docs/guides/refresh.md), and ${refresh.auditLogRequests} to its audit logs to say who changed them`,
+    );
+    expect(refresh.requests < refreshed.length, "the refresh should take fewer requests than it read resources");
+    expect(
+      warnings.slice(warned).some((warning) => warning.includes("grace.hopper@example.com: lastName Hopper → Hopper-Murray, changed outside Pulumi by carol@example.com")),
+      "the refresh should say that carol@example.com changed Grace's last name",
+    );
+
+    console.log("\n[4/7] Editing the roster: Grace becomes TEAM_ADMIN, Katherine joins IT Operations, Alan leaves");
     const roster = parseYaml(readFileSync(rosterPath, "utf8")) as { people: Array<{ email: string; teams: Record<string, string> }> };
     roster.people.find((person) => person.email.startsWith("grace"))!.teams["Security Operations"] = "TEAM_ADMIN";
     roster.people = roster.people.filter((person) => !person.email.startsWith("alan"));
@@ -108,7 +140,7 @@ async function main(): Promise<void> {
     );
     expect(simulator.state.findUserByEmail("katherine.johnson@example.com") === undefined, "the preview changed the tenant");
 
-    console.log(`\n[4/7] ${runner.command("up")}: applying the edit`);
+    console.log(`\n[5/7] ${runner.command("up")}: applying the edit`);
     const applied = await runner.up(print);
     expect(applied.every((step) => !step.error), "applying the edit failed");
     expect(simulator.state.findUserByEmail("alan.turing@example.com") === undefined, "Alan should be gone");
@@ -117,18 +149,6 @@ async function main(): Promise<void> {
       "Grace should be TEAM_ADMIN",
     );
     await printTenant(simulator);
-
-    console.log("\n[5/7] Someone changes the tenant outside Pulumi (in the Tines UI, say):");
-    const changes = changeOutsidePulumi(simulator);
-    for (const change of changes) console.log(`  ${change.description}`);
-    const resources = applied.filter((step) => step.operation !== "delete").length;
-    console.log(`${runner.command("refresh")}: reading the stack's ${resources} resources back from Tines`);
-    const refresh = await refreshAfter(runner, simulator, changes, (step) => step.operation !== "same" && print(step));
-    expect(refresh.steps.every((step) => !step.error), "the refresh failed");
-    expect(refresh.missed.length === 0, `the refresh should record every change made outside Pulumi; it missed: ${refresh.missed.map((change) => change.description).join("; ")}`);
-    const unchanged = refresh.steps.filter((step) => step.operation === "same").length;
-    console.log(`  ${refresh.steps.length - unchanged} resources changed, ${unchanged} unchanged; the refresh took ${refresh.requests} requests to Tines (reads of many resources share list requests, docs/guides/refresh.md)`);
-    expect(refresh.requests <= refresh.steps.length, "the refresh should take no more requests than it read resources");
 
     await showExport(simulator);
 

@@ -2,7 +2,8 @@
  * The demo's refresh: someone changes the tenant outside Pulumi (in the Tines UI, say), then
  * `pulumi refresh` reads every resource of the stack and records what Tines now holds. The changes
  * are made through the simulator's state, as a person in the UI would make them, on objects the
- * stack's last `up` did not write: a refresh waits out Tines' read-after-write lag only for what
+ * stack's last `up` did not write (and the refresh attributes them from the audit logs, in
+ * requests of their own, counted apart): a refresh waits out Tines' read-after-write lag only for what
  * was written in the last seconds (docs/guides/refresh.md), and the demo shows the plain case.
  */
 import type { TinesSimulator } from "pulumi-tines/simulator";
@@ -42,8 +43,10 @@ export function changeOutsidePulumi(simulator: TinesSimulator): OutOfBandChange[
 /** What the demo's refresh did. */
 export interface DemoRefresh {
   steps: DemoStep[];
-  /** Requests the refresh sent to Tines. */
+  /** Requests the refresh sent to read the stack's resources. */
   requests: number;
+  /** Requests to the audit logs, which attribute the changes found (`GET /audit_logs`), counted apart. */
+  auditLogRequests: number;
   /** The changes no refresh step showed (empty when the refresh saw them all). */
   missed: OutOfBandChange[];
 }
@@ -52,10 +55,11 @@ export interface DemoRefresh {
 export async function refreshAfter(runner: DemoRunner, simulator: TinesSimulator, changes: OutOfBandChange[], onStep: (step: DemoStep) => void): Promise<DemoRefresh> {
   const before = simulator.log.length;
   const steps = await runner.refresh(onStep);
-  const requests = simulator.log.length - before;
+  const sent = simulator.log.slice(before);
+  const auditLogRequests = sent.filter((entry) => entry.path.startsWith("/api/v1/audit_logs")).length;
   // A change is seen when an update of its kind records its property (the Pulumi CLI's steps say
   // only that a resource changed, not what: there, the update is enough).
   const recorded = (step: DemoStep, change: OutOfBandChange) => step.changes === undefined || step.changes.some((line) => line.startsWith(`${change.property}:`));
   const missed = changes.filter((change) => !steps.some((step) => step.kind === change.kind && step.operation === "update" && recorded(step, change)));
-  return { steps, requests, missed };
+  return { steps, requests: sent.length - auditLogRequests, auditLogRequests, missed };
 }

@@ -24,6 +24,11 @@ export interface EngineResourceState {
   /** The URNs of the resources this one depends on (its inputs' resources and `dependsOn`), as the engine keeps them in state. */
   dependencies?: string[];
   /**
+   * The reference (`<urn>::<id>`) of the explicit provider (a TinesProvider) the resource was
+   * managed with, as the engine records it in state; absent for the default provider.
+   */
+  provider?: string;
+  /**
    * Set on the old object of a create-before-delete replacement that is still to be deleted: the
    * engine keeps it in state as `pendingReplacement`/`delete` until its delete succeeds.
    */
@@ -185,15 +190,25 @@ export const defaultEngineParallelism = 4 * availableParallelism();
  * checking the next registrations.
  */
 export class EngineDeployment {
-  private readonly stepGenerator = new ConcurrencyLimit(1);
+  private readonly stepGenerator: ConcurrencyLimit;
   private readonly stepExecutor: ConcurrencyLimit;
 
   constructor(
     readonly engine: DynamicProviderEngine,
     /** The engine's `--parallel`; see {@link defaultEngineParallelism}. */
     parallelism: number,
+    shared?: { stepGenerator: ConcurrencyLimit; stepExecutor: ConcurrencyLimit },
   ) {
-    this.stepExecutor = new ConcurrencyLimit(parallelism);
+    this.stepGenerator = shared?.stepGenerator ?? new ConcurrencyLimit(1);
+    this.stepExecutor = shared?.stepExecutor ?? new ConcurrencyLimit(parallelism);
+  }
+
+  /**
+   * The same deployment on another provider's engine: one step generator and one step executor
+   * serve every provider of a deployment, as in the engine, whatever provider process a step goes to.
+   */
+  on(engine: DynamicProviderEngine): EngineDeployment {
+    return new EngineDeployment(engine, this.stepExecutor.limit, { stepGenerator: this.stepGenerator, stepExecutor: this.stepExecutor });
   }
 
   /** Registers a resource in a preview: check, then diff when it exists, in the step generator. */

@@ -4,6 +4,9 @@
  * registration of a pulumi-tines resource is carried out through the real dynamic-provider host by
  * {@link EngineDeployment}, scheduled as the engine would (check and diff one at a time, then
  * create/update/replace at the engine's default parallelism).
+ * Explicit providers (a `TinesProvider`) run as under the engine: one host process each,
+ * configured with that provider's inputs, every resource sent to its provider's process, and the
+ * state recording which provider each resource used (tools/runner/providers.ts).
  * State is kept in a JSON file between runs; resources no longer declared are deleted, memberships
  * first, and a resource declared `deletedWith` another that is deleted in the same run only leaves
  * the state, as under the engine. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
@@ -15,12 +18,14 @@
  * program did not get to declare is not known to be unwanted.
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { kindOfTypeToken, tinesResourceRegistry, unknownValue, type TinesResourceKind } from "../internals";
 import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
+import { explicitProviderType, ProviderProcesses, providerUrnOf, type ProviderState } from "./providers";
 
 /** What to run. */
 export interface ProgramRunOptions {
@@ -34,13 +39,14 @@ export interface ProgramRunOptions {
   secretKeys?: string[];
   /** Preview only: plan, change nothing. */
   preview?: boolean;
-  /** Destroy everything in the state instead of running the program. */
+  /** Destroy everything in the state instead of running the program, each resource through the provider recorded for it. */
   destroy?: boolean;
   /**
    * Refresh every resource in the state instead of running the program (`pulumi refresh`): each is
-   * read through the `__provider` its state holds, and the state takes what the reads return. A
-   * step says `same` when the read gave back the recorded id, inputs and outputs, `update` when it
-   * gave something else, `delete` when the object is gone.
+   * read through the `__provider` its state holds and the provider the state recorded for it (with
+   * that provider's settings as recorded at the last `up`), and the state takes what the reads
+   * return. A step says `same` when the read gave back the recorded id, inputs and outputs,
+   * `update` when it gave something else, `delete` when the object is gone.
    */
   refresh?: boolean;
   /** Pulumi project name. Default `tines-bootstrap`. */
@@ -78,6 +84,8 @@ export interface ProgramRunResult {
 
 interface StackState {
   resources: EngineResourceState[];
+  /** The explicit providers (TinesProvider) its resources were managed with. */
+  providers?: ProviderState[];
 }
 
 /**
@@ -146,14 +154,27 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   };
 
   const host = await hostStarting;
+  const defaultEngine = new DynamicProviderEngine(host, stack, project);
+  const processes = new ProviderProcesses(
+    { host, engine: defaultEngine, deployment: new EngineDeployment(defaultEngine, defaultEngineParallelism) },
+    { programDirectory: options.programDirectory, projectName: project, stackName: stack },
+  );
+  // Explicit providers by URN: as the state recorded them, and as this run's program declares them.
+  const providersBefore = new Map((previous.providers ?? []).map((provider) => [provider.urn, provider] as const));
+  const providersNow = new Map<string, ProviderState>();
+  // A provider declared by the program is configured with its inputs of this run; one only in the
+  // state (refresh, destroy, the old objects of a program that dropped it) with the recorded ones.
+  const providerOf = (reference: string | undefined) =>
+    processes.for(reference, () => {
+      const urn = providerUrnOf(reference!);
+      return (providersNow.get(urn) ?? providersBefore.get(urn))?.inputs;
+    });
   try {
     await host.configure(options.config);
-    const engine = new DynamicProviderEngine(host, stack, project);
-    const deployment = new EngineDeployment(engine, defaultEngineParallelism);
     let outputs: Record<string, unknown> = {};
 
     if (options.refresh) {
-      await refreshAll(deployment, next, keyOf, record, errors);
+      await refreshAll((resource) => providerOf(resource.provider).then(({ deployment }) => deployment), next, keyOf, record, errors);
     } else if (!options.destroy) {
       // As under the Pulumi CLI, a promise the program leaves rejected fails the program.
       const programFailed = (error: unknown) => errors.push((error as Error)?.message ?? String(error));
@@ -161,51 +182,85 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       process.on("uncaughtException", programFailed);
       pulumi.runtime.setAllConfig(options.config, options.secretKeys);
       const pending = new Set<Promise<unknown>>();
-      // The mock monitor hands `newResource` no resource options: read `deletedWith` and the
-      // dependencies from the registration request itself, as the engine records them in state.
+      // The mock monitor hands `newResource` no resource options: read `deletedWith`, the
+      // dependencies and the parent from the registration request itself, as the engine records them in state.
       const deletedWithOf = new Map<string, string>();
       const dependenciesOf = new Map<string, string[]>();
+      const parentOf = new Map<string, string>();
       const installMonitorTap = () => {
         const monitor = pulumi.runtime.getMonitor() as unknown as {
-          registerResource(request: { getType(): string; getName(): string; getDeletedwith(): string; getDependenciesList(): string[] }, callback: unknown): void;
+          registerResource(
+            request: { getType(): string; getName(): string; getDeletedwith(): string; getDependenciesList(): string[]; getParent(): string },
+            callback: unknown,
+          ): void;
         };
         const registerResource = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request, callback) => {
           deletedWithOf.set(`${request.getType()}::${request.getName()}`, request.getDeletedwith());
           dependenciesOf.set(`${request.getType()}::${request.getName()}`, request.getDependenciesList());
+          parentOf.set(`${request.getType()}::${request.getName()}`, request.getParent());
           registerResource(request, callback);
         };
       };
       pulumi.runtime.setMocks(
         {
           newResource: (args) => {
+            if (args.type === explicitProviderType) {
+              // The URN the SDK's mock monitor gives it, which its resources' references name.
+              const parent = parentOf.get(`${args.type}::${args.name}`);
+              const qualifiedType = parent ? `${parent.split("::")[2]!.split("$").pop()}$${args.type}` : args.type;
+              const urn = `urn:pulumi:${stack}::${project}::${qualifiedType}::${args.name}`;
+              // A provider keeps its id while its URN stays: a change of its inputs updates it in place.
+              const id = providersBefore.get(urn)?.id ?? randomUUID();
+              providersNow.set(urn, { urn, id, inputs: args.inputs });
+              return { id, state: args.inputs };
+            }
             const work = (async () => {
               const kind = kindOfTypeToken(args.type);
               if (!kind) return { id: `${args.name}-id`, state: args.inputs };
-              const urn = engine.urn(kind, args.name);
+              const urn = defaultEngine.urn(kind, args.name);
               registered.add(urn);
-              const before = next.get(urn);
+              const recorded = next.get(urn);
+              // A resource moved to another provider is replaced: created through its new provider,
+              // its old object deleted through the old one (pkg/resource/deploy/step_generator.go,
+              // `providerChanged`: a change to or from an explicit provider is a replacement).
+              const provider = args.provider ? args.provider : undefined;
+              const movedFrom = recorded !== undefined && (recorded.provider ? providerUrnOf(recorded.provider) : undefined) !== (provider ? providerUrnOf(provider) : undefined) ? recorded : undefined;
+              const before = movedFrom ? undefined : recorded;
               const inputs = withUnknownPlaceholders(args.inputs, pulumi.isUnknown) as Record<string, unknown>;
               try {
+                const { deployment } = await providerOf(provider);
                 if (options.preview) {
                   const plan = await deployment.preview(kind, args.name, inputs, before);
-                  record({ urn, kind, name: args.name, operation: plan.operation, ...(plan.diff?.replaces.length ? { replaces: plan.diff.replaces } : {}) });
+                  const operation = movedFrom ? "replace" : plan.operation;
+                  const replaces = movedFrom ? ["provider"] : (plan.diff?.replaces ?? []);
+                  record({ urn, kind, name: args.name, operation, ...(replaces.length ? { replaces } : {}) });
                   const state = plan.operation === "same" ? before!.outputs : { ...(plan.operation === "create" ? {} : before!.outputs), ...plan.checkedInputs };
                   return { id: before?.id ?? "", state };
                 }
                 const result = await deployment.up(kind, args.name, inputs, before, { deferReplacedDelete: true });
                 if (result.replaced) next.set(keyOf(result.replaced), result.replaced);
+                if (movedFrom) next.set(keyOf({ ...movedFrom, pendingDelete: true }), { ...movedFrom, pendingDelete: true });
                 const deletedWith = deletedWithOf.get(`${args.type}::${args.name}`);
                 const dependencies = dependenciesOf.get(`${args.type}::${args.name}`) ?? [];
-                const { deletedWith: _previous, dependencies: _before, ...current } = result.state;
-                next.set(urn, { ...current, ...(deletedWith ? { deletedWith } : {}), ...(dependencies.length > 0 ? { dependencies } : {}) });
-                record({ urn, kind, name: args.name, operation: result.operation, ...(result.replaces.length ? { replaces: result.replaces } : {}) });
+                const { deletedWith: _previous, dependencies: _before, provider: _provider, ...current } = result.state;
+                next.set(urn, {
+                  ...current,
+                  ...(provider ? { provider } : {}),
+                  ...(deletedWith ? { deletedWith } : {}),
+                  ...(dependencies.length > 0 ? { dependencies } : {}),
+                });
+                const operation = movedFrom ? "replace" : result.operation;
+                const replaces = movedFrom ? ["provider"] : result.replaces;
+                record({ urn, kind, name: args.name, operation, ...(replaces.length ? { replaces } : {}) });
                 return { id: result.state.id, state: result.state.outputs };
               } catch (error) {
                 const message = (error as Error).message;
                 // As the engine does, a create or update that changed Tines before it failed is
                 // recorded with what the provider says Tines holds.
-                if (error instanceof PartialStepError) next.set(urn, { ...error.recorded, ...(before?.deletedWith ? { deletedWith: before.deletedWith } : {}) });
+                if (error instanceof PartialStepError) {
+                  next.set(urn, { ...error.recorded, ...(provider ? { provider } : {}), ...(before?.deletedWith ? { deletedWith: before.deletedWith } : {}) });
+                }
                 // A check failure already starts with the resource's URN: name it once.
                 errors.push(message.startsWith(urn) ? message : `${args.name}: ${message}`);
                 record({ urn, kind, name: args.name, operation: before ? "update" : "create", error: message });
@@ -239,7 +294,8 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
           continue;
         }
         try {
-          if (!isDeletedWith(resource, plannedDeletions)) await engine.destroy(resource);
+          // Deleted through the provider it was managed with.
+          if (!isDeletedWith(resource, plannedDeletions)) await (await providerOf(resource.provider)).engine.destroy(resource);
           next.delete(keyOf(resource));
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
         } catch (error) {
@@ -251,20 +307,39 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
         }
       }
     }
-    if (!options.preview) writeFileSync(options.statePath, JSON.stringify({ resources: [...next.values()] }, null, 2));
-    return { steps, outputs, errors: rootErrors(errors), warnings: warningsOf(host.stderr) };
+    if (!options.preview) writeFileSync(options.statePath, JSON.stringify(stateOf(next, providersBefore, providersNow), null, 2));
+    const hosts = await processes.hosts();
+    return { steps, outputs, errors: rootErrors(errors), warnings: [...new Set(hosts.flatMap((each) => warningsOf(each.stderr)))] };
   } finally {
+    await processes.stopExplicit();
     await host.stop();
   }
 }
 
 /**
+ * The state to write: the resources, and the explicit providers as the engine keeps them: those the
+ * program declared, with this run's inputs, and those it dropped that a resource left in the state
+ * still names (to delete it later with the settings it was made with).
+ */
+function stateOf(
+  resources: Map<string, EngineResourceState>,
+  providersBefore: Map<string, ProviderState>,
+  providersNow: Map<string, ProviderState>,
+): StackState {
+  const named = new Set([...resources.values()].flatMap((resource) => (resource.provider ? [providerUrnOf(resource.provider)] : [])));
+  const providers = new Map(providersNow);
+  for (const [urn, provider] of providersBefore) if (!providers.has(urn) && named.has(urn)) providers.set(urn, provider);
+  return { resources: [...resources.values()], ...(providers.size > 0 ? { providers: [...providers.values()] } : {}) };
+}
+
+/**
  * `pulumi refresh`: every resource of the state read at once through the step executor, as the
  * engine schedules a refresh's reads, each with its recorded outputs and inputs (so through the
- * `__provider` text the state holds). A read that fails leaves the resource as recorded.
+ * `__provider` text the state holds, on the process of the provider the state recorded). A read that fails leaves the resource as recorded.
  */
 async function refreshAll(
-  deployment: EngineDeployment,
+  /** The deployment on the provider process the state recorded for a resource. */
+  deploymentOf: (resource: EngineResourceState) => Promise<EngineDeployment>,
   next: Map<string, EngineResourceState>,
   keyOf: (resource: EngineResourceState) => string,
   record: (step: ProgramStep) => void,
@@ -274,7 +349,7 @@ async function refreshAll(
     [...next.values()].map(async (resource) => {
       const step = { urn: resource.urn, kind: resource.kind, name: resource.name };
       try {
-        const read = await deployment.refresh(resource);
+        const read = await (await deploymentOf(resource)).refresh(resource);
         if (!read) {
           next.delete(keyOf(resource));
           return record({ ...step, operation: "delete" });

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { tinesDefaultRoles } from "../../client";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, requiredText } from "../../provider/inputs";
 
@@ -71,6 +72,7 @@ export const tinesCustomRoleDefinition = defineResource({
   },
   // Teams (and the members that go with them) are deleted before the roles those members hold.
   deletionTier: 5,
+  audited: (id, recorded) => [auditedObject("role", [id, recorded.roleId], [], recorded.name)],
   sample: {
     create: { name: "BENCH_ROLE", permissions: ["STORY_READ"] },
     update: { name: "BENCH_ROLE", permissions: ["STORY_READ"], description: "Changed" },

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { tinesActionInputTypes as actionInputTypes, tinesAgentTypes as agentTypes, tinesReadAccessValues as readAccessValues } from "../../client";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, optionalText, positiveIntegerId, reportDuplicates, requiredText } from "../../provider/inputs";
 
@@ -161,6 +162,7 @@ export const tinesPrivateTemplateDefinition = defineResource({
   derivedDefaults: (inputs) => ({ readAccess: inputs.teamId !== undefined ? ("TEAM" as const) : ("GLOBAL" as const) }),
   // Nothing names a template, so its place only breaks ties: after the memberships, before the users and teams.
   deletionTier: 2,
+  audited: (id, recorded) => [auditedObject("template", [id, recorded.templateId], [], recorded.name)],
   sample: {
     create: { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} },
     update: { name: "Bench", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, description: "Changed" },

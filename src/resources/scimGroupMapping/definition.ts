@@ -6,6 +6,7 @@
  * sent, appending a new mapping is not supported").
  */
 import { z } from "zod";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { containsUnknown, flag, requiredText, roleName, sameMeaning } from "../../provider/inputs";
 
@@ -136,6 +137,8 @@ export const tinesScimGroupMappingDefinition = defineResource({
   },
   // It names teams and roles: with clearOnDestroy it is emptied before they go.
   deletionTier: 2,
+  // The tenant's one mapping has no id: the audit log names it by its operations (`ScimUserGroupMappingUpdate`).
+  audited: () => [auditedObject("scimGroupMapping", [])],
   sample: {
     // The simulator seeds "Security Operations" as team 1.
     create: { mappings: [{ group: "bench-group", team: "Security Operations", role: "VIEWER" }] },

@@ -12,6 +12,7 @@
  * no such gap: its delete either removes the team with its members, or fails and keeps them all.
  */
 import { z } from "zod";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, requiredText } from "../../provider/inputs";
 import { checkRoster, ignoredMemberList, rosterChanged, rosterMemberList, rosterOutputFields } from "../../membership";
@@ -108,6 +109,7 @@ export const tinesTeamDefinition = defineResource({
   },
   // After the memberships, templates and users; before the custom roles its members hold.
   deletionTier: 4,
+  audited: (id, recorded) => [auditedObject("team", [id, recorded.teamId], [], recorded.name)],
   sample: {
     create: { name: "Bench team" },
     update: { name: "Bench team renamed" },

@@ -6,6 +6,7 @@
  * membership"). The roster's inputs, checks and comparisons are src/membership/roster.ts', shared
  * with `TinesTeam`'s `members`.
  */
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, positiveIntegerId } from "../../provider/inputs";
 import { checkRoster, ignoredMemberList, rosterComparisons, rosterMemberList, rosterOutputFields, type TeamMember } from "../../membership";
@@ -67,6 +68,8 @@ export const tinesTeamMembersDefinition = defineResource({
   },
   // Deleted first among resources that do not depend on each other: it names users and a team.
   deletionTier: 0,
+  // A roster is its team's member list: the team's member operations change it.
+  audited: (id, recorded) => [auditedObject("team", [id, recorded.teamId])],
   sample: {
     // Team 1 of a new simulated tenant holds its owner, ignored here so the sample changes only its own member.
     create: { teamId: 1, members: [{ email: "bench.roster@example.com" }], ignoredMembers: ["owner@example.com"] },

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { TinesError, type TinesRoleName } from "../../client";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { emailAddress, flag, positiveIntegerId, sameMeaning, teamRole, unknownValue } from "../../provider/inputs";
 
@@ -88,6 +89,11 @@ export const tinesTeamMembershipDefinition = defineResource({
   deleteBeforeReplace: (replaces) => replaces.every((key) => key === "role"),
   // Before everything a membership names: its user, its team, its role.
   deletionTier: 1,
+  // A membership is its user on its team: an entry is about it when it names both.
+  audited: (id, recorded) => {
+    const { teamId, userId } = parseMembershipId(id);
+    return [auditedObject("user", [userId, recorded.userId], [recorded.email]), auditedObject("team", [teamId, recorded.teamId])];
+  },
   sample: {
     create: { teamId: 1, email: "bench.member@example.com", role: "VIEWER" },
     update: { teamId: 1, email: "bench.member@example.com", role: "VIEWER", adoptExisting: true },

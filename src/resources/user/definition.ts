@@ -3,6 +3,7 @@
  * Every input changes in place: Tines' `PUT` takes them all, the email included (tines-api.md, "Users").
  */
 import { z } from "zod";
+import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { emailAddress, flag, optionalText, reportDuplicates, requiredText } from "../../provider/inputs";
 
@@ -87,6 +88,7 @@ export const tinesUserDefinition = defineResource({
   },
   // After the memberships and rosters that name the user.
   deletionTier: 3,
+  audited: (id, recorded) => [auditedObject("user", [id, recorded.userId], [recorded.email])],
   sample: {
     create: { email: "bench.user@example.com" },
     update: { email: "bench.user@example.com", firstName: "Changed" },

@@ -1,0 +1,191 @@
+/**
+ * Several tenants in one program (issue 21), through the CLI-free runner and the real provider
+ * host: examples/two-tenants against two simulators, a staging and a production tenant, each
+ * TinesProvider in a provider process of its own.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
+import { runProgramInChildProcess, type ProgramRunOptions, type ProgramRunResult } from "../../dist-tools/runner/programRunner";
+import { repositoryRoot } from "../helpers/host";
+
+const program = join(repositoryRoot, "examples", "two-tenants");
+const project = "tines-two-tenants";
+let staging: TinesSimulator;
+let production: TinesSimulator;
+let workDirectory: string;
+let statePath: string;
+
+beforeAll(async () => {
+  [staging, production] = await Promise.all([startTinesSimulator({ userDeletionDelayMs: 0 }), startTinesSimulator({ userDeletionDelayMs: 0 })]);
+  workDirectory = mkdtempSync(join(tmpdir(), "two-tenants-test-"));
+  statePath = join(workDirectory, "state.json");
+});
+afterAll(async () => {
+  await Promise.all([staging.stop(), production.stop()]);
+  rmSync(workDirectory, { recursive: true, force: true });
+});
+
+function run(mode: { preview?: boolean; refresh?: boolean; destroy?: boolean; productionApiKey?: string } = {}): Promise<ProgramRunResult> {
+  const { productionApiKey, ...rest } = mode;
+  const options: ProgramRunOptions = {
+    programDirectory: program,
+    statePath,
+    projectName: project,
+    config: {
+      [`${project}:stagingTenant`]: staging.url,
+      [`${project}:stagingApiKey`]: staging.apiKey,
+      [`${project}:productionTenant`]: production.url,
+      [`${project}:productionApiKey`]: productionApiKey ?? production.apiKey,
+    },
+    secretKeys: [`${project}:stagingApiKey`, `${project}:productionApiKey`],
+    ...rest,
+  };
+  return runProgramInChildProcess(options);
+}
+
+/** A simulator's request log, as `GET /_simulator/requests` answers it. */
+async function requestsOf(simulator: TinesSimulator): Promise<Array<{ method: string; path: string; key: string; status: number | string }>> {
+  const response = await fetch(`${simulator.url}/_simulator/requests`, { headers: { authorization: `Bearer ${simulator.apiKey}` } });
+  return ((await response.json()) as { requests: Array<{ method: string; path: string; key: string; status: number | string }> }).requests;
+}
+
+async function clearRequests(): Promise<void> {
+  await Promise.all([staging, production].map((simulator) => fetch(`${simulator.url}/_simulator/requests`, { method: "DELETE", headers: { authorization: `Bearer ${simulator.apiKey}` } })));
+}
+
+interface RecordedState {
+  resources: Array<{ name: string; provider?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
+  providers?: Array<{ urn: string; inputs: Record<string, unknown> }>;
+}
+
+const readState = () => JSON.parse(readFileSync(statePath, "utf8")) as RecordedState;
+const emailsOf = (simulator: TinesSimulator) => simulator.state.listUsers().map((user) => user.email).filter((email) => email.endsWith("@example.com")).sort();
+const stepsOf = (result: ProgramRunResult, prefix: string) => result.steps.filter((step) => step.name.startsWith(prefix));
+
+describe("examples/two-tenants: one program, a staging and a production TinesProvider", () => {
+  it("a preview checks each resource against its own tenant only", async () => {
+    // Production already has a custom role of the roster's name; staging does not.
+    production.state.addCustomRole("DETECTION_REVIEWER", { permissions: ["STORY_READ"] });
+    const preview = await run({ preview: true });
+    expect(preview.errors).toHaveLength(1);
+    expect(preview.errors[0]).toContain("production-role-detection-reviewer");
+    expect(preview.errors[0]).toContain(`a custom role named DETECTION_REVIEWER already exists in ${production.url}`);
+    expect(stepsOf(preview, "staging-").every((step) => step.error === undefined)).toBe(true);
+    // Each preview read only its own tenant, with its own key.
+    for (const simulator of [staging, production]) expect((await requestsOf(simulator)).every((request) => request.key === "owner")).toBe(true);
+    production.state.deleteCustomRole("DETECTION_REVIEWER");
+  });
+
+  it("a wrong key on one provider fails only that provider's resources, naming the provider", async () => {
+    await clearRequests();
+    const up = await run({ productionApiKey: "not-the-production-key" });
+    expect(up.errors.length).toBeGreaterThan(0);
+    for (const error of up.errors) {
+      expect(error).toMatch(/^production-/);
+      expect(error).toContain('Tines refused the API key: check the key in the apiKey of TinesProvider "production"');
+    }
+    expect(stepsOf(up, "staging-").every((step) => step.operation === "create" && step.error === undefined)).toBe(true);
+    expect(emailsOf(staging)).toEqual(["ada.lovelace@example.com", "grace.hopper@example.com", "new.hire@example.com"]);
+    expect(emailsOf(production)).toEqual([]);
+    // The staging key never reached production, nor the wrong production key staging.
+    expect((await requestsOf(staging)).every((request) => request.key === "owner")).toBe(true);
+    expect((await requestsOf(production)).every((request) => request.key === "invalid" && request.status === 401)).toBe(true);
+  });
+
+  it("every resource lands in its own tenant only, and its tenant output names that tenant", async () => {
+    await clearRequests();
+    const up = await run();
+    expect(up.errors).toEqual([]);
+    const tenants = up.outputs.tenants as Record<string, { tenant: string; teams: Record<string, number>; users: Record<string, number> }>;
+    expect(tenants.staging!.tenant).toBe(staging.url);
+    expect(tenants.production!.tenant).toBe(production.url);
+    // The same role and teams in both; the person not yet promoted in staging only.
+    for (const simulator of [staging, production]) {
+      expect(simulator.state.listRoles().filter((role) => role.type === "custom").map((role) => role.name)).toEqual(["DETECTION_REVIEWER"]);
+      expect(simulator.state.listTeams("all").map((team) => team.name).sort()).toEqual(["Detection Engineering", "Security Operations"]);
+    }
+    expect(emailsOf(staging)).toEqual(["ada.lovelace@example.com", "grace.hopper@example.com", "new.hire@example.com"]);
+    expect(emailsOf(production)).toEqual(["ada.lovelace@example.com", "grace.hopper@example.com"]);
+    // The request logs: every request each tenant got was made with its own key.
+    for (const simulator of [staging, production]) {
+      const requests = await requestsOf(simulator);
+      expect(requests.length).toBeGreaterThan(0);
+      expect(requests.filter((request) => request.key !== "owner")).toEqual([]);
+    }
+    // What the state records: each resource's tenant and provider, and the key in none of them.
+    const state = readState();
+    for (const resource of state.resources) {
+      const [tenant, simulator] = resource.name.startsWith("staging-") ? ["staging", staging] : ["production", production];
+      expect(resource.outputs.tenant, resource.name).toBe(simulator.url);
+      expect(resource.provider, resource.name).toMatch(new RegExp(`::pulumi:providers:pulumi-nodejs::${tenant}::[0-9a-f-]+$`));
+    }
+    const resourcesText = JSON.stringify(state.resources);
+    expect(resourcesText).not.toContain(staging.apiKey);
+    expect(resourcesText).not.toContain(production.apiKey);
+    expect(resourcesText).not.toContain("apiKey");
+    // The providers record their settings, the key marked secret.
+    for (const provider of state.providers ?? []) {
+      expect(provider.inputs["tines:apiKey"]).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" });
+      expect(typeof provider.inputs["tines:tenant"]).toBe("string");
+    }
+    expect(state.providers?.map((provider) => provider.inputs["tines:providerName"]).sort()).toEqual(["production", "staging"]);
+  });
+
+  it("a second up changes nothing in either tenant", async () => {
+    const again = await run();
+    expect(again.errors).toEqual([]);
+    expect(again.steps.filter((step) => step.operation !== "same")).toEqual([]);
+  });
+
+  it("refresh reads each resource from its own tenant, and drops what was deleted there outside Pulumi", async () => {
+    production.state.deleteUser(production.state.findUserByEmail("grace.hopper@example.com")!.id);
+    await clearRequests();
+    const refresh = await run({ refresh: true });
+    expect(refresh.errors).toEqual([]);
+    const dropped = refresh.steps.filter((step) => step.operation === "delete").map((step) => step.name);
+    expect(dropped).toEqual(["production-user-grace.hopper@example.com"]);
+    expect(readState().resources.map((resource) => resource.name)).toContain("staging-user-grace.hopper@example.com");
+    for (const simulator of [staging, production]) expect((await requestsOf(simulator)).filter((request) => request.key !== "owner")).toEqual([]);
+    // Staging was read for its resources only: a user read per staging user, none of production's ids.
+    expect((await requestsOf(staging)).filter((request) => /^\/api\/v1\/admin\/users\/\d+$/.test(request.path))).toHaveLength(3);
+    expect((await requestsOf(production)).filter((request) => /^\/api\/v1\/admin\/users\/\d+$/.test(request.path)).length).toBeGreaterThanOrEqual(2);
+    // Put her back for what follows.
+    expect((await run()).errors).toEqual([]);
+  });
+
+  it("a key rotated since the last up fails refresh with the provider's name and says to run up first", async () => {
+    // The state recorded the key of the last up; the tenant no longer accepts it (it was rotated).
+    const saved = readFileSync(statePath, "utf8");
+    const state = JSON.parse(saved) as RecordedState;
+    const recorded = state.providers!.find((provider) => provider.inputs["tines:providerName"] === "production")!;
+    (recorded.inputs["tines:apiKey"] as { value: string }).value = "the-key-before-rotation";
+    writeFileSync(statePath, JSON.stringify(state));
+    // The program's config has the new key; refresh does not run the program.
+    const refresh = await run({ refresh: true });
+    expect(refresh.errors.length).toBeGreaterThan(0);
+    for (const error of refresh.errors) {
+      expect(error).toMatch(/^production-/);
+      expect(error).toContain('the apiKey of TinesProvider "production"');
+      expect(error).toContain('`pulumi refresh` and `pulumi destroy` use the settings of TinesProvider "production" recorded at the last `pulumi up`');
+      expect(error).toContain("run `pulumi up` first so the stack records the new key, or pass --run-program");
+    }
+    expect(stepsOf(refresh, "staging-").every((step) => step.error === undefined)).toBe(true);
+    writeFileSync(statePath, saved);
+  });
+
+  it("destroy deletes every resource through its own provider, in its own tenant", async () => {
+    await clearRequests();
+    const destroy = await run({ destroy: true });
+    expect(destroy.errors).toEqual([]);
+    for (const simulator of [staging, production]) {
+      expect(emailsOf(simulator)).toEqual([]);
+      expect(simulator.state.listTeams("all")).toEqual([]);
+      expect(simulator.state.listRoles().filter((role) => role.type === "custom")).toEqual([]);
+      expect((await requestsOf(simulator)).filter((request) => request.key !== "owner")).toEqual([]);
+    }
+    expect(readState()).toEqual({ resources: [] });
+  });
+});
