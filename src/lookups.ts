@@ -5,6 +5,7 @@
  * config `tines:tenant` and `tines:apiKey`, then the environment variables `TINES_TENANT` and
  * `TINES_API_KEY`.
  */
+import { didYouMean } from "./provider/suggestions";
 import * as pulumi from "@pulumi/pulumi";
 import { TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
 import { TinesConfigurationError } from "./client";
@@ -174,8 +175,11 @@ export async function getTeam(query: { id: number } | { name: string }, options:
     if (!team) throw new TinesError(`getTeam: no team with id ${query.id} in ${client.tenantUrl}`);
     return teamOf(team);
   }
-  const matches = (await client.teams.list({ scope: "all" })).filter((team) => team.name === query.name);
-  if (matches.length === 0) throw new TinesError(`getTeam: no team named "${query.name}" in ${client.tenantUrl}`);
+  const teams = await client.teams.list({ scope: "all" });
+  const matches = teams.filter((team) => team.name === query.name);
+  if (matches.length === 0) {
+    throw new TinesError(`getTeam: no team named "${query.name}" in ${client.tenantUrl}${didYouMean(query.name, teams.map((team) => team.name))}`);
+  }
   if (matches.length > 1) {
     throw new TinesError(
       `getTeam: ${matches.length} teams are named "${query.name}" in ${client.tenantUrl} (ids ${matches.map((team) => team.id).join(", ")}): look it up by id instead`,

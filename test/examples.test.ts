@@ -162,7 +162,7 @@ describe("examples", () => {
 
   it("bootstrap: a roster mistake names the file and the field", async () => {
     const rosterPath = join(workDirectory, "broken.yaml");
-    writeFileSync(rosterPath, stringify({ people: [{ email: "not-an-email" }] }));
+    writeFileSync(rosterPath, stringify({ people: [{ email: "" }] }));
     const result = await runProgramInChildProcess({ ...options(rosterPath, join(workDirectory, "broken.json")), preview: true });
     expect(result.errors.join("\n")).toContain(`The roster ${rosterPath} has mistakes`);
     expect(result.errors.join("\n")).toContain("people.0.email");

@@ -2,7 +2,10 @@
  * The time bound of one operation (one provider method call: a create, a refresh of one resource,
  * ...). Every request the operation makes, and every retry of those requests, shares one deadline,
  * so a hanging tenant fails the operation once the bound is spent, whatever the retries (a bound per
- * request multiplied by the attempts and the requests would let a refresh wait minutes). The
+ * request multiplied by the attempts and the requests would let a refresh wait minutes). It bounds
+ * a stall, not progress: each answer Tines gives moves the deadline on, so an operation that keeps
+ * being answered (a roster's hundreds of invitations, paced by the rate limit) finishes, and one
+ * that hears nothing for the bound fails. The
  * deadline travels with the async call chain (AsyncLocalStorage), so the transport finds it without
  * every API function passing it along; a request made outside any operation has none.
  */
@@ -18,6 +21,10 @@ export class OperationDeadline {
   readonly startedAt: number;
   /** Attempts made by every request of the operation, retries included. */
   attempts = 0;
+  /** Requests of the operation that Tines answered successfully: how far it got. */
+  answered = 0;
+  /** When Tines last answered a request of the operation successfully (at first, the start). */
+  lastProgressAt: number;
 
   /**
    * @param timeoutMs The operation's bound, in ms.
@@ -29,11 +36,18 @@ export class OperationDeadline {
     now = Date.now(),
   ) {
     this.startedAt = now;
+    this.lastProgressAt = now;
   }
 
-  /** Milliseconds left, never below 0. */
+  /** Records a successful answer: progress, which moves the deadline on by the whole bound. */
+  recordProgress(now = Date.now()): void {
+    this.answered += 1;
+    this.lastProgressAt = now;
+  }
+
+  /** Milliseconds left before the operation counts as stalled, never below 0. */
   remainingMs(now = Date.now()): number {
-    return Math.max(0, this.startedAt + this.timeoutMs - now);
+    return Math.max(0, this.lastProgressAt + this.timeoutMs - now);
   }
 
   /** Whether the bound is spent. */
@@ -70,9 +84,15 @@ export class TinesOperationTimeoutError extends TinesConnectionError {
       cause,
     });
     this.elapsedMs = elapsedMs;
+    const stalledMs = Date.now() - deadline.lastProgressAt;
+    // How far it got: a stall after progress says so, so a long operation cut off is told from an unreachable tenant.
+    const progress =
+      deadline.answered === 0
+        ? `after ${seconds(elapsedMs)}`
+        : `after ${seconds(stalledMs)} without an answer, ${seconds(elapsedMs)} into the operation, which had ${deadline.answered} ${deadline.answered === 1 ? "request" : "requests"} answered`;
     this.message =
-      `Tines did not answer in time: the operation timed out after ${seconds(elapsedMs)} ` +
-      `(${attempts} ${attempts === 1 ? "attempt" : "attempts"} in all; the bound is ${seconds(deadline.timeoutMs)}, ` +
+      `Tines did not answer in time: the operation timed out ${progress} ` +
+      `(${attempts} ${attempts === 1 ? "attempt" : "attempts"} in all; the bound is ${seconds(deadline.timeoutMs)} without an answer, ` +
       `set by ${deadline.setting}), while waiting on ${request.method} ${request.path}.${last} ` +
       "Check that the tenant is reachable, then run the command again.";
   }

@@ -140,7 +140,11 @@ export class TinesTransport {
       const result = await this.attempt(request, description, attempt, timeoutMs).finally(() => {
         for (const release of releases) release();
       });
-      if (result.type === "answer") return result.response;
+      if (result.type === "answer") {
+        // An answer is progress: the operation's deadline bounds a stall, not the work.
+        deadline?.recordProgress();
+        return result.response;
+      }
       lastError = result.error;
       if (result.timedOut && deadline?.expired) throw deadline.timeoutError(description, result.sent, result.error);
       const outcome: AttemptOutcome =

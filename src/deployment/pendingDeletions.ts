@@ -65,10 +65,14 @@ export async function waitForPendingDeletion(
   const remaining = operationDeadline()?.remainingMs();
   const boundMs = Math.max(0, Math.min(waitMs, remaining === undefined ? waitMs : remaining - afterWaitAllowanceMs));
   const seconds = Math.round(boundMs / 1000);
-  void pulumi.log.info(
+  // A warning, not an info line: users see warnings, and a silent pause of up to a minute per user
+  // looks like a hang. It says what is waited for, how long at most, and how to avoid it.
+  void pulumi.log.warn(
     certain
-      ? `pulumi-tines: waiting up to ${seconds} s for Tines to finish deleting user ${user.email} (id ${user.id}) in ${tenant}: Tines deletes users asynchronously, and the email stays taken until then`
-      : `pulumi-tines: user ${user.email} (id ${user.id}) in ${tenant} is deactivated and was changed recently, so Tines may be deleting it (deletion is asynchronous); waiting up to ${seconds} s to see whether it disappears`,
+      ? `pulumi-tines: waiting up to ${seconds} s for Tines to finish deleting user ${user.email} (id ${user.id}) in ${tenant}: Tines deletes users asynchronously, and the email stays taken until then ` +
+          "(to avoid the wait, keep the user with deletionMode: \"deactivate\" instead of deleting and re-creating it; tines:userDeletionWaitSeconds bounds it)"
+      : `pulumi-tines: user ${user.email} (id ${user.id}) in ${tenant} is deactivated and was changed recently, so Tines may be deleting it (deletion is asynchronous); waiting up to ${seconds} s to see whether it disappears ` +
+          "(a user deactivated more than 15 minutes ago is adopted at once; tines:userDeletionWaitSeconds bounds the wait)",
   );
   const started = Date.now();
   let current: TinesUserObject | undefined = user;

@@ -115,6 +115,14 @@ export class TenantDeployment {
   private readonly deletedUsers = new Set<string>();
   /** Users this process deactivated without deleting them, keyed as {@link deletedUsers}. */
   private readonly deactivatedUsers = new Set<string>();
+  /** Which resource (by kind and name) claimed each Tines object, keyed `<kind> <natural key>`. */
+  private readonly claimsByObject = new Map<string, string>();
+  /** The object key each resource (`<kind> <name>`) claimed last. */
+  private readonly claimsByResource = new Map<string, string>();
+  /** The token of the create that last made or took over each object, keyed `<kind> <id>`. */
+  private readonly takenOver = new Map<string, string>();
+  /** The owner changes of this deployment, one at a time (see {@link oneOwnerChangeAtATime}). */
+  private ownerChanges: Promise<unknown> = Promise.resolve();
   private changedTenant = false;
   private warnedUnreachable = false;
 
@@ -190,6 +198,11 @@ export class TenantDeployment {
     return (await this.users()).byId.get(userId);
   }
 
+  /** Every user of the tenant, from the directory read once. */
+  async allUsers(): Promise<TinesUserObject[]> {
+    return [...(await this.users()).byId.values()];
+  }
+
   /** The SCIM user group mapping Tines holds, read once (tenant-owner key; rejects where the tenant has none to read). */
   scimMapping(): Promise<TinesScimGroupMappingObject> {
     return (this.scimMappingRead ??= this.client.scim.getGroupMapping());
@@ -201,7 +214,7 @@ export class TenantDeployment {
    * tenant uses SCIM, so this count is the only sign there is.
    */
   async scimProvisionedUserCount(): Promise<number> {
-    return [...(await this.users()).byId.values()].filter((user) => typeof user.scim_uid === "string" && user.scim_uid !== "").length;
+    return (await this.allUsers()).filter((user) => typeof user.scim_uid === "string" && user.scim_uid !== "").length;
   }
 
   private users(): Promise<UserDirectory> {
@@ -316,6 +329,71 @@ export class TenantDeployment {
     return this.deactivatedUsers.has(userKey(user));
   }
 
+  // One object, one resource -----------------------------------------------------------------------
+
+  /**
+   * Records that resource `name` of `kind` names the Tines object `key` (its natural key), and
+   * returns the name of another resource of the kind that named it first, if any. A second check of
+   * the same resource (same name) is no conflict; a resource whose inputs now name another object
+   * gives up its earlier claim.
+   */
+  claimObject(kind: string, key: string, name: string): string | undefined {
+    const objectKey = `${kind} ${key}`;
+    const resourceKey = `${kind} ${name}`;
+    const holder = this.claimsByObject.get(objectKey);
+    if (holder !== undefined && holder !== name) return holder;
+    const previous = this.claimsByResource.get(resourceKey);
+    if (previous !== undefined && previous !== objectKey) this.claimsByObject.delete(previous);
+    this.claimsByObject.set(objectKey, name);
+    this.claimsByResource.set(resourceKey, objectKey);
+    return undefined;
+  }
+
+  /** Gives up the claim on object `key` of `kind` (its resource was deleted). */
+  releaseObject(kind: string, key: string): void {
+    const objectKey = `${kind} ${key}`;
+    const holder = this.claimsByObject.get(objectKey);
+    if (holder === undefined) return;
+    this.claimsByObject.delete(objectKey);
+    this.claimsByResource.delete(`${kind} ${holder}`);
+  }
+
+  /** Records that a create in this deployment made, or took over, object `id` of `kind`, under `token`. */
+  recordTakenOver(kind: string, id: string, token: string): void {
+    this.takenOver.set(`${kind} ${id}`, token);
+  }
+
+  /**
+   * Whether object `id` of `kind` was taken over by a create of this deployment other than the one
+   * whose token is `token` (a resource from an earlier deployment, or an older state, has none):
+   * then the resource being deleted no longer holds the object, and deleting it would delete the
+   * object another resource now manages (a replacement creates the new resource, which adopts the
+   * object, before it deletes the old one).
+   */
+  takenOverByAnother(kind: string, id: string, token: unknown): boolean {
+    const holder = this.takenOver.get(`${kind} ${id}`);
+    return holder !== undefined && holder !== token;
+  }
+
+  /** Forgets object `id` of `kind` (deleted: an id Tines may give again). */
+  forgetTakenOver(kind: string, id: string): void {
+    this.takenOver.delete(`${kind} ${id}`);
+  }
+
+  // Tenant owners ------------------------------------------------------------------------------------
+
+  /**
+   * Runs `change` (a write that may remove a tenant owner's access, with its check that another
+   * owner remains) after every such change started before it has finished: the engine runs deletes
+   * and updates in parallel, and two owners removed at once would each count the other as the
+   * owner who remains (resources/user/ownerGuard.ts).
+   */
+  oneOwnerChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.ownerChanges.then(change);
+    this.ownerChanges = result.catch(() => undefined);
+    return result;
+  }
+
   // Staleness and tenant checks --------------------------------------------------------------------
 
   /** Records that this process changed the tenant (a create, update or delete): the facts read so far are stale. */
@@ -335,6 +413,8 @@ export class TenantDeployment {
       findings = await check(this);
     } catch (error) {
       if (!(error instanceof TinesConnectionError || error instanceof TinesApiError || error instanceof TinesResponseError)) throw error;
+      // A refused key is an answer, not an outage: the deploy would meet the same refusal.
+      if (error instanceof TinesApiError && (error.isUnauthorized || error.isForbidden)) return [refusedKeyFailure(error)];
       if (!this.warnedUnreachable) {
         this.warnedUnreachable = true;
         void pulumi.log.warn(`pulumi-tines: preview checks against ${this.tenantUrl} were skipped, only offline checks ran: ${error.message}`);
@@ -344,6 +424,18 @@ export class TenantDeployment {
     for (const warning of findings.warnings) void pulumi.log.warn(`pulumi-tines: ${warning}`);
     return findings.failures;
   }
+}
+
+/**
+ * The check failure for a tenant that refused the API key: 401 (wrong, revoked, or a Personal key
+ * whose user is deactivated; the error's own advice names the settings) or 403 (a valid key
+ * without the rights: the admin endpoints need a tenant-owner key, tines-api.md "Conventions").
+ */
+function refusedKeyFailure(error: TinesApiError): CheckFailure {
+  const advice = error.isForbidden
+    ? " The API key in stack config `tines:apiKey` (or TINES_API_KEY) lacks the rights: users, templates and roles need a tenant-owner key, team memberships a team-admin or tenant-owner key."
+    : "";
+  return { property: "tines:apiKey", reason: `${error.message}${advice}` };
 }
 
 function userKey(user: UserIdentity): string {

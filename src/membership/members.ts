@@ -4,6 +4,7 @@
  * words of the preview checks all three give (a team or a role that does not exist, a team's
  * members managed twice).
  */
+import { didYouMean } from "../provider/suggestions";
 import type { TinesTeamMemberObject } from "../client";
 
 /** A team member as the provider records it. */
@@ -46,7 +47,7 @@ export function missingTeamReason(teamId: number, tenant: string): string {
 
 /** A preview-check reason: the role is not one of the tenant's. */
 export function unknownRoleReason(role: string, roles: readonly string[], tenant: string): string {
-  return `"${role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})`;
+  return `"${role}" is not a role in ${tenant} (its roles: ${roles.join(", ")})${didYouMean(role, roles)}`;
 }
 
 /** A resource that manages a team's whole member list. */

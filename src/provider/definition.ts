@@ -48,6 +48,20 @@ export interface PropertyComparison {
   unchanged?: (recorded: Record<string, unknown>, declared: Record<string, unknown>) => boolean;
 }
 
+/**
+ * The Tines object a resource's inputs name, by its natural key: two resources of one deployment
+ * that name the same object would overwrite each other (and, with `adoptExisting`, both take it
+ * over), so `check` refuses the second one (see `TenantDeployment.claimObject`).
+ */
+export interface ObjectIdentity {
+  /** The natural key, compared as Tines matches it (an email without regard to letter case). */
+  key: string;
+  /** The input that names the object, which a failure names. */
+  property: string;
+  /** How messages name the object: `the user ada@example.com`. */
+  label: string;
+}
+
 /** The declaration of one resource kind. */
 export interface ResourceDefinition<
   Kind extends string = string,
@@ -97,6 +111,11 @@ export interface ResourceDefinition<
    * records (and diffs) the value Tines will hold.
    */
   derivedDefaults?(inputs: InputsOf<InputShape>): Partial<InputsOf<InputShape>>;
+  /**
+   * The Tines object the (valid) inputs name, by its natural key, or undefined when they name none
+   * that another resource could also name. A key holding the preview's unknown placeholder is skipped.
+   */
+  identity?(inputs: InputsOf<InputShape>): ObjectIdentity | undefined;
   /**
    * Whether a replacement deletes the old object first (Pulumi's `deleteBeforeReplace`), given the
    * properties that force it. Default: the new object is made first.

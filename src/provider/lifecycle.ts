@@ -6,7 +6,6 @@
  * own code ({@link ResourceLifecycle}) is then only its create, read, update and delete, and its
  * tenant checks.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import {
   comparisonOf,
   onChangeOf,
@@ -18,6 +17,9 @@ import {
 } from "./definition";
 import { checkInputs, sameMeaning, unappliedWrite, unknownValue } from "./inputs";
 import { PartialCreateError, PartialUpdateError, assertSameTenant, tenantChanged, type ProviderContext, type ResourceImplementation } from "./runtime";
+import { claimTokenOutput } from "./registration";
+import { randomUUID } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
 import type { DriftFinding } from "../audit/attribution";
 import { deploymentFor } from "../deployment/registry";
@@ -110,25 +112,34 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
   const inputKeys = Object.keys(definition.inputs);
   const sentToTines = inputKeys.filter((key) => onChangeOf(definition, key) === "update");
   const subject = (id: string) => `${definition.subject} ${id}`;
-  /** Every result the stack records carries the provider inputs and the tenant. */
-  const recorded = (outputs: object, inputs: Record<string, unknown>, context: ProviderContext): Record<string, unknown> => ({
+  /**
+   * Every result the stack records carries the provider inputs, the tenant, and the token of the
+   * create that took the object over (kept from `before`, the recorded outputs, once made).
+   */
+  const recorded = (outputs: object, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown): Record<string, unknown> => ({
     ...outputs,
     ...providerInputValues(definition, inputs),
     tenant: context.tenantUrl(),
+    ...(typeof claimToken === "string" ? { [claimTokenOutput]: claimToken } : {}),
   });
   /** A partial write records the same, so the next `up` compares like with like. */
-  const completed = (error: unknown, inputs: Record<string, unknown>, context: ProviderContext) => {
+  const completed = (error: unknown, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown) => {
     if (error instanceof PartialCreateError || error instanceof PartialUpdateError) {
-      Object.assign(error.properties, providerInputValues(definition, inputs), { tenant: context.tenantUrl() });
+      Object.assign(error.properties, recorded({}, inputs, context, claimToken));
     }
+    if (error instanceof PartialCreateError && typeof claimToken === "string") deploymentFor(context.client()).recordTakenOver(definition.kind, error.id, claimToken);
     return error;
   };
+  const identity = definition.identity as ((inputs: Record<string, unknown>) => ReturnType<NonNullable<AnyResourceDefinition["identity"]>>) | undefined;
 
   // The schema checks every input but those checked apart (a required one would be reported missing).
   const keysApart = definition.checkedApart?.keys ?? [];
   const checkedBySchema = keysApart.length ? definition.inputSchema.omit(Object.fromEntries(keysApart.map((key) => [key, true])) as never) : definition.inputSchema;
 
   return {
+    className: definition.className,
+    kind: definition.kind,
+    identity,
     check(_olds, news) {
       const apart = definition.checkedApart;
       const given = apart ? Object.fromEntries(Object.entries(news).filter(([key]) => !apart.keys.includes(key))) : news;
@@ -156,14 +167,18 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && definition.deleteBeforeReplace(replaces) };
     },
     async create(inputs, context) {
+      // This create now holds the object, made or adopted: a delete of an older resource that
+      // recorded the same object must leave it alone (see `TenantDeployment.takenOverByAnother`).
+      const claimToken = randomUUID();
       try {
         const { id, outputs } = await lifecycle.create(inputs as DeclaredOf<D>, context);
-        const outs = recorded(outputs, inputs, context);
+        deploymentFor(context.client()).recordTakenOver(definition.kind, id, claimToken);
+        const outs = recorded(outputs, inputs, context, claimToken);
         const error = unapplied(definition, "create", inputs, outs);
         if (error) throw new PartialCreateError(id, outs, error);
         return { id, outs };
       } catch (error) {
-        throw completed(error, inputs, context);
+        throw completed(error, inputs, context, claimToken);
       }
     },
     async read(id, props, context) {
@@ -174,7 +189,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       const reading = attribution.readStarted();
       try {
         const result = await lifecycle.read(id, props as Partial<RecordedOf<D>>, context);
-        const outputs = result === undefined ? undefined : recorded(result.outputs, props, context);
+        const outputs = result === undefined ? undefined : recorded(result.outputs, props, context, props[claimTokenOutput]);
         const finding: DriftFinding | undefined = outputs === undefined ? { gone: true } : driftOf(definition, props, outputs);
         if (finding) {
           const lastWrittenAt = [props.updatedAt, props.createdAt].map((time) => (typeof time === "string" ? Date.parse(time) : NaN)).find((ms) => !Number.isNaN(ms));
@@ -192,19 +207,34 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     async update(id, olds, news, context) {
       assertSameTenant(olds.tenant, context, subject(id));
       // Only provider inputs changed: nothing to tell Tines.
-      if (!lifecycle.update || changedInputs(definition, olds, news, sentToTines).length === 0) return recorded(olds, news, context);
+      const claimToken = olds[claimTokenOutput];
+      if (!lifecycle.update || changedInputs(definition, olds, news, sentToTines).length === 0) return recorded(olds, news, context, claimToken);
       try {
-        const outputs = recorded(await lifecycle.update(id, olds as RecordedOf<D>, news as DeclaredOf<D>, context), news, context);
+        const outputs = recorded(await lifecycle.update(id, olds as RecordedOf<D>, news as DeclaredOf<D>, context), news, context, claimToken);
         const error = unapplied(definition, "update", news, outputs);
         if (error) throw new PartialUpdateError(id, outputs, error);
         return outputs;
       } catch (error) {
-        throw completed(error, news, context);
+        throw completed(error, news, context, claimToken);
       }
     },
     async delete(id, props, context) {
       assertSameTenant(props.tenant, context, subject(id));
+      const deployment = deploymentFor(context.client());
+      if (deployment.takenOverByAnother(definition.kind, id, props[claimTokenOutput])) {
+        // A replacement (`pulumi up --replace`, or a rename without an alias) of a resource with
+        // adoptExisting: the new resource adopted this very object before the engine deletes the
+        // old one. Deleting it would delete what the stack now manages through the new resource.
+        void pulumi.log.warn(
+          `pulumi-tines: ${subject(id)} is now managed by the ${definition.className} that replaced this one (it adopted the object), ` +
+            "so removing the old resource from the stack leaves the object in Tines",
+        );
+        return;
+      }
       await lifecycle.delete(id, props as RecordedOf<D>, context);
+      deployment.forgetTakenOver(definition.kind, id);
+      const deleted = identity?.(props);
+      if (deleted !== undefined) deployment.releaseObject(definition.kind, deleted.key);
     },
   };
 }

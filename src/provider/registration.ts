@@ -42,6 +42,24 @@ export function providerStubText(kind: TinesResourceKind): string {
 export const registrationPlaceholder = {} as never;
 
 /**
+ * The hidden input in which a resource carries its own Pulumi name. The dynamic-provider host gives
+ * `check` no URN and may check one resource more than once in a process
+ * (pulumi-dynamic-providers.md, "Runtime facts"), so only the name tells a second check of one
+ * resource from a second resource naming the same Tines object. `check` takes it out of the
+ * inputs it returns, so the state records no such input and a state without it (written by an
+ * older release, or by a resource registered without the class) makes no diff.
+ */
+export const resourceNameInput = "__resourceName";
+
+/**
+ * The hidden output in which a resource records which create took its object over: a token made
+ * by each create, so a delete can tell the resource that holds the object now from an older
+ * resource that held it before (a replacement with adoptExisting; see `TenantDeployment.claimTakenOver`).
+ * Not read by programs; a state without it is a resource no create of this deployment made.
+ */
+export const claimTokenOutput = "__claimToken";
+
+/**
  * Returns `props` with a `__provider` property that reads as the stub text once the dynamic
  * resource constructor has assigned its own serialization (which is dropped). Reading it before
  * that assignment gives `undefined`, as the constructor's "must not define __provider" check wants.

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { outputNames, type AnyResourceDefinition, type OutputProperties } from "./definition";
-import { registrationPlaceholder, tinesTypeModule, withProviderStub } from "./registration";
+import { registrationPlaceholder, resourceNameInput, tinesTypeModule, withProviderStub } from "./registration";
 
 /** The constructor of a resource class made by {@link resourceClass}. */
 export type ResourceClass<Args, Outputs> = new (name: string, args: Args, opts?: pulumi.CustomResourceOptions) => pulumi.dynamic.Resource &
@@ -27,8 +27,9 @@ export function resourceClass<Args, Outputs>(definition: AnyResourceDefinition):
      * @param opts Resource options (`provider`, `dependsOn`, `protect`, ...).
      */
     constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
-      // A fresh object per resource: the constructor writes `__provider` into it.
-      const props = { ...Object.fromEntries(outputs.map((key) => [key, undefined])), ...(args as object) };
+      // A fresh object per resource: the constructor writes `__provider` into it. The resource's own
+      // name rides along, so check can tell two resources naming one Tines object apart (registration.ts).
+      const props = { ...Object.fromEntries(outputs.map((key) => [key, undefined])), ...(args as object), [resourceNameInput]: name };
       super(registrationPlaceholder, name, withProviderStub(definition.kind as never, props), opts, tinesTypeModule, definition.kind);
     }
   }

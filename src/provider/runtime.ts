@@ -6,7 +6,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesConfigurationError, TinesError, withOperationDeadline, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
-import { plainJson, type CheckFailure } from "./inputs";
+import { plainJson, unknownValue, type CheckFailure } from "./inputs";
+import type { ObjectIdentity } from "./definition";
+import { resourceNameInput } from "./registration";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
 import type { ReadFreshness } from "../deployment/sharedReads";
@@ -39,6 +41,12 @@ export interface TenantOutputs {
 
 /** A resource's behaviour, in the engine's terms, with plain records for inputs and outputs. */
 export interface ResourceImplementation {
+  /** The exported class's name, for messages: `TinesUser` (set by `implementResource`). */
+  className?: string;
+  /** The last part of the type token (the kind), which keys what the deployment records (set by `implementResource`). */
+  kind?: string;
+  /** The Tines object the checked inputs name, by natural key (see `ResourceDefinition.identity`). */
+  identity?(inputs: Record<string, unknown>): ObjectIdentity | undefined;
   check(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
   /**
    * With preview checks on (the default when a key is set), after `check` passed: what the tenant says about the checked inputs
@@ -173,10 +181,10 @@ export function createResourceProvider(implementation: ResourceImplementation, k
       configuration.configure(request);
     },
     async check(olds, news) {
-      const result = implementation.check(olds ?? {}, news ?? {});
-      // An input that fails offline fails without a request; tenant checks are on unless turned off.
-      if (result.failures.length > 0 || !implementation.checkAgainstTenant || !configuration.previewChecksEnabled()) return result;
-      // Without settings the deploy will say so; preview checks only add to a preview that can run.
+      const { [resourceNameInput]: resourceName, ...declared } = news ?? {};
+      const result = implementation.check(olds ?? {}, declared);
+      if (result.failures.length > 0) return result;
+      // Without settings the deploy will say so; the checks below only add to a preview that can run.
       let client: TinesClient;
       try {
         client = configuration.client();
@@ -184,6 +192,11 @@ export function createResourceProvider(implementation: ResourceImplementation, k
         if (error instanceof TinesConfigurationError) return result;
         throw error;
       }
+      // One object, one resource: offline, so with preview checks off too.
+      const claimed = claimFailures(implementation, result.inputs, resourceName, deploymentFor(client));
+      if (claimed.length > 0) return { inputs: result.inputs, failures: claimed };
+      // An input that fails offline fails without a request; tenant checks are on unless turned off.
+      if (!implementation.checkAgainstTenant || !configuration.previewChecksEnabled()) return result;
       const isNew = Object.keys(olds ?? {}).filter((key) => key !== "__provider").length === 0;
       const failures = await bounded(() =>
         deploymentFor(client).runTenantCheck((deployment) => implementation.checkAgainstTenant!(result.inputs, isNew, deployment, olds ?? {})),
@@ -211,6 +224,30 @@ export function createResourceProvider(implementation: ResourceImplementation, k
       await writing(() => bounded(() => implementation.delete(id, props ?? {}, context), "delete"), () => undefined);
     },
   };
+}
+
+/**
+ * The failure when another resource of the deployment, checked earlier, names the same Tines object
+ * as these inputs: the two would overwrite each other at every `up` (and with adoptExisting both
+ * take it over), so the second fails the preview, naming both. Nothing when the resource carries no
+ * name (registered without the class) or its key is not known yet.
+ */
+function claimFailures(implementation: ResourceImplementation, inputs: Record<string, unknown>, resourceName: unknown, deployment: TenantDeployment): CheckFailure[] {
+  if (typeof resourceName !== "string" || !implementation.identity || implementation.kind === undefined) return [];
+  const identity = implementation.identity(inputs);
+  // A key built from a value not known yet (a team made by this up) names no object yet.
+  if (identity === undefined || identity.key.includes(unknownValue)) return [];
+  const holder = deployment.claimObject(implementation.kind, identity.key, resourceName);
+  if (holder === undefined) return [];
+  return [
+    {
+      property: identity.property,
+      reason:
+        `${implementation.className} "${resourceName}" and ${implementation.className} "${holder}" both name ${identity.label}; ` +
+        "two resources managing one Tines object overwrite each other at every `pulumi up` (adoptExisting never lets a second resource take over what another of this stack manages). " +
+        `Keep one of them, or give "${resourceName}" another ${identity.property}`,
+    },
+  ];
 }
 
 /**

@@ -39,14 +39,15 @@ export function useProviderHost({ config, ...options }: TinesSimulatorOptions & 
   });
   return {
     /**
-     * An engine on a host of its own, configured for the simulator with preview checks on: a
-     * host reads the tenant's facts once per process (a deployment), so each preview that must
-     * see the tenant as it is now gets a fresh one. Stopped after the file's tests.
+     * An engine on a host of its own, configured for the simulator with preview checks on (and
+     * `config` on top, e.g. another key): a host reads the tenant's facts once per process (a
+     * deployment), so each preview that must see the tenant as it is now gets a fresh one.
+     * Stopped after the file's tests.
      */
-    async freshEngine(): Promise<DynamicProviderEngine> {
+    async freshEngine(config: Record<string, string> = {}): Promise<DynamicProviderEngine> {
       const fresh = await startHost();
       freshHosts.push(fresh);
-      await fresh.configure({ "tines:tenant": simulator!.url, "tines:apiKey": simulator!.apiKey, "tines:previewChecks": "true" });
+      await fresh.configure({ "tines:tenant": simulator!.url, "tines:apiKey": simulator!.apiKey, "tines:previewChecks": "true", ...config });
       return new DynamicProviderEngine(fresh);
     },
     get simulator(): TinesSimulator {

@@ -46,7 +46,7 @@ describe("a hanging tenant fails an operation within its bound", () => {
     hangEverything();
     const { error, elapsedMs } = await timed(engine.refresh(state));
     expect(elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
-    expect(error.message).toMatch(/timed out after \d+\.\d s \(1 attempt in all; the bound is 3\.0 s, set by tines:operationTimeoutSeconds\)/);
+    expect(error.message).toMatch(/timed out after \d+\.\d s \(1 attempt in all; the bound is 3\.0 s without an answer, set by tines:operationTimeoutSeconds\)/);
     expect(error.message).toContain(`GET /api/v1/admin/users/${state.id}`);
   });
 
@@ -108,6 +108,42 @@ describe("the operation deadline in the client", () => {
     const second = await timed(engine.up("Team", "second", { name: "Second" }));
     expect(second.elapsedMs).toBeLessThan(boundSeconds * 1000 + marginMs);
     expect(second.error.message).toMatch(/timed out after .*rate limit/);
+  });
+
+  it("bounds a stall, not progress: an operation answered all along runs past the bound and completes", async () => {
+    // Each answer takes 150 ms; twelve of them take twice the 1 s bound.
+    simulator.setFaults({ latencyMs: 150 });
+    const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
+    try {
+      const started = Date.now();
+      const answers = await withOperationDeadline(1_000, async () => {
+        const results: unknown[] = [];
+        for (let request = 0; request < 12; request += 1) results.push(await client.users.listAll());
+        return results;
+      });
+      expect(answers).toHaveLength(12);
+      expect(Date.now() - started).toBeGreaterThan(1_000);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a stall after progress says how far the operation got and what it was waiting on", async () => {
+    const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey }, { timeoutMs: 400, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
+    try {
+      const error = await failureOf(
+        withOperationDeadline(1_500, async () => {
+          for (let request = 0; request < 3; request += 1) await client.users.listAll();
+          simulator.setFaults({ rules: [{ action: { type: "hang" } }] });
+          await client.users.get(1);
+        }),
+      );
+      expect(error).toBeInstanceOf(TinesOperationTimeoutError);
+      expect(error.message).toMatch(/timed out after \d+\.\d s without an answer, \d+\.\d s into the operation, which had 3 requests answered/);
+      expect(error.message).toContain("while waiting on GET /api/v1/admin/users/1");
+    } finally {
+      await client.close();
+    }
   });
 
   it("leaves a request made outside any operation to its own timeout and retries", async () => {

@@ -109,7 +109,7 @@ describe("preview checks against the tenant (on by default with a tenant and an 
       { property: "teamId", reason: `team 42 does not exist in ${simulator.url}` },
     ]);
     expect((await check(host, "TeamMembership", { teamId: 1, email: "a@example.com", role: "EDTIOR" })).failures).toEqual([
-      { property: "role", reason: `"EDTIOR" is not a role in ${simulator.url} (its roles: VIEWER, EDITOR, TEAM_ADMIN, CASE_MANAGER, RESPONDER)` },
+      { property: "role", reason: `"EDTIOR" is not a role in ${simulator.url} (its roles: VIEWER, EDITOR, TEAM_ADMIN, CASE_MANAGER, RESPONDER); did you mean EDITOR?` },
     ]);
     expect((await check(host, "TeamMembership", { teamId: 1, email: "a@example.com", role: "RESPONDER" })).failures).toEqual([]);
   });

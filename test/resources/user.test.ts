@@ -44,6 +44,8 @@ describe("TinesUser", () => {
   });
 
   it("updates email, names, admin, permissions and active flag in place, always sending admin and is_active", async () => {
+    // Another owner: deactivating the only one is refused (test/guardRails/tenantOwner.test.ts).
+    tines.simulator.state.createUser({ email: "owner@example.com", admin: true });
     const { state } = await tines.engine.up("User", "ada", { email: "ada@example.com", admin: true });
     tines.simulator.log.length = 0;
     const plan = await tines.engine.preview("User", "ada", { email: "ada.l@example.com", admin: true, firstName: "Ada" }, state);
@@ -56,7 +58,8 @@ describe("TinesUser", () => {
     );
     expect(operation).toBe("update");
     expect(updated.id).toBe(state.id);
-    expect(tines.simulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([`PUT /api/v1/admin/users/${state.id}`]);
+    // Deactivating an owner first reads the tenant's owners (one GET), so it never deactivates the last one.
+    expect(tines.simulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual(["GET /api/v1/admin/users", `PUT /api/v1/admin/users/${state.id}`]);
     expect(tines.simulator.state.getUser(Number(state.id))).toMatchObject({
       email: "ada.l@example.com",
       first_name: "Ada",
@@ -114,6 +117,7 @@ describe("TinesUser", () => {
   });
 
   it('with deletionMode "deactivate", destroy deactivates and never deletes', async () => {
+    tines.simulator.state.createUser({ email: "owner@example.com", admin: true });
     const { state } = await tines.engine.up("User", "ada", { email: "ada@example.com", admin: true, deletionMode: "deactivate" });
     await tines.engine.destroy(state);
     expect(tines.simulator.countRequests("DELETE")).toBe(0);

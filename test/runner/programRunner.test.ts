@@ -81,7 +81,7 @@ describe("the CLI-free program runner, when a program fails after a successful u
       programDirectory: join(repositoryRoot, "test", "programs", "async-program"),
     });
     expect(second.exitCode).toBe(1);
-    expect(second.errors).toEqual([`getTeam: no team named "Securty Operations" in ${simulator.url}`]);
+    expect(second.errors).toEqual([`getTeam: no team named "Securty Operations" in ${simulator.url}; did you mean Security Operations?`]);
     expect(second.steps.filter((step) => step.operation === "delete")).toEqual([]);
     expect(tenantContents()).toEqual(before);
   }, 120_000);

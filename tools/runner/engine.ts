@@ -90,6 +90,23 @@ export interface EngineApplyOptions {
    * (pkg/resource/deploy/step_generator.go, GenerateDeletes and ScheduleDeletes).
    */
   deferReplacedDelete?: boolean;
+  /**
+   * Asked when the step is about to be planned and again when it is about to run: true stops it
+   * there with a {@link NotAttemptedError} (the engine starts no new step after one failed,
+   * unless `--continue-on-error`).
+   */
+  stopped?: () => boolean;
+}
+
+/** A step that was not started because an earlier step of the deployment failed: no error of its own. */
+export class NotAttemptedError extends Error {
+  override name = "NotAttemptedError";
+  constructor(
+    /** The resource's name. */
+    readonly resource: string,
+  ) {
+    super(`${resource}: not attempted, an earlier step failed`);
+  }
 }
 
 /** Runs engine steps against one provider host, one resource at a time as the caller asks. */
@@ -224,8 +241,17 @@ export class EngineDeployment {
     state?: EngineResourceState,
     options: EngineApplyOptions = {},
   ): Promise<EngineStepResult> {
-    const plan = await this.preview(kind, name, args, state);
-    return this.stepExecutor.run(() => this.engine.apply(kind, name, plan, state, options));
+    const notStopped = () => {
+      if (options.stopped?.()) throw new NotAttemptedError(name);
+    };
+    const plan = await this.stepGenerator.run(() => {
+      notStopped();
+      return this.engine.preview(kind, name, args, state);
+    });
+    return this.stepExecutor.run(() => {
+      notStopped();
+      return this.engine.apply(kind, name, plan, state, options);
+    });
   }
 
   /** A refresh step: read, in the step executor. */

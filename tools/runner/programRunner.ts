@@ -23,7 +23,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { kindOfTypeToken, tinesResourceRegistry, unknownValue, type TinesResourceKind } from "../internals";
-import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
+import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, NotAttemptedError, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
 import { explicitProviderType, ProviderProcesses, providerUrnOf, type ProviderState } from "./providers";
 
@@ -41,6 +41,12 @@ export interface ProgramRunOptions {
   preview?: boolean;
   /** Destroy everything in the state instead of running the program, each resource through the provider recorded for it. */
   destroy?: boolean;
+  /**
+   * Go on starting steps after one failed, as `pulumi up --continue-on-error` does. Default false:
+   * like `pulumi up`, the first failure stops new steps from starting (those under way finish),
+   * and the result lists what was not attempted.
+   */
+  continueOnError?: boolean;
   /**
    * Refresh every resource in the state instead of running the program (`pulumi refresh`): each is
    * read through the `__provider` its state holds and the provider the state recorded for it (with
@@ -78,6 +84,8 @@ export interface ProgramRunResult {
   errors: string[];
   /** The warnings the provider logged (preview checks' findings, for example), once each. */
   warnings: string[];
+  /** The steps not started because an earlier one failed (see {@link ProgramRunOptions.continueOnError}), as `<operation> <name>`. */
+  notAttempted: string[];
   /** The runner process's exit code, set by {@link runProgramInChildProcess}: non-zero when the run failed. */
   exitCode?: number;
 }
@@ -148,6 +156,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   const registered = new Set<string>();
   const steps: ProgramStep[] = [];
   const errors: string[] = [];
+  const notAttempted: string[] = [];
+  // Once a step failed, no new one starts (unless continueOnError), as under `pulumi up`.
+  const stopped = () => errors.length > 0 && !options.continueOnError;
   const record = (step: ProgramStep) => {
     steps.push(step);
     onStep(step);
@@ -177,7 +188,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       await refreshAll((resource) => providerOf(resource.provider).then(({ deployment }) => deployment), next, keyOf, record, errors);
     } else if (!options.destroy) {
       // As under the Pulumi CLI, a promise the program leaves rejected fails the program.
-      const programFailed = (error: unknown) => errors.push((error as Error)?.message ?? String(error));
+      const programFailed = (error: unknown) => {
+        if (!(error instanceof NotAttemptedError)) errors.push((error as Error)?.message ?? String(error));
+      };
       process.on("unhandledRejection", programFailed);
       process.on("uncaughtException", programFailed);
       pulumi.runtime.setAllConfig(options.config, options.secretKeys);
@@ -238,7 +251,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                   const state = plan.operation === "same" ? before!.outputs : { ...(plan.operation === "create" ? {} : before!.outputs), ...plan.checkedInputs };
                   return { id: before?.id ?? "", state };
                 }
-                const result = await deployment.up(kind, args.name, inputs, before, { deferReplacedDelete: true });
+                const result = await deployment.up(kind, args.name, inputs, before, { deferReplacedDelete: true, stopped });
                 if (result.replaced) next.set(keyOf(result.replaced), result.replaced);
                 if (movedFrom) next.set(keyOf({ ...movedFrom, pendingDelete: true }), { ...movedFrom, pendingDelete: true });
                 const deletedWith = deletedWithOf.get(`${args.type}::${args.name}`);
@@ -255,6 +268,10 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                 record({ urn, kind, name: args.name, operation, ...(replaces.length ? { replaces } : {}) });
                 return { id: result.state.id, state: result.state.outputs };
               } catch (error) {
+                if (error instanceof NotAttemptedError) {
+                  notAttempted.push(`${before ? "update" : "create"} ${args.name}`);
+                  throw error;
+                }
                 const message = (error as Error).message;
                 // As the engine does, a create or update that changed Tines before it failed is
                 // recorded with what the provider says Tines holds.
@@ -278,7 +295,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       );
       installMonitorTap();
       outputs = await executeProgram(options.programDirectory, pending, pulumi).catch((error: Error) => {
-        errors.push(error.message);
+        if (!(error instanceof NotAttemptedError)) errors.push(error.message);
         return {};
       });
     }
@@ -286,6 +303,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     // Whatever is in the state but no longer declared goes, dependants first, and so do the old
     // objects of replacements, once what depended on them has moved to their replacements.
     const leftovers = inDeletionOrder([...next.values()].filter((resource) => options.destroy || resource.pendingDelete || !registered.has(resource.urn)));
+    if (errors.length > 0 && !options.refresh && !options.preview) notAttempted.push(...leftovers.map((resource) => `delete ${resource.name}`));
     if (errors.length === 0 && !options.refresh) {
       const plannedDeletions = new Set(leftovers.filter((resource) => !resource.pendingDelete).map((resource) => resource.urn));
       for (const resource of leftovers) {
@@ -309,7 +327,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     }
     if (!options.preview) writeFileSync(options.statePath, JSON.stringify(stateOf(next, providersBefore, providersNow), null, 2));
     const hosts = await processes.hosts();
-    return { steps, outputs, errors: rootErrors(errors), warnings: [...new Set(hosts.flatMap((each) => warningsOf(each.stderr)))] };
+    return { steps, outputs, errors: groupedErrors(rootErrors(errors)), warnings: [...new Set(hosts.flatMap((each) => warningsOf(each.stderr)))], notAttempted };
   } finally {
     await processes.stopExplicit();
     await host.stop();
@@ -370,6 +388,38 @@ async function refreshAll(
 function changedOutputs(recorded: Record<string, unknown>, read: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(recorded), ...Object.keys(read)])].filter((key) => key !== "__provider");
   return keys.filter((key) => !isDeepStrictEqual(recorded[key], read[key])).map((key) => `${key}: ${JSON.stringify(recorded[key])} -> ${JSON.stringify(read[key])}`);
+}
+
+/** The resource name and the message of an error recorded as `<name>: <message>` or `<urn>: <message>`. */
+const resourceError = /^(?:urn:pulumi:\S*::)?([^\s:]+): ([\s\S]+)$/;
+
+/**
+ * Errors that say the same of several resources, once: `3 resources (m1, m2, m3): <message>`
+ * (a tenant that stopped answering mid-up fails every step under way in the same words).
+ */
+function groupedErrors(errors: readonly string[]): string[] {
+  const groups = new Map<string, { names: string[]; first: string }>();
+  const result: Array<string | { message: string }> = [];
+  for (const error of errors) {
+    const match = resourceError.exec(error);
+    if (!match) {
+      result.push(error);
+      continue;
+    }
+    const group = groups.get(match[2]!);
+    if (group) group.names.push(match[1]!);
+    else {
+      groups.set(match[2]!, { names: [match[1]!], first: error });
+      result.push({ message: match[2]! });
+    }
+  }
+  return result.map((entry) => {
+    if (typeof entry === "string") return entry;
+    const { names, first } = groups.get(entry.message)!;
+    if (names.length === 1) return first;
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
+    return `${names.length} resources (${shown}): ${entry.message}`;
+  });
 }
 
 /**

@@ -70,6 +70,9 @@ export const tinesCustomRoleDefinition = defineResource({
     // would delete it.
     name: { caseInsensitive: true },
   },
+  // Adoption matches a role's name without regard to letter case when no exact match exists
+  // (lifecycle.ts, findCustomRole), so two names differing only in case can name one role.
+  identity: (inputs) => ({ key: inputs.name.toLowerCase(), property: "name", label: `the custom role ${inputs.name}` }),
   // Teams (and the members that go with them) are deleted before the roles those members hold.
   deletionTier: 5,
   audited: (id, recorded) => [auditedObject("role", [id, recorded.roleId], [], recorded.name)],

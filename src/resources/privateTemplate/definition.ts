@@ -161,6 +161,13 @@ export const tinesPrivateTemplateDefinition = defineResource({
   // Tines' default (tines-api.md, create): team-only access for a team's template, global otherwise.
   derivedDefaults: (inputs) => ({ readAccess: inputs.teamId !== undefined ? ("TEAM" as const) : ("GLOBAL" as const) }),
   // Nothing names a template, so its place only breaks ties: after the memberships, before the users and teams.
+  // The natural key adoption uses (lifecycle.ts, findTemplateToAdopt): the name within the team, or
+  // among templates without a team.
+  identity: (inputs) => ({
+    key: JSON.stringify([inputs.teamId ?? null, inputs.name]),
+    property: "name",
+    label: `the private template "${inputs.name}" ${inputs.teamId === undefined ? "without a team" : `of team ${inputs.teamId}`}`,
+  }),
   deletionTier: 2,
   audited: (id, recorded) => [auditedObject("template", [id, recorded.templateId], [], recorded.name)],
   sample: {

@@ -5,6 +5,7 @@
  */
 import {
   teamSlugFromName,
+  TinesApiError,
   TinesError,
   type CreateTinesTemplateRequest,
   type TinesActionInputRequest,
@@ -78,7 +79,20 @@ async function create(inputs: TinesPrivateTemplateInputs, context: ProviderConte
   const body: CreateTinesTemplateRequest = { ...updateBody(inputs), ...(inputs.teamId === undefined ? {} : { team_id: inputs.teamId }) };
   // The engine then checks that Tines holds every declared value (what it does not take fails the
   // create, with the template recorded as Tines holds it).
-  return created(await createReconciled(() => client.templates.create(body), () => findCreatedTemplate(client, inputs)));
+  return created(await refusalNamingTeam(inputs.teamId, context, createReconciled(() => client.templates.create(body), () => findCreatedTemplate(client, inputs))));
+}
+
+/**
+ * `write`'s result; a 404 from a write that names a team is Tines saying the team does not exist
+ * (its answer: "Team not found"), so the refusal names the input, as a preview check does.
+ */
+async function refusalNamingTeam<T>(teamId: number | undefined, context: ProviderContext, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (teamId === undefined || !(error instanceof TinesApiError && error.isNotFound)) throw error;
+    throw new TinesError(`teamId: team ${teamId} does not exist in ${context.tenantUrl()} (${error.message})`, { cause: error });
+  }
 }
 
 /** A create's result. */

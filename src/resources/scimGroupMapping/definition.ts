@@ -135,6 +135,8 @@ export const tinesScimGroupMappingDefinition = defineResource({
     // (A property with a comparison of its own is verified by the lifecycle, not the engine.)
     mappings: { unchanged: (recorded, declared) => sameMappingLines(recorded.mappings, declared.mappings) },
   },
+  // The tenant has one mapping, replaced whole by every write (tines-api.md, "SCIM"): two resources would undo each other.
+  identity: () => ({ key: "tenant", property: "mappings", label: "the tenant's SCIM user group mapping" }),
   // It names teams and roles: with clearOnDestroy it is emptied before they go.
   deletionTier: 2,
   // The tenant's one mapping has no id: the audit log names it by its operations (`ScimUserGroupMappingUpdate`).

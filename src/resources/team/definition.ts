@@ -107,6 +107,8 @@ export const tinesTeamDefinition = defineResource({
       return { inputs: { members: roster.members, ignoredMembers: roster.ignoredMembers }, failures: roster.failures };
     },
   },
+  // Adoption takes the team of exactly this name (lifecycle.ts), so the name is the team's natural key.
+  identity: (inputs) => ({ key: inputs.name, property: "name", label: `the team "${inputs.name}"` }),
   // After the memberships, templates and users; before the custom roles its members hold.
   deletionTier: 4,
   audited: (id, recorded) => [auditedObject("team", [id, recorded.teamId], [], recorded.name)],

@@ -66,6 +66,8 @@ export const tinesTeamMembersDefinition = defineResource({
       return { inputs: Object.fromEntries(Object.entries(checked).filter(([, value]) => value !== undefined)), failures };
     },
   },
+  // One member list per team: two rosters of one team would each remove the other's members.
+  identity: (inputs) => ({ key: String(inputs.teamId), property: "teamId", label: `the member list of team ${inputs.teamId}` }),
   // Deleted first among resources that do not depend on each other: it names users and a team.
   deletionTier: 0,
   // A roster is its team's member list: the team's member operations change it.

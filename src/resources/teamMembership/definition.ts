@@ -87,6 +87,13 @@ export const tinesTeamMembershipDefinition = defineResource({
   // Same team and user with a new role: the old membership must go before the new one can be made
   // (no role update: membership/operations.ts). A different team or user: the new one comes first.
   deleteBeforeReplace: (replaces) => replaces.every((key) => key === "role"),
+  // One membership per team and person (by user id, or by email without letter case); a person named
+  // by id in one and by email in another is not known offline, and is the tenant check's to find.
+  identity: (inputs) => {
+    const who = inputs.userId !== undefined ? `user ${inputs.userId}` : inputs.email !== undefined ? inputs.email.toLowerCase() : undefined;
+    if (who === undefined) return undefined;
+    return { key: JSON.stringify([String(inputs.teamId), who]), property: inputs.userId !== undefined ? "userId" : "email", label: `the membership of ${who} in team ${inputs.teamId}` };
+  },
   // Before everything a membership names: its user, its team, its role.
   deletionTier: 1,
   // A membership is its user on its team: an entry is about it when it names both.

@@ -86,6 +86,8 @@ export const tinesUserDefinition = defineResource({
     firstName: { whenOmitted: "keep" },
     lastName: { whenOmitted: "keep" },
   },
+  // A user is unique by email, without regard to letter case (tines-api.md, "Users").
+  identity: (inputs) => ({ key: inputs.email.toLowerCase(), property: "email", label: `the user ${inputs.email}` }),
   // After the memberships and rosters that name the user.
   deletionTier: 3,
   audited: (id, recorded) => [auditedObject("user", [id, recorded.userId], [recorded.email])],

@@ -2,6 +2,7 @@
  * What `TinesUser` does in Tines (`/api/v1/admin/users`, tenant-owner key): its tenant checks,
  * create (or adoption), read, update and delete. Everything else is its definition.
  */
+import { didYouMean } from "../../provider/suggestions";
 import { TinesApiError, TinesError, tinesKnownTenantPermissions, type CreateTinesUserRequest, type TinesClient, type TinesUserObject } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties, containsUnknown } from "../../provider/inputs";
@@ -11,6 +12,7 @@ import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
 import { TinesScimManagedError, explainScimRefusal, scimManagedWarning } from "../../scim";
 import { tinesUserDefinition, type TinesUserInputs, type TinesUserOutputs } from "./definition";
+import { guardOwnerChange, isActiveOwner, lastOwnerRefusal, ownerAccessWarning, ownerChangeOf, propertyOf } from "./ownerGuard";
 
 /** What this resource's own code records; the engine adds `deletionMode`, `adoptExisting` and `tenant`. */
 type UserOutputs = TinesOutputsOf<typeof tinesUserDefinition>;
@@ -26,14 +28,16 @@ function emailTakenReason(email: string, tenant: string, userId: number): string
 }
 
 /**
- * With preview checks on: a new user's email must be free (unless adopting); unknown permissions are
- * flagged; a write a SCIM-managed tenant would refuse is said first (see scim/tenant.ts).
+ * With preview checks on: a new user's email must be free (unless adopting); no change may leave
+ * the tenant without an active owner (ownerGuard.ts); unknown permissions are flagged; a write a
+ * SCIM-managed tenant would refuse is said first (see scim/tenant.ts).
  */
 async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   const write = containsUnknown(inputs.email) ? undefined : writeDescription(inputs, isNew, olds, isNew ? await facts.userByEmail(inputs.email) : undefined);
   const scimWarning = write === undefined ? undefined : await scimManagedWarning(facts, write);
   if (scimWarning !== undefined) findings.warnings.push(scimWarning);
+  await checkOwnerAccess(inputs, isNew, facts, olds, findings);
   if (isNew && !containsUnknown(inputs.email)) {
     const existing = await facts.userByEmail(inputs.email);
     if (existing && mayBePendingDeletion(facts, existing)) {
@@ -42,7 +46,11 @@ async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts
         `user ${inputs.email} exists in ${facts.tenantUrl} (user id ${existing.id}) but is deactivated and was changed recently: if Tines is deleting it, the create waits for the deletion to finish`,
       );
     } else if (existing && inputs.adoptExisting === true) {
-      findings.warnings.push(`user ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}): it will be adopted and brought to the declared inputs`);
+      const changes = containsUnknown(inputs) ? undefined : declaredChanges(existing, inputs);
+      findings.warnings.push(
+        `user ${inputs.email} already exists in ${facts.tenantUrl} (user id ${existing.id}): it will be adopted` +
+          (changes === undefined ? " and brought to the declared inputs" : changes.length === 0 ? ", no change" : ` and its ${changes.join(", ")} changed to the declared value`),
+      );
     } else if (existing && inputs.adoptExisting === false) {
       findings.failures.push({
         property: "email",
@@ -56,11 +64,37 @@ async function checkAgainstTenant(inputs: TinesUserInputs, isNew: boolean, facts
     const known: readonly string[] = tinesKnownTenantPermissions;
     for (const permission of inputs.tenantPermissions.filter((each) => !known.includes(each))) {
       findings.warnings.push(
-        `tenantPermissions of ${inputs.email}: ${permission} is not one of the permissions Tines documents (${known.join(", ")}); Tines may refuse it`,
+        `tenantPermissions of ${inputs.email}: ${permission} is not one of the permissions Tines documents (${known.join(", ")}); Tines may refuse it${didYouMean(permission, known)}`,
       );
     }
   }
   return findings;
+}
+
+/**
+ * The owner rule in preview: the user this resource manages (an existing one, or the one it will
+ * adopt) must not be the tenant's last active owner if the inputs deactivate or demote them; a
+ * change that removes another owner's access is a warning (the key may be theirs), and adopting
+ * the only owner says what a destroy will meet.
+ */
+async function checkOwnerAccess(inputs: TinesUserInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>, findings: TenantCheckFindings) {
+  if (containsUnknown(inputs.admin) || containsUnknown(inputs.isActive)) return;
+  const email = isNew ? (inputs.adoptExisting === true ? inputs.email : undefined) : typeof olds.email === "string" ? olds.email : inputs.email;
+  if (email === undefined || containsUnknown(email)) return;
+  const user = await facts.userByEmail(email);
+  if (!user || !isActiveOwner(user)) return;
+  const owners = await facts.allUsers();
+  const change = ownerChangeOf(user, inputs);
+  if (change !== undefined) {
+    const refusal = lastOwnerRefusal(user, change, owners, facts.tenantUrl);
+    if (refusal) findings.failures.push({ property: propertyOf(change)!, reason: refusal });
+    else findings.warnings.push(ownerAccessWarning(user, change));
+  } else if (lastOwnerRefusal(user, "delete", owners, facts.tenantUrl)) {
+    findings.warnings.push(
+      `${user.email} (user id ${user.id}) is the only active tenant owner of ${facts.tenantUrl}: destroying this resource (or removing it from the program) ` +
+        `will be refused, without ${inputs.deletionMode === "delete" ? "deleting" : "deactivating"} them, until another user is a tenant owner`,
+    );
+  }
 }
 
 /**
@@ -92,7 +126,9 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
       // A user who already matches is adopted without a write: taking over a tenant changes nothing in it.
       if (!differsFromDeclared(existing, inputs)) return created(existing);
       try {
-        return created(await client.users.update(existing.id, body));
+        // Adopting the last owner must not demote or deactivate them either.
+        const adopted = await guardOwnerChange(deploymentFor(client), existing.id, (user) => ownerChangeOf(user, inputs), () => client.users.update(existing.id, body));
+        return created(adopted);
       } catch (error) {
         // Refused by a SCIM-managed tenant: nothing changed, so nothing is recorded.
         const explained = await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email} (adopted)`);
@@ -167,11 +203,16 @@ function requestBody(inputs: TinesUserInputs): CreateTinesUserRequest & { admin:
   };
 }
 
-/** Whether what Tines holds differs, by meaning, from what is declared (an omitted name is not declared). */
-function differsFromDeclared(user: TinesUserObject, inputs: TinesUserInputs): boolean {
+/** The inputs whose declared value differs, by meaning, from what Tines holds (an omitted name is not declared). */
+function declaredChanges(user: TinesUserObject, inputs: TinesUserInputs): string[] {
   // An omitted name is left as Tines has it, so only a declared one can differ.
   const compared = updatableProperties.filter((key) => !((key === "firstName" || key === "lastName") && inputs[key] === undefined));
-  return changedProperties(outputsOf(user), inputs, compared, { caseInsensitive: ["email"] }).length > 0;
+  return changedProperties(outputsOf(user), inputs, compared, { caseInsensitive: ["email"] });
+}
+
+/** Whether what Tines holds differs, by meaning, from what is declared. */
+function differsFromDeclared(user: TinesUserObject, inputs: TinesUserInputs): boolean {
+  return declaredChanges(user, inputs).length > 0;
 }
 
 /** The user as the stack records it. */
@@ -201,11 +242,14 @@ async function read(id: string, recorded: Record<string, unknown>, context: Prov
 
 // Update -------------------------------------------------------------------------------------------
 
-async function update(id: string, _recorded: unknown, inputs: TinesUserInputs, context: ProviderContext) {
+async function update(id: string, recorded: TinesUserOutputs, inputs: TinesUserInputs, context: ProviderContext) {
   const client = context.client();
+  const write = () => client.users.update(Number(id), requestBody(inputs));
+  // A change that would take an owner's access away is first checked against the owners Tines holds now.
+  const removesOwnerAccess = ownerChangeOf({ admin: recorded.admin, is_active: recorded.isActive }, inputs) !== undefined;
   try {
     // Tines answered: the answer is the user as it now holds it (the engine verifies it).
-    return outputsOf(await client.users.update(Number(id), requestBody(inputs)));
+    return outputsOf(removesOwnerAccess ? await guardOwnerChange(deploymentFor(client), Number(id), (user) => ownerChangeOf(user, inputs), write) : await write());
   } catch (error) {
     throw await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email}`);
   }
@@ -228,8 +272,13 @@ async function userByEmailUnlessBeingDeleted(client: TinesClient, email: string,
 async function deleteUser(id: string, recorded: TinesUserOutputs, context: ProviderContext) {
   const client = context.client();
   const identity = { id: Number(id), created_at: typeof recorded.createdAt === "string" ? recorded.createdAt : null };
+  // Never the tenant's last active owner (ownerGuard.ts), read fresh: a destroy fails instead.
+  const change = recorded.deletionMode === "deactivate" ? "deactivate" : "delete";
+  // Only a user recorded as an owner costs the read of the owners (the id is checked, not the email).
+  const guarded = <T>(write: () => Promise<T>) =>
+    recorded.admin === false ? write() : guardOwnerChange(deploymentFor(client), Number(id), (user) => (isActiveOwner(user) ? change : undefined), write);
   if (recorded.deletionMode === "deactivate") {
-    await unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false })).catch(async (error: unknown) => {
+    await guarded(() => unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }))).catch(async (error: unknown) => {
       throw await explainScimRefusal(deploymentFor(client), error, `deactivate user ${recorded.email}`);
     });
     // Deactivated, not deleted: adopting it again in this deployment needs no wait.
@@ -237,7 +286,7 @@ async function deleteUser(id: string, recorded: TinesUserOutputs, context: Provi
   } else {
     // Tines deletes asynchronously: the user is deactivated at once and removed shortly after.
     // Remembered, so a create of the same email in this deployment waits for it to go.
-    await unlessGone(client.users.delete(Number(id)));
+    await guarded(() => unlessGone(client.users.delete(Number(id))));
     deploymentFor(client).recordUserDeleted(identity);
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * The rule that no change made by a stack leaves the tenant without an active tenant owner.
+ *
+ * Tenant owners (`admin: true`) are the only users who can manage users, templates and roles
+ * (tines-api.md, "Conventions": the admin endpoints need tenant-owner rights), so a tenant whose
+ * last active owner is deleted, deactivated or demoted is locked out of its own administration,
+ * and so is every stack managing it. Google Workspace, GitHub and Okta refuse the equivalent
+ * ("cannot remove the last owner"); so does this provider, in the preview (with preview checks on)
+ * and again at deploy, where the count is read fresh and changes to owners run one at a time
+ * ({@link TenantDeployment.oneOwnerChangeAtATime}), so two parallel deletes of two owners cannot
+ * each count the other as the one that remains.
+ *
+ * Which user an API key belongs to is nowhere in the API (tines-api.md documents no "who am I"
+ * call), so a key's own user cannot be protected by id: only a Personal key stops working when its
+ * user is deactivated or deleted (tines-api.md, "Conventions"); the preview warns when a change
+ * removes an owner's access, which is the case where the key may be theirs.
+ */
+import { TinesError, type TinesUserObject } from "../../client";
+import type { TenantDeployment } from "../../deployment";
+
+/** What a change does to one user's tenant-owner access. */
+export type OwnerChange = "delete" | "deactivate" | "demote";
+
+/** Whether the user is an active tenant owner, as Tines holds them. */
+export function isActiveOwner(user: Pick<TinesUserObject, "admin" | "is_active">): boolean {
+  return user.admin && user.is_active;
+}
+
+/**
+ * What a change from `before` to the declared `admin`/`isActive` does to an owner's access, or
+ * undefined when the user is no active owner or stays one.
+ */
+export function ownerChangeOf(before: Pick<TinesUserObject, "admin" | "is_active">, after: { admin: boolean; isActive: boolean }): OwnerChange | undefined {
+  if (!isActiveOwner(before)) return undefined;
+  if (!after.isActive) return "deactivate";
+  return after.admin ? undefined : "demote";
+}
+
+/** The property a change is declared by, for check failures: none for a delete (a destroy or a removed resource). */
+export function propertyOf(change: OwnerChange): "admin" | "isActive" | undefined {
+  return change === "demote" ? "admin" : change === "deactivate" ? "isActive" : undefined;
+}
+
+/**
+ * Why `change` of `user` is refused: it is the tenant's last active owner among `owners` (the
+ * tenant's users, or at least its owners, as Tines holds them now). Undefined when another active
+ * owner remains.
+ */
+export function lastOwnerRefusal(user: Pick<TinesUserObject, "id" | "email" | "admin" | "is_active">, change: OwnerChange, owners: readonly TinesUserObject[], tenant: string): string | undefined {
+  if (!isActiveOwner(user)) return undefined;
+  if (owners.some((other) => other.id !== user.id && isActiveOwner(other))) return undefined;
+  const doing = change === "delete" ? "deleting" : change === "deactivate" ? "deactivating" : "taking admin away from";
+  return (
+    `${user.email} (user id ${user.id}) is the only active tenant owner of ${tenant}: ${doing} them would leave the tenant ` +
+    "without an owner, and nobody (this stack included) could manage its users, templates or roles again. " +
+    "To do it on purpose, make another user a tenant owner first (admin: true on another TinesUser, applied by an earlier `pulumi up`), then run this again" +
+    (change === "delete" ? "; to stop managing the user without touching it, remove it from the stack's state (`pulumi state delete <urn>`)" : "")
+  );
+}
+
+/**
+ * The warning for a change that removes an active owner's access when other owners remain: if the
+ * stack's API key is that user's Personal key, the stack loses its access (tines-api.md: a
+ * Personal key answers 401 once its user is deactivated or deleted; demotion removes the rights
+ * the admin endpoints need).
+ */
+export function ownerAccessWarning(user: Pick<TinesUserObject, "id" | "email">, change: OwnerChange): string {
+  const doing = change === "delete" ? "deletes" : change === "deactivate" ? "deactivates" : "takes admin away from";
+  return (
+    `this ${doing} tenant owner ${user.email} (user id ${user.id}): if tines:apiKey is their Personal API key, ` +
+    "the stack loses its access to the tenant afterwards; use a Tenant-owner or Service key, which keeps working (see the troubleshooting guide)"
+  );
+}
+
+/**
+ * At deploy: refuses `change` of user `userId` when it would leave the tenant without an active
+ * owner, reading the tenant's owners fresh. Runs `write` only when allowed, one owner change at a
+ * time in the deployment.
+ */
+export async function guardOwnerChange<T>(deployment: TenantDeployment, userId: number, change: (user: TinesUserObject) => OwnerChange | undefined, write: () => Promise<T>): Promise<T> {
+  return deployment.oneOwnerChangeAtATime(async () => {
+    // Only owners matter; the filter is documented (tines-api.md, "Users": `filter=TENANT_OWNER`).
+    const owners = await deployment.client.users.listAll({ filter: "TENANT_OWNER" });
+    const user = owners.find((each) => each.id === userId);
+    const what = user === undefined ? undefined : change(user);
+    if (user !== undefined && what !== undefined) {
+      const refusal = lastOwnerRefusal(user, what, owners, deployment.tenantUrl);
+      if (refusal) throw new TinesError(propertyOf(what) === undefined ? refusal : `${propertyOf(what)}: ${refusal}`);
+    }
+    return write();
+  });
+}

@@ -1,0 +1,182 @@
+import { join } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
+// The built runner: it starts its compiled child-process entry beside itself.
+import { runProgramInChildProcess } from "../../dist-tools/runner/programRunner";
+import { repositoryRoot } from "../helpers/host";
+
+const program = join(repositoryRoot, "test", "programs", "declared");
+let simulator: TinesSimulator;
+let workDirectory: string;
+let run = 0;
+
+beforeAll(async () => {
+  simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+  workDirectory = mkdtempSync(join(tmpdir(), "one-object-test-"));
+});
+beforeEach(() => {
+  simulator.reset();
+  seedTenant(simulator.state, ["Security Operations"]);
+});
+afterAll(async () => {
+  await simulator.stop();
+  rmSync(workDirectory, { recursive: true, force: true });
+});
+
+interface Declared {
+  class: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** Runs the program declaring `resources` against the simulator, on the stack state in `statePath`. */
+function runDeclaring(resources: Declared[], options: { statePath?: string; preview?: boolean; destroy?: boolean; previewChecks?: boolean } = {}) {
+  run += 1;
+  return runProgramInChildProcess({
+    programDirectory: program,
+    statePath: join(workDirectory, options.statePath ?? `run-${run}.json`),
+    config: {
+      "tines:tenant": simulator.url,
+      "tines:apiKey": simulator.apiKey,
+      "tines:previewChecks": String(options.previewChecks ?? true),
+      "declared:resources": JSON.stringify(resources),
+    },
+    secretKeys: ["tines:apiKey"],
+    projectName: "declared",
+    preview: options.preview,
+    destroy: options.destroy,
+  });
+}
+
+const teamId = () => simulator.state.listTeams().find((team) => team.name === "Security Operations")!.id;
+
+describe("two resources of one deployment never name the same Tines object", () => {
+  const frank = { class: "TinesUser", name: "frank", args: { email: "frank@corp.example" } };
+  const frankAgain = { class: "TinesUser", name: "frank-again", args: { email: "Frank@corp.example", firstName: "Franklin", adoptExisting: true } };
+
+  it("two users with one email in another letter case fail the preview, naming both, in either order, and nothing is created", async () => {
+    for (const order of [
+      [frank, frankAgain],
+      [frankAgain, frank],
+    ]) {
+      const result = await runDeclaring(order, { preview: true });
+      // The one checked second fails (registration order is the SDK's), naming the other.
+      const named = /email: TinesUser "([\w-]+)" and TinesUser "([\w-]+)" both name the user/.exec(result.errors.join("\n"));
+      expect(named && [named[1], named[2]].sort()).toEqual(["frank", "frank-again"]);
+      expect(result.errors).toHaveLength(1);
+      expect(result.exitCode).not.toBe(0);
+    }
+    expect(simulator.state.findUserByEmail("frank@corp.example")).toBeUndefined();
+  });
+
+  it("with preview checks off, the up fails the same way before anything is sent for the second", async () => {
+    const result = await runDeclaring([frank, frankAgain], { previewChecks: false });
+    expect(result.errors.join("\n")).toContain('TinesUser "frank-again" and TinesUser "frank" both name the user Frank@corp.example');
+    expect(simulator.state.listUsers().filter((user) => user.email.toLowerCase() === "frank@corp.example")).toHaveLength(1);
+    expect(simulator.state.findUserByEmail("frank@corp.example")?.first_name).not.toBe("Franklin");
+  });
+
+  it("two custom roles of one name (in any letter case) and two templates of one name in one team fail the preview", async () => {
+    const template = (name: string) => ({
+      class: "TinesPrivateTemplate",
+      name,
+      args: { name: "Look up an IP", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, teamId: teamId() },
+    });
+    const result = await runDeclaring(
+      [
+        { class: "TinesCustomRole", name: "reviewer", args: { name: "Reviewer", permissions: ["STORY_READ"] } },
+        { class: "TinesCustomRole", name: "reviewer-2", args: { name: "REVIEWER", permissions: ["STORY_READ"], adoptExisting: true } },
+        template("lookup"),
+        template("lookup-copy"),
+      ],
+      { preview: true },
+    );
+    const errors = result.errors.join("\n");
+    expect(errors).toContain('name: TinesCustomRole "reviewer-2" and TinesCustomRole "reviewer" both name the custom role REVIEWER');
+    expect(errors).toContain(`name: TinesPrivateTemplate "lookup-copy" and TinesPrivateTemplate "lookup" both name the private template "Look up an IP" of team ${teamId()}`);
+  });
+
+  it("two teams of one name, and two member lists of one team, fail the preview", async () => {
+    const roster = (name: string, email: string) => ({ class: "TinesTeamMembers", name, args: { teamId: teamId(), members: [{ email }], ignoredMembers: ["owner@example.com"] } });
+    const result = await runDeclaring(
+      [
+        { class: "TinesTeam", name: "red", args: { name: "Red Team" } },
+        { class: "TinesTeam", name: "red-again", args: { name: "Red Team", adoptExisting: true } },
+        roster("secops-members", "ada@example.com"),
+        roster("secops-members-too", "grace@example.com"),
+      ],
+      { preview: true },
+    );
+    const errors = result.errors.join("\n");
+    expect(errors).toMatch(/name: TinesTeam "red(-again)?" and TinesTeam "red(-again)?" both name the team "Red Team"/);
+    expect(errors).toMatch(new RegExp(`teamId: TinesTeamMembers "secops-members(-too)?" and TinesTeamMembers "secops-members(-too)?" both name the member list of team ${teamId()}`));
+  });
+
+  it("two memberships of one person in one team (email in any letter case) and two SCIM group mappings fail the preview", async () => {
+    const result = await runDeclaring(
+      [
+        { class: "TinesTeamMembership", name: "ada-secops", args: { teamId: teamId(), email: "ada@example.com" } },
+        { class: "TinesTeamMembership", name: "ada-secops-editor", args: { teamId: teamId(), email: "ADA@example.com", role: "EDITOR" } },
+        { class: "TinesScimGroupMapping", name: "mapping", args: { mappings: [] } },
+        { class: "TinesScimGroupMapping", name: "mapping-again", args: { mappings: [] } },
+      ],
+      { preview: true, previewChecks: false },
+    );
+    const errors = result.errors.join("\n");
+    expect(errors).toMatch(new RegExp(`email: TinesTeamMembership "ada-secops(-editor)?" and TinesTeamMembership "ada-secops(-editor)?" both name the membership of ada@example.com in team ${teamId()}`));
+    expect(errors).toMatch(/mappings: TinesScimGroupMapping "mapping(-again)?" and TinesScimGroupMapping "mapping(-again)?" both name the tenant's SCIM user group mapping/);
+  });
+
+  it("a template of the same name in another team, or without one, is another object", async () => {
+    const otherTeam = simulator.state.createTeam("IT Operations");
+    const template = (name: string, args: Record<string, unknown>) => ({
+      class: "TinesPrivateTemplate",
+      name,
+      args: { name: "Look up an IP", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, ...args },
+    });
+    const result = await runDeclaring([template("secops", { teamId: teamId() }), template("itops", { teamId: otherTeam.id }), template("global", {})], { preview: true });
+    expect(result.errors).toEqual([]);
+  });
+
+  it("an up of a valid program checks each resource again without mistaking it for a second one", async () => {
+    const result = await runDeclaring([frank, { class: "TinesUser", name: "grace", args: { email: "grace@corp.example" } }]);
+    expect(result.errors).toEqual([]);
+    expect(simulator.state.findUserByEmail("frank@corp.example")).toBeDefined();
+  });
+});
+
+describe("a delete never removes an object another resource of the deployment has taken over", () => {
+  it("renaming an adopting user without an alias: the new resource adopts the user and the old one's delete leaves it in Tines", async () => {
+    const statePath = "rename.json";
+    const before = await runDeclaring([{ class: "TinesUser", name: "frank", args: { email: "frank@corp.example", adoptExisting: true } }], { statePath });
+    expect(before.errors).toEqual([]);
+    const userId = simulator.state.findUserByEmail("frank@corp.example")!.id;
+    const after = await runDeclaring([{ class: "TinesUser", name: "franklin", args: { email: "frank@corp.example", adoptExisting: true } }], { statePath });
+    expect(after.errors).toEqual([]);
+    expect(after.steps.map((step) => `${step.operation} ${step.name}`)).toEqual(expect.arrayContaining(["create franklin", "delete frank"]));
+    expect(after.warnings.join("\n")).toContain(`User ${userId} is now managed by the TinesUser that replaced this one`);
+    expect(simulator.state.getUser(userId)).toMatchObject({ is_active: true });
+    // The new resource still manages it: destroying the stack deletes it.
+    await runDeclaring([], { statePath, destroy: true });
+    expect(simulator.state.listUsers().some((user) => user.id === userId && user.is_active)).toBe(false);
+  });
+
+  it("the same for a custom role and a template renamed without an alias", async () => {
+    const statePath = "rename-others.json";
+    const declare = (suffix: string) => [
+      { class: "TinesCustomRole", name: `role${suffix}`, args: { name: "Reviewer", permissions: ["STORY_READ"], adoptExisting: true } },
+      {
+        class: "TinesPrivateTemplate",
+        name: `template${suffix}`,
+        args: { name: "Look up an IP", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, teamId: teamId(), adoptExisting: true },
+      },
+    ];
+    expect((await runDeclaring(declare(""), { statePath })).errors).toEqual([]);
+    const after = await runDeclaring(declare("-renamed"), { statePath });
+    expect(after.errors).toEqual([]);
+    expect(simulator.state.listTemplates()).toHaveLength(1);
+    expect(simulator.state.listRoles().filter((role) => role.name === "Reviewer")).toHaveLength(1);
+  });
+});
