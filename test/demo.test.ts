@@ -1,7 +1,14 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { columns, describeStep, describeTenant } from "../tools/demo/format";
 import { HostRunner, type DemoStep } from "../tools/demo/hostRunner";
-import { seedTenant, startTinesSimulator, type TinesSimulator } from "../src/simulator";
+// Compiled, as test/runner's tests use the runner: it starts the program in a child process from dist-tools.
+import { HostRunner as CompiledHostRunner } from "../dist-tools/demo/hostRunner";
+import { changeOutsidePulumi, refreshAfter } from "../dist-tools/demo/refresh";
+import { seededOwnerEmail, seedTenant, startTinesSimulator, type TinesSimulator } from "../src/simulator";
+import { repositoryRoot } from "./helpers/host";
 
 let simulator: TinesSimulator;
 
@@ -64,5 +71,43 @@ describe("the demo's own lines", () => {
     const runner = new HostRunner("/nowhere", "/nowhere/state.json", {}, "p");
     expect(runner.command("up")).toBe("up (CLI-free runner, no Pulumi CLI)");
     expect(runner.command("up")).not.toMatch(/^pulumi up/);
+  });
+});
+
+describe("the demo's refresh", () => {
+  it("records every change made outside Pulumi, in fewer requests than resources, and the state holds what Tines holds", { timeout: 120_000 }, async () => {
+    const tenant = await startTinesSimulator({ userDeletionDelayMs: 0 });
+    const workDirectory = mkdtempSync(join(tmpdir(), "pulumi-tines-demo-test-"));
+    try {
+      tenant.state.acceptInvitation(tenant.state.createUser({ email: seededOwnerEmail, first_name: "Tenant", last_name: "Owner", admin: true }).id);
+      const statePath = join(workDirectory, "state.json");
+      const config = { "tines:tenant": tenant.url, "tines:apiKey": tenant.apiKey, "tines-bootstrap:roster": join(repositoryRoot, "examples", "bootstrap", "roster.yaml") };
+      const runner = new CompiledHostRunner(join(repositoryRoot, "examples", "bootstrap"), statePath, config, "tines-bootstrap");
+      const created = await runner.up(() => {});
+      expect(created.every((step) => !step.error)).toBe(true);
+
+      const changes = changeOutsidePulumi(tenant);
+      const lines: string[] = [];
+      const refresh = await refreshAfter(runner, tenant, changes, (step) => lines.push(describeStep(step)));
+      expect(refresh.missed).toEqual([]);
+      const updated = refresh.steps.filter((step) => step.operation === "update").map((step) => step.kind).sort();
+      expect(updated).toEqual(["PrivateTemplate", "Team", "User"]);
+      expect(refresh.steps.filter((step) => step.operation === "same")).toHaveLength(refresh.steps.length - 3);
+      // Every resource read, and reads shared: fewer requests than resources; the changes found
+      // are attributed from the audit logs in requests of their own, counted apart.
+      expect(refresh.steps).toHaveLength(created.length);
+      expect(refresh.requests).toBeGreaterThan(0);
+      expect(refresh.requests).toBeLessThan(refresh.steps.length);
+      expect(refresh.auditLogRequests).toBeLessThanOrEqual(1);
+      expect(lines.join("\n")).toContain('lastName: "Lovelace" -> "King"');
+      // The state now records what Tines holds.
+      const state = readFileSync(statePath, "utf8");
+      expect(state).toContain('"lastName": "King"');
+      const again = await refreshAfter(runner, tenant, [], () => {});
+      expect(again.steps.every((step) => step.operation === "same")).toBe(true);
+    } finally {
+      await tenant.stop();
+      rmSync(workDirectory, { recursive: true, force: true });
+    }
   });
 });

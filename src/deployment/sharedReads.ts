@@ -139,6 +139,8 @@ export class SharedList<T> {
   private batch: { waiting: number; result: Promise<Snapshot<T> | undefined> } | undefined;
   /** Pages of the last complete list: what the next one is expected to cost. */
   private pagesEstimate = 1;
+  /** Whether {@link pagesEstimate} comes from a list Tines answered (else it is the guess of 1). */
+  private pagesSeen = false;
   private readonly directReads: number[] = [];
   private listFailedAt: number | undefined;
 
@@ -165,6 +167,11 @@ export class SharedList<T> {
     const item = snapshot.items.get(key);
     if (item !== undefined) return { type: "listed", item };
     return snapshot.complete ? { type: "unlisted" } : this.direct();
+  }
+
+  /** How many pages the list has, as the last list this process read showed; undefined before any. */
+  get pagesKnown(): number | undefined {
+    return this.pagesSeen ? this.pagesEstimate : undefined;
   }
 
   private direct(): Lookup<T> {
@@ -218,6 +225,7 @@ export class SharedList<T> {
       if (!page.hasNext) break;
       const pages = page.pages ?? Math.max(this.pagesEstimate, page.page + 1);
       this.pagesEstimate = pages;
+      this.pagesSeen = true;
       if (!(pages < demand())) {
         complete = false;
         break;
@@ -226,6 +234,7 @@ export class SharedList<T> {
     const snapshot: Snapshot<T> = { items, complete, generation, startedAt, usedAt: Date.now(), served: new Set() };
     if (complete) {
       this.pagesEstimate = Math.max(1, pagesRead);
+      this.pagesSeen = true;
       if (generation === this.writes.generation) this.snapshot = snapshot;
     }
     return snapshot;
@@ -324,6 +333,11 @@ export class SharedReads {
       .filter((time): time is number => time !== undefined && !Number.isNaN(time))
       .map((time) => Math.min(time, now));
     return times.length === 0 ? {} : { writtenAt: Math.max(...times) };
+  }
+
+  /** How many pages (500 users each) the user directory has, as the last list of it this process read showed; undefined before any. */
+  userDirectoryPages(): number | undefined {
+    return this.users.pagesKnown;
   }
 
   // Reads --------------------------------------------------------------------------------------------

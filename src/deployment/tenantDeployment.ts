@@ -8,7 +8,8 @@
  * that must outlive a single resource operation lives here, and only here:
  *
  * - the tenant facts preview checks read (teams, roles, the user directory with memberships, team
- *   member lists, the SCIM user group mapping), each read at most once;
+ *   member lists, the SCIM user group mapping), each read at most once; a few users are looked up
+ *   by email one request each instead of reading the directory ({@link TenantDeployment.userByEmail});
  * - the shared directory through which adoption looks users and memberships up
  *   (deployment/sharedDirectory.ts);
  * - the reads of a refresh, which share list requests, and the writes that keep them honest
@@ -66,6 +67,13 @@ export interface TenantCheckFindings {
 /** A user as the deletion records know it: its id, and its creation time (see {@link TenantDeployment.recordUserDeleted}). */
 export type UserIdentity = Pick<TinesUserObject, "id" | "created_at">;
 
+/**
+ * How many pages the user directory is taken to have before this process has read any list of
+ * users: 4 (a tenant of 2,000 people, the size issue 20 plans refresh for). See
+ * {@link TenantDeployment.userByEmail}.
+ */
+export const assumedUserDirectoryPages = 4;
+
 /** The user directory, indexed once. */
 interface UserDirectory {
   byEmail: Map<string, TinesUserObject>;
@@ -87,6 +95,8 @@ export class TenantDeployment {
   private rolesRead: Promise<TinesRoleObject[]> | undefined;
   private usersRead: Promise<UserDirectory> | undefined;
   private readonly teamMembersRead = new Map<number, Promise<TinesTeamMemberObject[]>>();
+  /** Users looked up by email one request each ({@link userByEmail}), by lowercased email. */
+  private readonly usersLookedUpByEmail = new Map<string, Promise<TinesUserObject | undefined>>();
   private scimMappingRead: Promise<TinesScimGroupMappingObject> | undefined;
 
   /** Teams whose whole member list a checked roster manages, with the roster's kind. */
@@ -121,8 +131,8 @@ export class TenantDeployment {
     readonly client: TinesClient,
   ) {
     this.tenantUrl = client.tenantUrl;
-    this.directory = new SharedDirectory(client, this);
     this.reads = new SharedReads(client);
+    this.directory = new SharedDirectory(client, this);
     this.driftAttribution = new DriftAttribution(client, () => this.teams());
   }
 
@@ -148,9 +158,39 @@ export class TenantDeployment {
     return members;
   }
 
-  /** The user with this email (case-insensitive), if any, from the directory read once with each user's team memberships. */
+  /**
+   * The user with this email (case-insensitive), if any, with their team memberships: what the
+   * preview checks ask, each email read at most once. **Picked by count**: reading the directory
+   * costs ceil(M / 500) requests for a tenant of M users and then answers every email, a lookup by
+   * email (`GET /admin/users/{email}`, tines-api.md) costs one request per email. So the first
+   * emails are looked up one request each, as long as their number stays below the directory's
+   * pages (known from the last list of users this process read, else {@link assumedUserDirectoryPages});
+   * the next one reads the directory, which answers it and all that follow. A few checks cost a
+   * few requests, many cost at most twice what the directory alone would. On a tenant that does
+   * not look users up by email (a 404 for an email the directory holds), the directory answers.
+   */
   async userByEmail(email: string): Promise<TinesUserObject | undefined> {
-    return (await this.users()).byEmail.get(email.toLowerCase());
+    const key = email.trim().toLowerCase();
+    const lookedUp = this.usersLookedUpByEmail.get(key);
+    if (lookedUp) return lookedUp;
+    const pages = this.reads.userDirectoryPages() ?? assumedUserDirectoryPages;
+    const cheaperOneByOne = this.usersRead === undefined && this.directory.userLookupByEmail !== "unsupported" && this.usersLookedUpByEmail.size + 1 < pages;
+    if (!cheaperOneByOne) return this.userInDirectory(key);
+    const user = this.directory.lookUpByEmail(key).then(async (answer) => {
+      if (answer) return answer.user;
+      const found = await this.userInDirectory(key);
+      this.directory.learnFromDirectory(found);
+      return found;
+    });
+    this.usersLookedUpByEmail.set(key, user);
+    // A failed lookup is not kept: the next check tries again (and says what failed).
+    user.catch(() => this.usersLookedUpByEmail.get(key) === user && this.usersLookedUpByEmail.delete(key));
+    return user;
+  }
+
+  /** The user with this email (case-insensitive), if any, from the directory read once with each user's team memberships. */
+  async userInDirectory(email: string): Promise<TinesUserObject | undefined> {
+    return (await this.users()).byEmail.get(email.trim().toLowerCase());
   }
 
   /** The user with this id, if any, from the directory read once. */

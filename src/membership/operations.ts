@@ -23,6 +23,7 @@
  */
 import { TinesApiError, type TinesClient, type TinesTeamMemberObject, type TinesUserObject } from "../client";
 import { mayBePendingDeletion, waitForPendingDeletion, waitedForDeletionOfEmail } from "../deployment/pendingDeletions";
+import { deploymentFor } from "../deployment/registry";
 import type { TenantDeployment } from "../deployment/tenantDeployment";
 import { createReconciled } from "../provider/reconcile";
 import { unlessGone } from "../provider/runtime";
@@ -155,9 +156,11 @@ export const findMemberOnTeam: MembershipLookup = async (client, teamId, who) =>
 
 /**
  * Finds a user's membership of a team. By user id it is one request, through the user's
- * `team_memberships`, falling back to the team's member list when the key may not read users (a
- * Team key gets 403); by email, the member list. `team_memberships` carries no invitation state:
- * `previous` gives what was last seen (not accepted, when nothing was).
+ * `team_memberships`; by email too, where the tenant looks users up by email
+ * (`GET /admin/users/{email}`, tines-api.md; the deployment remembers whether it does,
+ * deployment/sharedDirectory.ts). Otherwise (an older tenant's 404 for an email, or a key that may
+ * not read users: a Team key gets 403) the team's member list is read. `team_memberships` carries
+ * no invitation state: `previous` gives what was last seen (not accepted, when nothing was).
  */
 export async function findMembershipOfUser(
   client: TinesClient,
@@ -165,16 +168,21 @@ export async function findMembershipOfUser(
   who: Invitee,
   previous?: Pick<TeamMember, "invitationAccepted">,
 ): Promise<TeamMember | undefined> {
-  if ("userId" in who) {
-    try {
-      const user = await client.users.get(who.userId, { includeTeamMemberships: true });
-      const membership = user.team_memberships?.find((each) => each.team_id === teamId);
-      if (!membership) return undefined;
-      return { userId: user.id, email: user.email, role: membership.role, invitationAccepted: previous?.invitationAccepted ?? false };
-    } catch (error) {
-      if (error instanceof TinesApiError && error.isNotFound) return undefined;
-      if (!(error instanceof TinesApiError && error.isForbidden)) throw error;
+  const fromUser = (user: TinesUserObject | undefined): TeamMember | undefined => {
+    const membership = user?.team_memberships?.find((each) => each.team_id === teamId);
+    return user && membership ? { userId: user.id, email: user.email, role: membership.role, invitationAccepted: previous?.invitationAccepted ?? false } : undefined;
+  };
+  try {
+    if ("userId" in who) return fromUser(await unlessGone(client.users.get(who.userId, { includeTeamMemberships: true })));
+    const answer = await deploymentFor(client).directory.lookUpByEmail(who.email);
+    if (answer) {
+      // Whether `include=team_memberships` works with an email is not documented (tines-api.md): an
+      // answer without them is read again by id.
+      const user = answer.user?.team_memberships === undefined && answer.user ? await unlessGone(client.users.get(answer.user.id, { includeTeamMemberships: true })) : answer.user;
+      return fromUser(user);
     }
+  } catch (error) {
+    if (!(error instanceof TinesApiError && error.isForbidden)) throw error;
   }
   const member: TinesTeamMemberObject | undefined = await unlessGone(client.teams.findMember(teamId, who));
   return member ? teamMemberOf(member) : undefined;

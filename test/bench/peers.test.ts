@@ -126,12 +126,12 @@ describe("the docs peer (a hand-written provider as Pulumi's guide shows it)", (
 });
 
 describe("the benchmark's JSON", () => {
-  const run = (contender: string, createSeconds: number, finished: boolean): BulkFigures =>
+  const run = (contender: string, createSeconds: number, finished: boolean, refresh = { seconds: 2, requests: 200, tinesLimitsBoundSeconds: 24 }): BulkFigures =>
     ({
       contender,
       users: 100,
       create: { seconds: createSeconds },
-      refresh: { seconds: 2 },
+      refresh,
       failedOperations: finished ? 0 : 7,
       createFailedOperations: finished ? 0 : 5,
       skippedOperations: finished ? 0 : 5,
@@ -151,7 +151,16 @@ describe("the benchmark's JSON", () => {
       ["peer", "users", "createSeconds", "refreshSeconds", "failedOperations", "surfaced429s", "speedup"],
     ]);
     expect(entries[0]).toMatchObject({ peer: "careful", users: 100, createSeconds: 5, refreshSeconds: 2, failedOperations: 0, surfaced429s: 0, speedup: 2.5 });
-    expect(entries[1]).toMatchObject({ peer: "docs", failedOperations: 7, surfaced429s: 7, speedup: null });
+    expect(entries[1]).toMatchObject({ peer: "docs", failedOperations: 7, surfaced429s: 7, speedup: null, refreshSpeedupAtTinesLimits: null });
+  });
+
+  it("gives each peer's refresh requests, and its bound at Tines' limits over pulumi-tines' time, measured or bound, whichever is larger", () => {
+    const careful = run("careful", 5, true, { seconds: 30, requests: 2_000, tinesLimitsBoundSeconds: 240 });
+    const measuredLonger = peerEntries({ users: 1_000, runs: [run("pulumi-tines", 2, true, { seconds: 2, requests: 12, tinesLimitsBoundSeconds: 1.2 }), careful] });
+    expect(measuredLonger[0]).toMatchObject({ refreshRequests: 2_000, refreshSpeedupAtTinesLimits: 120 });
+    // A refresh measured faster than Tines' limits would let it run is credited with the bound only.
+    const boundLonger = peerEntries({ users: 1_000, runs: [run("pulumi-tines", 2, true, { seconds: 0.5, requests: 12, tinesLimitsBoundSeconds: 1.2 }), careful] });
+    expect(boundLonger[0]!.refreshSpeedupAtTinesLimits).toBe(200);
   });
 });
 

@@ -37,7 +37,8 @@ describe("a TenantDeployment", () => {
     await deployment.teamMembers(1);
     await deployment.teamMembers(1);
     const paths = tines.simulator.log.map((entry) => entry.path).sort();
-    expect(paths).toEqual(["/api/v1/admin/roles", "/api/v1/admin/users", "/api/v1/teams", "/api/v1/teams/1/members"]);
+    // One user by email is one request (GET /admin/users/{email}); the user by id reads the directory, once.
+    expect(paths).toEqual(["/api/v1/admin/roles", "/api/v1/admin/users", "/api/v1/admin/users/ada%40example.com", "/api/v1/teams", "/api/v1/teams/1/members"]);
   });
 
   it("stops tenant checks once this process changed the tenant (its facts are stale)", async () => {

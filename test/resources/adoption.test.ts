@@ -1,7 +1,8 @@
 /**
- * Adoption that scales: every adopting resource of a deployment (one host process) shares one read
- * of the user directory, so adopting N users of a tenant of M costs N + ceil(M / 500) requests,
- * not N × ceil(M / 500); and the shared read never hides someone created since, nor makes a
+ * Adoption that scales: each adopted user is looked up by email in one request
+ * (`GET /admin/users/{email}`), so adopting N users costs N requests whatever the tenant's size
+ * (test/resources/userLookupByEmail.test.ts holds the lookup and an older tenant's fallback to the
+ * shared directory, N + ceil(M / 500) + 1); and no lookup hides someone created since, nor makes a
  * create duplicate anything.
  */
 import { describe, expect, it } from "vitest";
@@ -19,8 +20,8 @@ function seedUsers(count: number) {
 
 const userRequests = () => tines.simulator.countRequests(undefined, "/api/v1/admin/users");
 
-describe("adoption through the shared directory", () => {
-  it("adopts 50 users spread through a tenant of 1,200 in at most 50 + ceil(1,200 / 500) + 3 requests, writing nothing", async () => {
+describe("adoption that scales", () => {
+  it("adopts 50 users spread through a tenant of 1,200 in 50 lookups (and the first preview check's), writing nothing", async () => {
     const users = seedUsers(1_200);
     tines.simulator.log.length = 0;
     const adopted = users.filter((_, index) => index % 24 === 23);
@@ -34,8 +35,11 @@ describe("adoption through the shared directory", () => {
       });
       expect(state.id).toBe(String(user.id));
     }
-    // The old path paged the whole directory (3 pages) for each: 150 requests at least.
-    expect(userRequests()).toBeLessThanOrEqual(50 + Math.ceil(1_200 / 500) + 3);
+    // The first paged the whole directory (3 pages) for each: 150 requests at least; the shared
+    // directory then made it 50 + 3. Now one lookup by email each, and one more for the first
+    // preview check (checks stop once this process has written).
+    expect(userRequests()).toBe(50 + 1);
+    expect(tines.simulator.countRequests("GET", /^\/api\/v1\/admin\/users$/)).toBe(0);
     expect(tines.simulator.log.filter((entry) => entry.method !== "GET")).toEqual([]);
   });
 
@@ -84,9 +88,11 @@ describe("adoption through the shared directory", () => {
       const { state } = await tines.engine.up("TeamMembership", user.email, { teamId: 1, email: user.email, role: "EDITOR", adoptExisting: true });
       expect(state.id).toBe(`1/${user.id}`);
     }
-    // 20 memberships; the team's member list (2 pages) was never walked.
+    // 20 memberships, one lookup of the user by email each (with team memberships); neither the
+    // team's member list (2 pages) nor the directory (3 pages) was walked.
     expect(tines.simulator.countRequests("GET", "/api/v1/teams/1/members")).toBe(0);
-    expect(tines.simulator.log.length).toBeLessThanOrEqual(20 + Math.ceil(1_200 / 500) + 3);
+    expect(tines.simulator.countRequests("GET", /^\/api\/v1\/admin\/users$/)).toBe(0);
+    expect(tines.simulator.log.length).toBeLessThanOrEqual(20 + 1);
     expect(tines.simulator.log.filter((entry) => entry.method !== "GET")).toEqual([]);
   });
 });

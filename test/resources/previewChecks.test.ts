@@ -184,12 +184,17 @@ describe("preview checks against the tenant (on by default with a tenant and an 
     }
     const results = await Promise.all(checks);
     expect(results.every((result) => result.failures.length === 0)).toBe(true);
-    // Teams once, roles once, the directory of 1,201 users once (3 pages of 500).
+    // Teams once, roles once, the directory of 1,201 users once (3 pages of 500). Before it, the
+    // first emails are looked up one request each, while their number stays below the pages a
+    // directory is assumed to have before any was read (assumedUserDirectoryPages, 4): 3 of them.
     expect(simulator.log.map((entry) => entry.path).sort()).toEqual([
       "/api/v1/admin/roles",
       "/api/v1/admin/users",
       "/api/v1/admin/users",
       "/api/v1/admin/users",
+      "/api/v1/admin/users/new0%40example.com",
+      "/api/v1/admin/users/new1%40example.com",
+      "/api/v1/admin/users/new2%40example.com",
       "/api/v1/teams",
     ]);
   });

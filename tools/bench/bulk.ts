@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { repositoryRoot } from "./paths";
 import { latencyMs, parallelism, startHost, timeScale as rigTimeScale, tinesLimits } from "./rig";
 import { startSimulatorThread, type LoggedRequest } from "./simulatorThread";
+import type { SimulatorFaultRule } from "pulumi-tines/simulator";
 import { DynamicProviderEngine, EngineDeployment, type EngineResourceState } from "../runner/engine";
 import { ProviderHost } from "../runner/providerHost";
 
@@ -19,7 +20,21 @@ export interface BulkFigures {
   memberships: number;
   templates: number;
   create: { seconds: number; requests: number; boundSeconds: number; ratio: number };
-  refresh: { seconds: number; requests: number; boundSeconds: number; ratio: number };
+  refresh: {
+    seconds: number;
+    /** Requests Tines answered (429s left out, as in the bound). */
+    requests: number;
+    /** Of those, on admin/users (500 a minute). */
+    adminUsersRequests: number;
+    /** 429s answered during the refresh. */
+    rateLimited: number;
+    boundSeconds: number;
+    ratio: number;
+    /** The bound at Tines' real limits ({@link tinesLimitsBoundSeconds}), in real seconds. */
+    tinesLimitsBoundSeconds: number;
+  };
+  /** Refreshes of the same stack under faults ({@link BulkOptions.refreshUnder}), after everything above was measured. */
+  faultedRefreshes: FaultedRefresh[];
   /** Operations that failed, create and refresh. */
   failedOperations: number;
   /** Operations of the create that failed. */
@@ -49,6 +64,43 @@ export interface BulkFigures {
   rigCeiling: { createRatio: number; refreshRatio: number };
 }
 
+/** A refresh of the whole stack under faults, compared with the refresh without them. */
+export interface FaultedRefresh {
+  /** What was injected, as the report names it. */
+  name: string;
+  /** Reads that failed. */
+  failedReads: number;
+  /** Reads that answered other than the refresh without faults did (outputs, or gone). */
+  differingReads: number;
+  /** Requests sent, 429s and failures included. */
+  requests: number;
+}
+
+/** A fault to refresh under: its name and the simulator's rules. */
+export interface RefreshFault {
+  name: string;
+  rules: SimulatorFaultRule[];
+}
+
+/**
+ * The faults of issue 20's last target: a 30% 429 storm on every request; every list request
+ * (users, templates, teams) failing with a 500, which must fall back to direct reads; and both.
+ */
+export const refreshFaults: RefreshFault[] = (() => {
+  const storm: SimulatorFaultRule = { action: { type: "rateLimit", retryAfterSeconds: 1 }, probability: 0.3 };
+  const failingLists: SimulatorFaultRule = {
+    method: "GET",
+    path: /^\/api\/v1\/(admin\/users|admin\/templates|teams)$/,
+    action: { type: "status", status: 500, body: '{"error":"injected"}' },
+  };
+  return [
+    { name: "30% of requests answered 429", rules: [storm] },
+    { name: "every list request answered 500", rules: [failingLists] },
+    // The direct reads the failing lists fall back to, themselves in the storm: the first rule that fires wins.
+    { name: "every list request answered 500, 30% of the rest 429", rules: [failingLists, storm] },
+  ];
+})();
+
 /** Requests of one phase of a run, per rate-limit bucket, and how many operations it had. */
 export interface Phase {
   operations: number;
@@ -72,6 +124,16 @@ export function phaseBoundSeconds(phase: Phase, timeScale = rigTimeScale): numbe
     return windows * windowMs + Math.ceil((requests - windows * tinesLimits[bucket]) / parallelism) * latencyMs;
   });
   return Math.max(latencyBound, ...rateBounds) / 1000;
+}
+
+/**
+ * What a phase takes at Tines' real limits, in real seconds, counting only the limits: its
+ * admin/users requests / 500 a minute, or all its requests / 5000 a minute, whichever is more
+ * (tines-api.md, "Rate limits"). Issue 20 states the refresh target with it ("requests / 500 a
+ * minute on admin/users"): 2,000 reads on admin/users are four minutes however they are sent.
+ */
+export function tinesLimitsBoundSeconds(phase: Phase): number {
+  return Math.max(phase.requests.adminUsers / tinesLimits.adminUsers, phase.requests.default / tinesLimits.default) * 60;
 }
 
 /** The phase `log` records: its requests per bucket, for `operations` operations. */
@@ -178,6 +240,8 @@ export interface BulkOptions {
   timeScale?: number;
   /** Whether the simulator's `Retry-After` counts scaled seconds (see SimulatorRateLimits). Default false. */
   scaleRetryAfter?: boolean;
+  /** Faults to refresh the stack again under, each once, after the run is measured (e.g. {@link refreshFaults}). */
+  refreshUnder?: RefreshFault[];
 }
 
 /**
@@ -208,12 +272,14 @@ export async function bulk(users: number, templates: number, options: BulkOption
     await simulator.takeLog();
     let rateLimited = 0;
     let requests = 0;
+    let lastRefused = 0;
     /** The requests of the phase just ended, the 429s among them counted and left out of the phase. */
     const phase = async (operations: number) => {
       const log = await simulator.takeLog();
       requests += log.length;
       const refused = log.filter((entry) => entry.status === 429).length;
       rateLimited += refused;
+      lastRefused = refused;
       return phaseOf(
         log.filter((entry) => entry.status !== 429),
         operations,
@@ -249,13 +315,35 @@ export async function bulk(users: number, templates: number, options: BulkOption
     const refreshStarted = Date.now();
     const all = [...createdUsers, ...otherStates];
     const refreshedStates: EngineResourceState[] = [];
+    /** What each resource's read answered, by its place in `all` (undefined: gone), for the faulted refreshes to match. */
+    const readAnswers: string[] = [];
+    const answerOf = (state: EngineResourceState | undefined) => JSON.stringify(state?.outputs ?? null);
     const refreshed = timedOut
       ? { failed: all.length, surfaced429s: 0 }
-      : await settle(all.map(async (state) => refreshedStates.push((await deployment.refresh(state)) ?? state)));
+      : await settle(
+          all.map(async (state, index) => {
+            const read = await deployment.refresh(state);
+            readAnswers[index] = answerOf(read);
+            refreshedStates.push(read ?? state);
+          }),
+        );
     const refreshSeconds = (Date.now() - refreshStarted) / 1000;
     const refresh = await phase(all.length);
+    const refreshRefused = lastRefused;
     const hostCpuMs = timedOut ? Number.NaN : cpuMs(host.pid) - hostCpuBefore;
     const hostPeakRss = timedOut ? Number.NaN : peakRssMiB(host.pid);
+    const faultedRefreshes: FaultedRefresh[] = [];
+    for (const fault of timedOut ? [] : (options.refreshUnder ?? [])) {
+      await simulator.setFaults({ latencyMs, rules: fault.rules });
+      const reads = await Promise.allSettled(all.map((state) => deployment.refresh(state)));
+      await simulator.setFaults({ latencyMs });
+      faultedRefreshes.push({
+        name: fault.name,
+        failedReads: reads.filter((read) => read.status === "rejected").length,
+        differingReads: reads.filter((read, index) => read.status === "fulfilled" && answerOf(read.value) !== readAnswers[index]).length,
+        requests: (await simulator.takeLog()).length,
+      });
+    }
     const createBound = phaseBoundSeconds(usersAndTemplates, timeScale) + phaseBoundSeconds(memberships, timeScale);
     const refreshBound = phaseBoundSeconds(refresh, timeScale);
     const createRequests = usersAndTemplates.requests.default + memberships.requests.default;
@@ -271,7 +359,16 @@ export async function bulk(users: number, templates: number, options: BulkOption
       memberships: users,
       templates: contender.providers ? 0 : templates,
       create: { seconds: createSeconds, requests: createRequests, boundSeconds: createBound, ratio: createBound / createSeconds },
-      refresh: { seconds: refreshSeconds, requests: refresh.requests.default, boundSeconds: refreshBound, ratio: refreshBound / refreshSeconds },
+      refresh: {
+        seconds: refreshSeconds,
+        requests: refresh.requests.default,
+        adminUsersRequests: refresh.requests.adminUsers,
+        rateLimited: refreshRefused,
+        boundSeconds: refreshBound,
+        ratio: refreshBound / refreshSeconds,
+        tinesLimitsBoundSeconds: tinesLimitsBoundSeconds(refresh),
+      },
+      faultedRefreshes,
       failedOperations: created.failed + joined.failed + refreshed.failed,
       createFailedOperations: created.failed + joined.failed,
       skippedOperations: skipped,

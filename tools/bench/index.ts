@@ -14,12 +14,21 @@
  *
  * Each concern has its file: rig.ts (settings shared by every part), requests.ts (1, 2 and the
  * preview checks), bulk.ts (3-5). This file runs them in order and writes the report.
+ *
+ * Refresh (issue 20) is measured in 3 and 4: its requests, its seconds at the bench's time scale,
+ * its bound at Tines' real limits, beside the careful peer; the smallest bulk run also refreshes
+ * under a 429 storm and under failing lists (bulk.ts, `refreshFaults`).
+ *
+ * Flags, for checking a part on a shared machine: `--sizes=100` runs the bulk and side-by-side
+ * parts at those sizes only; `--only=refresh` skips the parts that do not measure refresh
+ * (preview checks, rosters, adoption). Either writes bench/results/partial.json and partial.md,
+ * never the figures the docs are made from.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedTenant, startTinesSimulator } from "pulumi-tines/simulator";
 import { adoptionCost } from "./adoption";
-import { bulk, rigCeiling, type BulkFigures } from "./bulk";
+import { bulk, refreshFaults, rigCeiling, type BulkFigures } from "./bulk";
 import { repositoryRoot } from "./paths";
 import { previewCheckRequests, requestsPerOperation, stateCost } from "./requests";
 import { fixed, latencyMs, parallelism, startHost, table, timeScale, windowMs } from "./rig";
@@ -28,7 +37,19 @@ import { judgeTargets, targetsReport } from "./targets";
 import { teamMembersReport, teamMembersRequests } from "./teamMembers";
 import { DynamicProviderEngine } from "../runner/engine";
 
+/** The command line's flags (see the file comment). */
+function flags(argv: string[]): { sizes: number[]; refreshOnly: boolean; partial: boolean } {
+  const value = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const sizesFlag = value("sizes");
+  const sizes = sizesFlag ? sizesFlag.split(",").map(Number) : [100, 300, 1000];
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`--sizes takes whole numbers, e.g. --sizes=100,300: got ${sizesFlag}`);
+  const only = value("only");
+  if (only !== undefined && only !== "refresh") throw new Error(`--only takes "refresh": got ${only}`);
+  return { sizes, refreshOnly: only === "refresh", partial: sizesFlag !== undefined || only !== undefined };
+}
+
 async function main(): Promise<void> {
+  const { sizes, refreshOnly, partial } = flags(process.argv.slice(2));
   const started = Date.now();
   console.log(`pulumi-tines benchmark: real dynamic-provider host, local simulator, parallelism ${parallelism}, ${latencyMs} ms latency per request, Tines' rate limits ${timeScale}x faster\n`);
 
@@ -39,21 +60,27 @@ async function main(): Promise<void> {
   await host.stop();
   await simulator.stop();
   const cost = stateCost(operations.states);
-  const previews = [await previewCheckRequests(100, 2000), await previewCheckRequests(1000, 2000)];
-  const teamMembers = await teamMembersRequests();
+  const previews = refreshOnly ? [] : [await previewCheckRequests(100, 2000), await previewCheckRequests(1000, 2000)];
+  const teamMembers = refreshOnly ? undefined : await teamMembersRequests();
 
-  const sizes = [100, 300, 1000];
   const bulkRuns: BulkFigures[] = [];
-  for (const users of sizes) {
+  for (const [index, users] of sizes.entries()) {
     process.stdout.write(`bulk run: ${users} users, ${users} memberships, 20 templates... `);
-    const run: BulkFigures = { ...(await bulk(users, 20)), rigCeiling: await rigCeiling(users, 20) };
+    // The smallest run also refreshes under faults: whether reads fail does not depend on the size.
+    const run: BulkFigures = { ...(await bulk(users, 20, { refreshUnder: index === 0 ? refreshFaults : [] })), rigCeiling: await rigCeiling(users, 20) };
     bulkRuns.push(run);
-    console.log(`create ${fixed(run.create.seconds)} s, refresh ${fixed(run.refresh.seconds)} s; rig ceiling ${fixed(run.rigCeiling.createRatio)} / ${fixed(run.rigCeiling.refreshRatio)}`);
+    console.log(
+      `create ${fixed(run.create.seconds)} s, refresh ${fixed(run.refresh.seconds)} s in ${run.refresh.requests} requests; rig ceiling ${fixed(run.rigCeiling.createRatio)} / ${fixed(run.rigCeiling.refreshRatio)}` +
+        run.faultedRefreshes.map((fault) => `; under ${fault.name}: ${fault.failedReads} failed, ${fault.differingReads} differing reads`).join(""),
+    );
   }
 
-  process.stdout.write("adoption: 1000 users of a tenant of 5000... ");
-  const adoption = await adoptionCost(1000, 5000, { parallelism, latencyMs, timeScale });
-  console.log(`${adoption.requests} requests (target ${adoption.targetRequests}, before ${adoption.previousRequests}), ${fixed(adoption.seconds)} s`);
+  const adoption = refreshOnly ? undefined : await (async () => {
+    process.stdout.write("adoption: 1000 users of a tenant of 5000... ");
+    const measured = await adoptionCost(1000, 5000, { parallelism, latencyMs, timeScale });
+    console.log(`${measured.requests} requests (target ${measured.targetRequests}, before ${measured.previousRequests}), ${fixed(measured.seconds)} s`);
+    return measured;
+  })();
 
   // Beside what a user would otherwise write (sideBySide.ts), reusing each size's rig ceiling.
   const peers = await peerContenders();
@@ -62,10 +89,14 @@ async function main(): Promise<void> {
     process.stdout.write(`side by side: ${users} users, ${users} memberships... `);
     const run = await sideBySide(users, peers, bulkRuns[index]!.rigCeiling);
     sideBySideRuns.push(run);
-    console.log(run.runs.map((figures) => `${figures.contender} ${fixed(figures.create.seconds)} s / ${fixed(figures.refresh.seconds)} s${figures.finished ? "" : " (did not finish)"}`).join(", "));
+    console.log(
+      run.runs
+        .map((figures) => `${figures.contender} ${fixed(figures.create.seconds)} s / ${fixed(figures.refresh.seconds)} s, refresh ${figures.refresh.requests} requests${figures.finished ? "" : " (did not finish)"}`)
+        .join(", "),
+    );
   }
   const sideBySideText = sideBySideReport(sideBySideRuns);
-  const targets = judgeTargets(bulkRuns, sideBySideRuns);
+  const targets = judgeTargets(bulkRuns, sideBySideRuns, operations.rows);
 
   const details = [
     "### Targets, judged on this run",
@@ -79,10 +110,11 @@ async function main(): Promise<void> {
       operations.rows.map((row) => [row.resource, row.check, row.diff, row.create, row.read, row.update, row.delete, row.adopt ?? "n/a"]),
     ),
     "",
-    "Targets: check 0 with `tines:previewChecks false` (on, the default, a preview's checks cost what the next table shows, once per deployment), diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption of a user at most 2 + ceil(users / 500) = 6 (the shared read of the directory, a fresh read of the user, the update), of a membership 1. " +
+    "Targets: check 0 with `tines:previewChecks false` (on, the default, a preview's checks cost what the next table shows, once per deployment), diff 0, create 1, read 1, update 1 (2 for a template, read back), delete 1, adoption of a user at most 2 (the user looked up by email, the update; on an older tenant, which answers 404 for emails, 3 + ceil(users / 500): the 404, the shared read of the directory, the user by id, the update), of a membership 1. " +
       "A team's create and rename take 2: its name is looked up first (Tines does not say names are unique, and a rename must not give two teams one name); its delete 3: its stories are counted first (the forceDestroy guard), and the team is read back, so a stray 404 or a delete not applied never drops a team Tines still holds. " +
       "A custom role's delete takes 1 + ceil(users / 500): the directory is read for members who still hold it; its adoption 2 when the role must change (list, PATCH).",
     "",
+    ...(previews.length === 0 ? [] : [
     "### Preview with tenant checks on (the default; `tines:previewChecks`)",
     "",
     table(
@@ -92,27 +124,29 @@ async function main(): Promise<void> {
     "",
     "Target: a handful, independent of the number of resources: teams once, roles once, the user directory once (500 a page).",
     "",
-    teamMembersReport(teamMembers),
-    "",
+    ]),
+    ...(teamMembers ? [teamMembersReport(teamMembers), ""] : []),
     "### State cost per resource",
     "",
     table(["resource", "`__provider` bytes", "inputs + outputs bytes"], cost.map((row) => [row.resource, row.providerBytes, row.inputsPlusOutputsBytes])),
     "",
     "Target: `__provider` at most 1 KB.",
     "",
+    ...(adoption === undefined ? [] : ((measured) => [
     "### Taking over a tenant: adopting users (as a roster from `pulumi-tines export` does)",
     "",
     table(
       ["adopted users", "tenant users", "requests", "target", "writes", "requests before", `s (limits ${timeScale}x faster)`, "min at Tines' limits", "bound min", "bound min before", "failed"],
-      [[adoption.adoptedUsers, adoption.tenantUsers, adoption.requests, adoption.targetRequests, adoption.writes, adoption.previousRequests, fixed(adoption.seconds), fixed(adoption.realLimitMinutes, 1), fixed(adoption.boundMinutes, 1), fixed(adoption.previousBoundMinutes, 1), adoption.failedOperations]],
+      [[measured.adoptedUsers, measured.tenantUsers, measured.requests, measured.targetRequests, measured.writes, measured.previousRequests, fixed(measured.seconds), fixed(measured.realLimitMinutes, 1), fixed(measured.boundMinutes, 1), fixed(measured.previousBoundMinutes, 1), measured.failedOperations]],
     ),
     "",
-    `Target: at most N + ceil(M / 500) + 5 requests: one shared read of the directory, then one GET per adopted user; no write for a user who already matches. "Before": each adoption paged the directory until it found its user, then updated it (counted for the same users). Min at Tines' limits: the measured time times ${timeScale} (an upper estimate, latency does not scale); bound min: requests / 500, the admin/users limit every one of them falls under.`,
+    `Target: at most N + ceil(M / 500) + 5 requests: one GET by email per adopted user (\`GET /admin/users/{email}\`; on an older tenant that answers 404 for emails, one shared read of the directory, then one GET per user); no write for a user who already matches. "Before": each adoption paged the directory until it found its user, then updated it (counted for the same users). Min at Tines' limits: the measured time times ${timeScale} (an upper estimate, latency does not scale); bound min: requests / 500, the admin/users limit every one of them falls under.`,
     "",
+    ])(adoption)),
     "### Bulk create and refresh (users, as many memberships, 20 templates)",
     "",
     table(
-      ["users", "resources", "create s", "create bound s", "create ratio", "rig ceiling create", "refresh s", "refresh bound s", "refresh ratio", "rig ceiling refresh", "ms/resource create", "ms/resource refresh", "requests/resource create", "requests/resource refresh", "failed", "429s", "host CPU ms/resource", "host peak RSS MiB"],
+      ["users", "resources", "create s", "create bound s", "create ratio", "rig ceiling create", "refresh s", "refresh bound s", "refresh ratio", "rig ceiling refresh", "refresh requests", "refresh bound at Tines' limits s", "ms/resource create", "ms/resource refresh", "requests/resource create", "requests/resource refresh", "failed", "429s", "host CPU ms/resource", "host peak RSS MiB"],
       bulkRuns.map((run) => [
         run.users,
         run.users * 2 + run.templates,
@@ -124,6 +158,8 @@ async function main(): Promise<void> {
         fixed(run.refresh.boundSeconds),
         fixed(run.refresh.ratio),
         fixed(run.rigCeiling.refreshRatio),
+        run.refresh.requests,
+        fixed(run.refresh.tinesLimitsBoundSeconds, 1),
         fixed(run.perResourceMs.create, 1),
         fixed(run.perResourceMs.refresh, 1),
         fixed(run.requestsPerResource.create),
@@ -144,9 +180,10 @@ async function main(): Promise<void> {
   const results = { recordedAt: new Date().toISOString(), node: process.version, parallelism, latencyMs, timeScale, operations: operations.rows, lookups: operations.lookups, previewChecks: previews, adoption, teamMembers, stateCost: cost, bulk: bulkRuns, peers: sideBySideRuns.flatMap(peerEntries), sideBySide: sideBySideRuns, targets, seconds };
   const directory = join(repositoryRoot, "bench", "results");
   mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, "latest.json"), JSON.stringify(results, null, 2));
-  writeFileSync(join(directory, "latest.md"), `${report}\n`);
-  console.log("Figures written to bench/results/latest.json and latest.md; `npm run docs` puts them in the docs.");
+  const name = partial ? "partial" : "latest";
+  writeFileSync(join(directory, `${name}.json`), JSON.stringify(results, null, 2));
+  writeFileSync(join(directory, `${name}.md`), `${report}\n`);
+  console.log(partial ? "Figures of this partial run written to bench/results/partial.json and partial.md (the docs use only a full run's)." : "Figures written to bench/results/latest.json and latest.md; `npm run docs` puts them in the docs.");
 }
 
 main().then(

@@ -1,9 +1,10 @@
 /**
  * pulumi-tines beside what a user would otherwise write (tools/bench/peers): the same workload (users,
- * then as many memberships, then a refresh of all), the same real provider host, engine schedule,
- * simulator, latency and time-scaled rate limits, at each size. Reports each one's wall time,
- * failures, 429s that reached the caller, and what it stores in the state, and how much faster
- * pulumi-tines is.
+ * then as many memberships, then a refresh of all; pulumi-tines also 20 templates, which the peers
+ * have no resource for), the same real provider host, engine schedule, simulator, latency and
+ * time-scaled rate limits, at each size. Reports each one's wall time, failures, 429s that reached
+ * the caller, what it stores in the state, how much faster pulumi-tines is, and what the refresh
+ * costs: its requests, and its bound at Tines' real limits (issue 20).
  */
 import { bulk, pulumiTines, type BulkFigures, type Contender } from "./bulk";
 import { carefulMaxAttempts, carefulProviders } from "./peers/careful";
@@ -19,6 +20,9 @@ import { fixed, latencyMs, parallelism, table } from "./rig";
  * would depend on how busy the machine is. At 10 (83 a second) it binds, as it does for real.
  */
 export const sideBySideTimeScale = 10;
+
+/** Templates pulumi-tines creates and refreshes beside the users and memberships (issue 20's workload); the peers have none. */
+export const sideBySideTemplates = 20;
 
 /** The peers' names, as the JSON names them. */
 export type PeerName = "docs" | "careful";
@@ -37,6 +41,14 @@ export interface PeerEntry {
   skippedOperations: number;
   /** The peer's refresh wall time / pulumi-tines', or null when the peer did not finish. */
   refreshSpeedup: number | null;
+  /** Requests the peer's refresh sent that Tines answered (429s left out). */
+  refreshRequests: number;
+  /**
+   * The peer's refresh bound at Tines' real limits over pulumi-tines' refresh time, measured or
+   * bound at Tines' limits, whichever is larger ({@link refreshSpeedupAtTinesLimits}); null when
+   * the peer did not finish.
+   */
+  refreshSpeedupAtTinesLimits: number | null;
   /** 429s the simulator answered, retried or not. */
   rateLimitedResponses: number;
   /** Every request sent, 429s and retries included. */
@@ -71,9 +83,19 @@ export async function sideBySide(users: number, peers: Contender[], rigCeiling: 
   for (const contender of [pulumiTines, ...peers]) {
     // A peer that cannot finish is stopped after ten times pulumi-tines' time (and 30 s at least).
     const deadline = runs[0] ? Math.max(30, 10 * (runs[0].create.seconds + runs[0].refresh.seconds)) : 180;
-    runs.push({ ...(await bulk(users, 0, { contender, deadlineSeconds: deadline, timeScale: sideBySideTimeScale, scaleRetryAfter: true })), rigCeiling });
+    runs.push({ ...(await bulk(users, sideBySideTemplates, { contender, deadlineSeconds: deadline, timeScale: sideBySideTimeScale, scaleRetryAfter: true })), rigCeiling });
   }
   return { users, runs };
+}
+
+/**
+ * How many times faster pulumi-tines refreshes than `peer` at Tines' real limits: the peer's bound
+ * there (its requests / 500 a minute on admin/users; the time scale does not change how many
+ * requests it sends) over pulumi-tines' time, the larger of its measured seconds (so a refresh of
+ * a few requests is not credited with the zero seconds its bound would say) and its own bound.
+ */
+export function refreshSpeedupAtTinesLimits(ours: BulkFigures, peer: BulkFigures): number {
+  return peer.refresh.tinesLimitsBoundSeconds / Math.max(ours.refresh.seconds, ours.refresh.tinesLimitsBoundSeconds);
 }
 
 /** The JSON's `peers` entries of a run. */
@@ -89,6 +111,8 @@ export function peerEntries(run: SideBySideRun): PeerEntry[] {
     speedup: peer.finished ? peer.create.seconds / ours!.create.seconds : null,
     skippedOperations: peer.skippedOperations,
     refreshSpeedup: peer.finished ? peer.refresh.seconds / ours!.refresh.seconds : null,
+    refreshRequests: peer.refresh.requests,
+    refreshSpeedupAtTinesLimits: peer.finished ? refreshSpeedupAtTinesLimits(ours!, peer) : null,
     rateLimitedResponses: peer.rateLimitedResponses,
     requests: peer.requests,
     providerBytesPerResource: peer.providerBytesPerResource,
@@ -117,6 +141,9 @@ export function sideBySideReport(runs: SideBySideRun[]): string {
         fixed(figures.refresh.seconds),
         times(figures.create.seconds / ours.create.seconds),
         times(figures.refresh.seconds / ours.refresh.seconds),
+        figures.refresh.requests,
+        fixed(figures.refresh.tinesLimitsBoundSeconds, 1),
+        figures === ours ? "1x" : done ? `${fixed(refreshSpeedupAtTinesLimits(ours, figures), 1)}x` : "did not finish",
         figures.createFailedOperations + figures.skippedOperations,
         figures.failedOperations - figures.createFailedOperations,
         figures.surfaced429s,
@@ -138,6 +165,9 @@ export function sideBySideReport(runs: SideBySideRun[]): string {
         "refresh s",
         "create time, x pulumi-tines'",
         "refresh time, x pulumi-tines'",
+        "refresh requests",
+        "refresh bound at Tines' limits s",
+        "refresh at Tines' limits, x pulumi-tines'",
         "resources not created",
         "refreshes failed",
         "429s reaching you",
@@ -151,6 +181,6 @@ export function sideBySideReport(runs: SideBySideRun[]): string {
       rows,
     ),
     "",
-    `Every provider runs the same deployment through Pulumi's real dynamic-provider host, scheduled as the engine schedules it (checks one at a time, ${parallelism} steps at once), against the simulator with ${latencyMs} ms a request and Tines' rate limits (500 a minute on admin/users, 5000 otherwise) running ${sideBySideTimeScale} times faster, so that, as against Tines, the limit binds before this 2-core rig's own CPU does. "Hand-written as Pulumi's docs show" is a \`dynamic.ResourceProvider\` written the way Pulumi's dynamic-provider guide writes one: a \`fetch\` per call, no pacing, no retry (tools/bench/peers/). "Hand-written, retries 429" adds what its author adds after the first failed run: a retry on 429 that waits as \`Retry-After\` says, up to ${carefulMaxAttempts} attempts. Both are serialized into the state the ordinary way, by Pulumi's closure serializer. Every operation is attempted, as with \`pulumi up --continue-on-error\` (by default \`pulumi up\` stops at the first failure and you run it again); a membership whose user failed is not attempted. "x pulumi-tines'" is the provider's wall time over pulumi-tines' (2.0x: it took twice as long); "create / bound" is the physical bound (latency, ${parallelism} at a time, and the rate limit) over the measured time, "create / rig ceiling" that ratio over what a provider that only waits reaches through the same rig (measured for the bulk run of the same size).`,
+    `Every provider runs the same deployment through Pulumi's real dynamic-provider host, scheduled as the engine schedules it (checks one at a time, ${parallelism} steps at once), against the simulator with ${latencyMs} ms a request and Tines' rate limits (500 a minute on admin/users, 5000 otherwise) running ${sideBySideTimeScale} times faster, so that, as against Tines, the limit binds before this 2-core rig's own CPU does. "Hand-written as Pulumi's docs show" is a \`dynamic.ResourceProvider\` written the way Pulumi's dynamic-provider guide writes one: a \`fetch\` per call, no pacing, no retry (tools/bench/peers/). "Hand-written, retries 429" adds what its author adds after the first failed run: a retry on 429 that waits as \`Retry-After\` says, up to ${carefulMaxAttempts} attempts. Both are serialized into the state the ordinary way, by Pulumi's closure serializer. Every operation is attempted, as with \`pulumi up --continue-on-error\` (by default \`pulumi up\` stops at the first failure and you run it again); a membership whose user failed is not attempted. "x pulumi-tines'" is the provider's wall time over pulumi-tines' (2.0x: it took twice as long); "create / bound" is the physical bound (latency, ${parallelism} at a time, and the rate limit) over the measured time, "create / rig ceiling" that ratio over what a provider that only waits reaches through the same rig (measured for the bulk run of the same size). pulumi-tines also creates and refreshes ${sideBySideTemplates} templates, which the peers have no resource for. "Refresh bound at Tines' limits" is what the refresh's requests take at Tines' real limits however they are sent: its admin/users requests / 500 a minute (or all / 5000, if more); "refresh at Tines' limits, x pulumi-tines'" is the peer's bound there over pulumi-tines' refresh time, measured or bound, whichever is larger.`,
   ].join("\n");
 }

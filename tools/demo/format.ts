@@ -15,7 +15,8 @@ export function describeStep(step: DemoStep): string {
   // Symbols and operations padded to the widest of each ("+-", "replace"), so the columns line up.
   const symbol = { create: "+ ", update: "~ ", replace: "+-", delete: "- ", same: "  " }[step.operation];
   const why = step.replaces?.length ? ` (replaced: ${step.replaces.join(", ")} changed)` : "";
-  return `  ${symbol} ${step.operation.padEnd(7)} ${step.kind.padEnd(kindWidth)} ${step.name}${why}${step.error ? `\n      failed: ${step.error}` : ""}`;
+  const changes = (step.changes ?? []).map((change) => `\n      ${change}`).join("");
+  return `  ${symbol} ${step.operation.padEnd(7)} ${step.kind.padEnd(kindWidth)} ${step.name}${why}${changes}${step.error ? `\n      failed: ${step.error}` : ""}`;
 }
 
 /** A warning the run reported, under the steps. */

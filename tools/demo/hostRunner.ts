@@ -1,11 +1,11 @@
 /**
- * The demo's runner without the Pulumi CLI: each `pulumi up`, `preview` and `destroy` is one run of
+ * The demo's runner without the Pulumi CLI: each `pulumi up`, `preview`, `refresh` and `destroy` is one run of
  * the program in a child process through the real dynamic-provider host (tools/runner/programRunner).
  */
 import { runProgramInChildProcess, type ProgramStep } from "../runner/programRunner";
 
 /** A step as the demo prints it. */
-export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replaces" | "error">;
+export type DemoStep = Pick<ProgramStep, "kind" | "name" | "operation" | "replaces" | "changes" | "error">;
 
 /** What the demo needs from a way of running the program. */
 export interface DemoRunner {

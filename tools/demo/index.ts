@@ -2,7 +2,9 @@
  * `npm run demo`: bootstraps an empty local Tines tenant from examples/bootstrap/roster.yaml (its
  * custom role and users first, then the teams with their members, then the template), shows what exists, shows that a second run changes nothing, previews and applies a roster edit (a role
  * change, a new person, a removed person), then cleans up. Between the second run and the edit,
- * someone changes a user in the browser and a refresh says who, from Tines' audit logs. It uses the Pulumi CLI when `pulumi` is
+ * the tenant is changed outside Pulumi (a user renamed in the browser, another user's name, a team's
+ * member, the template's description): a refresh records every change, says how many requests it
+ * took, and says who renamed the user, from Tines' audit logs. It uses the Pulumi CLI when `pulumi` is
  * on the PATH (a local file backend in a temporary directory, no login), and otherwise the CLI-free
  * runner the tests use: the real @pulumi/pulumi dynamic-provider host, driven as the engine drives
  * it. Exits 0 when every step did what it should, non-zero with the reason otherwise.
@@ -17,6 +19,7 @@ import { seededOwnerEmail, startTinesSimulator, type TinesSimulator } from "pulu
 import { findPulumiCli, PulumiCliRunner } from "./cliRunner";
 import { describeStep, describeTenant, describeWarning } from "./format";
 import { HostRunner, type DemoRunner, type DemoStep } from "./hostRunner";
+import { changeOutsidePulumi, refreshAfter, type OutOfBandChange } from "./refresh";
 
 const repositoryRoot = join(__dirname, "..", "..");
 const programDirectory = join(repositoryRoot, "examples", "bootstrap");
@@ -94,13 +97,26 @@ async function main(): Promise<void> {
     expect(second.every((step) => step.operation === "same"), "the second run changed something");
     console.log("  no changes: the tenant matches the stack");
 
-    console.log(`\n[3/7] carol@example.com renames Grace in her browser, outside Pulumi; ${runner.command("refresh")} says who and when, from Tines' audit logs`);
+    console.log(`\n[3/7] The tenant changes outside Pulumi; ${runner.command("refresh")} records every change, and says who renamed Grace, from Tines' audit logs`);
     const grace = simulator.state.findUserByEmail("grace.hopper@example.com")!;
     simulator.state.updateUser(grace.id, { last_name: "Hopper-Murray" });
     simulator.addAuditLogEntry({ user_email: "carol@example.com", user_name: "Carol", operation_name: "UserEdit", inputs: { userId: grace.id, last_name: "Hopper-Murray" }, outputs: { id: grace.id, email: grace.email } });
+    const changes: OutOfBandChange[] = [
+      { description: "carol@example.com renames Grace to Hopper-Murray in her browser", kind: "User", property: "lastName" },
+      ...changeOutsidePulumi(simulator),
+    ];
+    for (const change of changes) console.log(`  ${change.description}`);
     const warned = warnings.length;
-    const refreshed = await runner.refresh(print);
+    const refresh = await refreshAfter(runner, simulator, changes, print);
+    const refreshed = refresh.steps;
     expect(refreshed.some((step) => step.operation === "update" && step.kind === "User"), "the refresh should take Grace's new name into the state");
+    expect(refresh.missed.length === 0, `the refresh should record every change made outside Pulumi; it missed: ${refresh.missed.map((change) => change.description).join("; ")}`);
+    const unchanged = refreshed.filter((step) => step.operation === "same").length;
+    console.log(
+      `  ${refreshed.length - unchanged} resources changed, ${unchanged} unchanged; the refresh read ${refreshed.length} resources in ${refresh.requests} requests to Tines ` +
+        `(reads share list requests where that is cheaper: docs/guides/refresh.md), and ${refresh.auditLogRequests} to its audit logs to say who changed them`,
+    );
+    expect(refresh.requests < refreshed.length, "the refresh should take fewer requests than it read resources");
     expect(
       warnings.slice(warned).some((warning) => warning.includes("grace.hopper@example.com: lastName Hopper → Hopper-Murray, changed outside Pulumi by carol@example.com")),
       "the refresh should say that carol@example.com changed Grace's last name",

@@ -69,6 +69,8 @@ export interface ProgramStep {
   operation: EngineOperation | "delete";
   /** For replacements, the properties that force them. */
   replaces?: string[];
+  /** For a refresh that changed a resource, what changed in its outputs: `property: recorded -> read`. */
+  changes?: string[];
   /** The error, when the step failed. */
   error?: string;
 }
@@ -372,7 +374,7 @@ async function refreshAll(
         }
         next.set(keyOf(resource), read);
         const unchanged = read.id === resource.id && isDeepStrictEqual(read.outputs, resource.outputs) && isDeepStrictEqual(read.inputs, resource.inputs);
-        record({ ...step, operation: unchanged ? "same" : "update" });
+        record(unchanged ? { ...step, operation: "same" } : { ...step, operation: "update", changes: changedOutputs(resource.outputs, read.outputs) });
       } catch (error) {
         const message = (error as Error).message;
         errors.push(`${resource.name}: ${message}`);
@@ -380,6 +382,12 @@ async function refreshAll(
       }
     }),
   );
+}
+
+/** What a refresh changed in a resource's outputs, one `property: recorded -> read` each (the provider's own `__provider` left out). */
+function changedOutputs(recorded: Record<string, unknown>, read: Record<string, unknown>): string[] {
+  const keys = [...new Set([...Object.keys(recorded), ...Object.keys(read)])].filter((key) => key !== "__provider");
+  return keys.filter((key) => !isDeepStrictEqual(recorded[key], read[key])).map((key) => `${key}: ${JSON.stringify(recorded[key])} -> ${JSON.stringify(read[key])}`);
 }
 
 /** The resource name and the message of an error recorded as `<name>: <message>` or `<urn>: <message>`. */
