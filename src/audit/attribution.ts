@@ -106,12 +106,17 @@ function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
-/** A list item's identity and the rest of it: a member by email, anything else by its value. */
+/** A list item's identity and the rest of it: a member by email or user id, anything else by its value (keys sorted, so their order means nothing). */
 function listItem(item: unknown): { key: string; rest: string } {
-  if (item !== null && typeof item === "object" && typeof (item as { email?: unknown }).email === "string") {
-    const { email, ...rest } = item as Record<string, unknown>;
-    const values = Object.values(rest).filter((value) => value !== undefined && value !== null);
-    return { key: String(email).toLowerCase(), rest: values.map(shown).join(" ") };
+  if (item !== null && typeof item === "object" && !Array.isArray(item)) {
+    const { email, userId, ...rest } = item as Record<string, unknown>;
+    const values = Object.keys(rest)
+      .sort()
+      .map((name) => rest[name])
+      .filter((value) => value !== undefined && value !== null);
+    if (typeof email === "string") return { key: email.toLowerCase(), rest: values.map(shown).join(" ") };
+    if (typeof userId === "number" || typeof userId === "string") return { key: `user ${userId}`, rest: values.map(shown).join(" ") };
+    return { key: shown(Object.fromEntries(Object.keys(item).sort().map((name) => [name, (item as Record<string, unknown>)[name]]))), rest: "" };
   }
   return { key: shown(item), rest: "" };
 }

@@ -77,6 +77,8 @@ export class TypeFacts {
   }
 
   private print(type: ts.Type, location: ts.Node): string {
-    return this.checker.typeToString(type, location, ts.TypeFormatFlags.NoTruncation);
+    // A type named outside the file prints as `import("/abs/path").Name`: the page shows `Name`,
+    // and no checkout's path.
+    return this.checker.typeToString(type, location, ts.TypeFormatFlags.NoTruncation).replace(/import\("[^"]*"\)\./g, "");
   }
 }
