@@ -8,18 +8,11 @@ import {
   nextPageNumber,
 } from "../../src/client";
 import { packageVersion } from "../../src/version";
+import { failureOf as failure } from "../helpers/failure";
 import { useSimulator } from "../helpers/simulator";
 
 const tines = useSimulator({ seedTeams: ["Security Operations", "IT Operations"] });
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("users", () => {
   it("creates, reads, updates, lists and deletes a user", async () => {

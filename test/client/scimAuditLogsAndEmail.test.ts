@@ -6,18 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { TinesApiError, TinesError } from "../../src/client";
 import { packageVersion } from "../../src/version";
+import { failureOf as failure } from "../helpers/failure";
 import { useSimulator } from "../helpers/simulator";
 
 const tines = useSimulator({ seedTeams: ["Security Operations", "Detection"] });
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("users.getByEmail", () => {
   it("finds a user in one request, in any letter case, whatever the email's characters", async () => {
