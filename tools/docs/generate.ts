@@ -64,18 +64,17 @@ const onChangeWords = {
   provider: "nothing sent to Tines",
 } as const;
 
-/** The inputs table of a resource: each input's type, default, what a change does and its TSDoc. */
-function inputsTable(definition: AnyResourceDefinition, args: PropertyFacts[], inputs: PropertyFacts[]): string {
+/** The inputs table of a resource: each input's type (as a program passes it), default, what a change does and its TSDoc. */
+function inputsTable(definition: AnyResourceDefinition, args: PropertyFacts[]): string {
   const rows = Object.keys(definition.inputs).map((key) => {
     const declared = args.find((each) => each.name === key);
-    const validated = inputs.find((each) => each.name === key);
-    if (!declared || !validated) throw new Error(`${definition.className}Args or ${definition.className}Inputs has no ${key}`);
+    if (!declared) throw new Error(`${definition.className}Args has no ${key}`);
     const defaultValue = defaultValueOf(definition.inputs[key] as never);
     const comparison = comparisonOf(definition, key);
     // What an omitted optional input means is the input's own TSDoc's to say.
     const otherwise = defaultValue !== undefined ? code(JSON.stringify(defaultValue)) : declared.optional ? "optional" : "required";
     const notes = [comparison.caseInsensitive ? "compared without letter case" : ""].filter(Boolean).join("; ");
-    return [code(key), code(validated.type), otherwise, onChangeWords[onChangeOf(definition, key)] + (notes ? ` (${notes})` : ""), cell(declared.description)];
+    return [code(key), code(declared.type), otherwise, onChangeWords[onChangeOf(definition, key)] + (notes ? ` (${notes})` : ""), cell(declared.description)];
   });
   return table([["input", "type", "default", "on change", "description"], ...rows]);
 }
@@ -157,7 +156,7 @@ export function generatePages(): GeneratedPage[] {
     const text = fillMarkers(readFileSync(join(repositoryRoot, source), "utf8"), source, {
       example: () => exampleOf(`docs/src/resources/${definition.className}.example.ts`),
       inputs: () =>
-        inputsTable(definition, types.propertiesOfType(file, `${definition.className}Args`), types.propertiesOfType(file, `${definition.className}Inputs`)),
+        inputsTable(definition, types.propertiesOfType(file, `${definition.className}Args`, "InputValue")),
       outputs: () => outputsTable(definition, types.propertiesOfType(file, `${definition.className}Outputs`)),
       requests: () => requestsTable(definition.kind, results),
     });

@@ -30,11 +30,15 @@ export class TypeFacts {
     this.checker = this.program.getTypeChecker();
   }
 
-  /** The properties of the exported type (alias or interface) `typeName` of `file`. */
-  propertiesOfType(file: string, typeName: string): PropertyFacts[] {
+  /**
+   * The properties of the exported type (alias or interface) `typeName` of `file`. With `unwrap`,
+   * a property typed `unwrap<T>` (the `InputValue<T>` of an `Args` type) shows `T`: what a program
+   * passes, without the promise-or-output wrapper.
+   */
+  propertiesOfType(file: string, typeName: string, unwrap?: string): PropertyFacts[] {
     const symbol = this.exported(file, typeName);
     const type = this.checker.getDeclaredTypeOfSymbol(symbol);
-    return this.properties(type, symbol.declarations![0]!);
+    return this.properties(type, symbol.declarations![0]!, unwrap);
   }
 
   /** The properties of parameter `index` (`{ id } | { name }` gives both sides) and of the awaited return type of function `functionName`. */
@@ -63,13 +67,15 @@ export class TypeFacts {
     return symbol;
   }
 
-  private properties(type: ts.Type, location: ts.Node): PropertyFacts[] {
+  private properties(type: ts.Type, location: ts.Node, unwrap?: string): PropertyFacts[] {
     return this.checker.getPropertiesOfType(type).map((property) => {
       const propertyType = this.checker.getTypeOfSymbolAtLocation(property, location);
       const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
+      let shown = optional ? this.checker.getNonNullableType(propertyType) : propertyType;
+      if (unwrap !== undefined && shown.aliasSymbol?.name === unwrap && shown.aliasTypeArguments?.length) shown = shown.aliasTypeArguments[0]!;
       return {
         name: property.name,
-        type: this.print(optional ? this.checker.getNonNullableType(propertyType) : propertyType, location),
+        type: this.print(shown, location),
         optional,
         description: ts.displayPartsToString(property.getDocumentationComment(this.checker)).replace(/\s*\n\s*/g, " ").trim(),
       };
