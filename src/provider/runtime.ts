@@ -33,12 +33,6 @@ export interface ProviderContext {
   explicitProviderName?(): string | undefined;
 }
 
-/** Outputs always carry the tenant the object lives in. */
-export interface TenantOutputs {
-  /** The origin of the tenant the object was created in. */
-  tenant: string;
-}
-
 /** A resource's behaviour, in the engine's terms, with plain records for inputs and outputs. */
 export interface ResourceImplementation {
   /** The exported class's name, for messages: `TinesUser` (set by `implementResource`). */
