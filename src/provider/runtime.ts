@@ -8,6 +8,7 @@ import { TinesApiError, TinesConfigurationError, TinesError, withOperationDeadli
 import { ProviderConfiguration } from "./configuration";
 import { plainJson, unknownValue, type CheckFailure } from "./inputs";
 import type { ObjectIdentity } from "./definition";
+import type { KnownUsers } from "../deployment/claims";
 import { resourceNameInput } from "./registration";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
@@ -40,7 +41,7 @@ export interface ResourceImplementation {
   /** The last part of the type token (the kind), which keys what the deployment records (set by `implementResource`). */
   kind?: string;
   /** The Tines object the checked inputs name, by natural key (see `ResourceDefinition.identity`). */
-  identity?(inputs: Record<string, unknown>): ObjectIdentity | undefined;
+  identity?(inputs: Record<string, unknown>, users?: KnownUsers): ObjectIdentity | undefined;
   check(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
   /**
    * With preview checks on (the default when a key is set), after `check` passed: what the tenant says about the checked inputs
@@ -200,6 +201,8 @@ export function createResourceProvider(implementation: ResourceImplementation, k
           }),
         ),
       );
+      // Claimed again with what the tenant check learnt (who a membership's user id or email is).
+      if (failures.length === 0) failures.push(...claimFailures(implementation, result.inputs, resourceName, deploymentFor(client)));
       return { inputs: result.inputs, failures };
     },
     async diff(id, olds, news) {
@@ -227,26 +230,28 @@ export function createResourceProvider(implementation: ResourceImplementation, k
 
 /**
  * The failure when another resource of the deployment, checked earlier, names the same Tines object
- * as these inputs: the two would overwrite each other at every `up` (and with adoptExisting both
- * take it over), so the second fails the preview, naming both. Nothing when the resource carries no
- * name (registered without the class) or its key is not known yet.
+ * as these inputs, under any name the deployment knows for it (a membership's person by id or by
+ * email): the two would overwrite each other at every `up` (and with adoptExisting both take it
+ * over), so the second fails the preview, naming both. Nothing when the resource carries no name
+ * (registered without the class) or its key is not known yet.
  */
 function claimFailures(implementation: ResourceImplementation, inputs: Record<string, unknown>, resourceName: unknown, deployment: TenantDeployment): CheckFailure[] {
   if (typeof resourceName !== "string" || !implementation.identity || implementation.kind === undefined) return [];
-  const identity = implementation.identity(inputs);
+  const identity = implementation.identity(inputs, deployment.knownUsers);
   // A key built from a value not known yet (a team made by this up) names no object yet.
   if (identity === undefined || identity.key.includes(unknownValue)) return [];
-  const holder = deployment.claimObject(implementation.kind, identity.key, resourceName);
+  const holder = deployment.claims.claim(implementation.kind, [identity.key, ...(identity.aliases ?? [])], resourceName);
   if (holder === undefined) return [];
-  return [
-    {
-      property: identity.property,
-      reason:
-        `${implementation.className} "${resourceName}" and ${implementation.className} "${holder}" both name ${identity.label}; ` +
-        "two resources managing one Tines object overwrite each other at every `pulumi up` (adoptExisting never lets a second resource take over what another of this stack manages). " +
-        `Keep one of them, or give "${resourceName}" another ${identity.property}`,
-    },
-  ];
+  return [{ property: identity.property, reason: claimConflictReason(implementation.className ?? implementation.kind, resourceName, holder, identity) }];
+}
+
+/** Why resource `name` may not name the object `identity` that resource `holder` of the same class names. */
+export function claimConflictReason(className: string, name: string, holder: string, identity: ObjectIdentity): string {
+  return (
+    `${className} "${name}" and ${className} "${holder}" both name ${identity.label}; ` +
+    "two resources managing one Tines object overwrite each other at every `pulumi up` (adoptExisting never lets a second resource take over what another of this stack manages). " +
+    `Keep one of them, or give "${name}" another ${identity.property}`
+  );
 }
 
 /**
