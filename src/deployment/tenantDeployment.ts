@@ -44,6 +44,7 @@ import { DriftAttribution } from "./driftAttribution";
 import { SharedDirectory } from "./sharedDirectory";
 import { SharedReads } from "./sharedReads";
 import { TenantFacts } from "./tenantFacts";
+import { WarningsAfterDiff } from "./warningsAfterDiff";
 
 export { assumedUserDirectoryPages } from "./tenantFacts";
 
@@ -62,6 +63,8 @@ export type UserIdentity = Pick<TinesUserObject, "id" | "created_at">;
 export class TenantDeployment extends TenantFacts {
   /** Which resource of the deployment names which Tines object (one object, one resource: deployment/claims.ts). */
   readonly claims = new ObjectClaims();
+  /** Warnings a check leaves for its resource's diff, which decides their words (deployment/warningsAfterDiff.ts). */
+  readonly afterDiff = new WarningsAfterDiff();
   /** Adoption's lookups, sharing this deployment's snapshot of the user directory. */
   readonly directory: SharedDirectory;
   /** Refresh's reads, sharing list requests when that is cheaper (deployment/sharedReads.ts). */

@@ -129,19 +129,25 @@ export async function unlessConfirmedGone<T>(read: () => Promise<T>): Promise<T 
 export function createResourceProvider(implementation: ResourceImplementation, kind: string): pulumi.dynamic.ResourceProvider {
   const configuration = new ProviderConfiguration();
   const deployment = () => deploymentFor(configuration.client());
+  /** The deployment, or undefined without settings. */
+  const configuredDeployment = (): TenantDeployment | undefined => {
+    try {
+      return deployment();
+    } catch (error) {
+      if (error instanceof TinesConfigurationError) return undefined;
+      throw error;
+    }
+  };
   /**
    * A create, update or delete: the tenant facts that checks read are stale once this process
    * changes the tenant, lists that reads share are not used across it, and the object written is
    * remembered so reads wait out Tines' lag after it.
    */
   const writing = async <T>(write: () => Promise<T>, idOf: (result: T) => string | undefined): Promise<T> => {
-    let ended = () => {};
-    try {
-      deployment().recordTenantChanged();
-      ended = deployment().reads.beginWrite();
-    } catch {
-      // No settings: the operation itself reports that.
-    }
+    // Without settings the operation itself reports that.
+    const current = configuredDeployment();
+    current?.recordTenantChanged();
+    const ended = current?.reads.beginWrite() ?? (() => {});
     const recorded = (id: string | undefined) => id !== undefined && deployment().reads.recordWrite(kind, id);
     try {
       const result = await write();
@@ -206,7 +212,11 @@ export function createResourceProvider(implementation: ResourceImplementation, k
       return { inputs: result.inputs, failures };
     },
     async diff(id, olds, news) {
-      return implementation.diff(id, olds ?? {}, news ?? {}, context);
+      const result = implementation.diff(id, olds ?? {}, news ?? {}, context);
+      // A warning of this resource's check whose words depend on this diff (deployment/warningsAfterDiff.ts);
+      // without settings no check ran.
+      configuredDeployment()?.afterDiff.diffed(implementation.className ?? kind, id, olds ?? {}, news ?? {});
+      return result;
     },
     async create(inputs) {
       const { id, outs } = await writing(() => bounded(() => implementation.create(inputs, context)), (result) => result.id);
