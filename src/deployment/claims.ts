@@ -3,7 +3,7 @@
  * person is as far as the deployment knows (an email and a user id of one user).
  *
  * Two resources that name one object overwrite each other at every `up`, so `check` refuses the
- * second (provider/runtime.ts, `claimFailures`). An object may be named in more than one way: a
+ * second (provider/claims.ts, `claimFailures`). An object may be named in more than one way: a
  * membership names its person by user id or by email, and the two are one person only once the
  * deployment knows that user (tenant facts, the shared directory, users it made or read): then a
  * claim covers every name of the object ({@link ObjectClaims.claim}), and a create whose person

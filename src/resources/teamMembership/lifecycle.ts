@@ -8,7 +8,8 @@
 import { TinesApiError, TinesError } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { sameMeaning } from "../../provider/inputs";
-import { claimConflictReason, unlessGone } from "../../provider/runtime";
+import { claimConflictReason } from "../../provider/claims";
+import { unlessGone } from "../../provider/runtime";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import type { ProviderContext } from "../../provider/runtime";
 import { deploymentFor, type TenantDeployment } from "../../deployment";
