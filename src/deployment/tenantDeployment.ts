@@ -18,6 +18,7 @@
  *   `TinesTeamMembership` resources by team, the custom roles this deployment creates, the names
  *   its teams take, and the teams its SCIM user group mapping governs;
  * - the teams this deployment made, and which roster wrote each one's member list;
+ * - which resource names which Tines object, and the users it has seen (deployment/claims.ts);
  * - the users this process deleted or deactivated (deployment/pendingDeletions.ts);
  * - whether this process has changed the tenant (then the facts are stale and tenant checks stop),
  *   and whether the "tenant unreachable" warning was given.
@@ -38,10 +39,12 @@ import {
 } from "../client";
 import type { CheckFailure } from "../provider/inputs";
 import type { AuthoritativeRoster } from "../membership/members";
+import { ObjectClaims } from "./claims";
 import { DriftAttribution } from "./driftAttribution";
 import { SharedDirectory } from "./sharedDirectory";
 import { SharedReads } from "./sharedReads";
 import { TenantFacts } from "./tenantFacts";
+import { WarningsAfterDiff } from "./warningsAfterDiff";
 
 export { assumedUserDirectoryPages } from "./tenantFacts";
 
@@ -58,6 +61,10 @@ export type UserIdentity = Pick<TinesUserObject, "id" | "created_at">;
 
 /** What one provider process shares about one configured tenant (see the file comment). Obtained with `deploymentFor(client)`. */
 export class TenantDeployment extends TenantFacts {
+  /** Which resource of the deployment names which Tines object (one object, one resource: deployment/claims.ts). */
+  readonly claims = new ObjectClaims();
+  /** Warnings a check leaves for its resource's diff, which decides their words (deployment/warningsAfterDiff.ts). */
+  readonly afterDiff = new WarningsAfterDiff();
   /** Adoption's lookups, sharing this deployment's snapshot of the user directory. */
   readonly directory: SharedDirectory;
   /** Refresh's reads, sharing list requests when that is cheaper (deployment/sharedReads.ts). */
@@ -82,10 +89,6 @@ export class TenantDeployment extends TenantFacts {
   private readonly deletedUsers = new Set<string>();
   /** Users this process deactivated without deleting them, keyed as {@link deletedUsers}. */
   private readonly deactivatedUsers = new Set<string>();
-  /** Which resource (by kind and name) claimed each Tines object, keyed `<kind> <natural key>`. */
-  private readonly claimsByObject = new Map<string, string>();
-  /** The object key each resource (`<kind> <name>`) claimed last. */
-  private readonly claimsByResource = new Map<string, string>();
   /** The token of the create that last made or took over each object, keyed `<kind> <id>`. */
   private readonly takenOver = new Map<string, string>();
   /** The owner changes of this deployment, one at a time (see {@link oneOwnerChangeAtATime}). */
@@ -206,33 +209,6 @@ export class TenantDeployment extends TenantFacts {
   }
 
   // One object, one resource -----------------------------------------------------------------------
-
-  /**
-   * Records that resource `name` of `kind` names the Tines object `key` (its natural key), and
-   * returns the name of another resource of the kind that named it first, if any. A second check of
-   * the same resource (same name) is no conflict; a resource whose inputs now name another object
-   * gives up its earlier claim.
-   */
-  claimObject(kind: string, key: string, name: string): string | undefined {
-    const objectKey = `${kind} ${key}`;
-    const resourceKey = `${kind} ${name}`;
-    const holder = this.claimsByObject.get(objectKey);
-    if (holder !== undefined && holder !== name) return holder;
-    const previous = this.claimsByResource.get(resourceKey);
-    if (previous !== undefined && previous !== objectKey) this.claimsByObject.delete(previous);
-    this.claimsByObject.set(objectKey, name);
-    this.claimsByResource.set(resourceKey, objectKey);
-    return undefined;
-  }
-
-  /** Gives up the claim on object `key` of `kind` (its resource was deleted). */
-  releaseObject(kind: string, key: string): void {
-    const objectKey = `${kind} ${key}`;
-    const holder = this.claimsByObject.get(objectKey);
-    if (holder === undefined) return;
-    this.claimsByObject.delete(objectKey);
-    this.claimsByResource.delete(`${kind} ${holder}`);
-  }
 
   /** Records that a create in this deployment made, or took over, object `id` of `kind`, under `token`. */
   recordTakenOver(kind: string, id: string, token: string): void {

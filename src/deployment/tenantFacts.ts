@@ -17,6 +17,7 @@
  * preview that came first reported them.
  */
 import type { TinesClient, TinesRoleObject, TinesScimGroupMappingObject, TinesTeamMemberObject, TinesTeamObject, TinesUserObject } from "../client";
+import { KnownUsers } from "./claims";
 import type { SharedDirectory } from "./sharedDirectory";
 import type { SharedReads } from "./sharedReads";
 import type { TenantDeployment } from "./tenantDeployment";
@@ -42,6 +43,11 @@ export abstract class TenantFacts {
   abstract readonly directory: SharedDirectory;
   /** Refresh's reads (the deployment's): they know how many pages the user directory has. */
   abstract readonly reads: SharedReads;
+  /**
+   * The users this deployment has seen (read by its checks or lookups, made or read by its
+   * resources): who an email is, so one person named by id and by email is one (deployment/claims.ts).
+   */
+  readonly knownUsers = new KnownUsers();
 
   private teamsRead: Promise<TinesTeamObject[]> | undefined;
   private rolesRead: Promise<TinesRoleObject[]> | undefined;
@@ -99,7 +105,7 @@ export abstract class TenantFacts {
     const cheaperOneByOne = this.usersRead === undefined && this.directory.userLookupByEmail !== "unsupported" && this.usersLookedUpByEmail.size + 1 < pages;
     if (!cheaperOneByOne) return this.userInDirectory(key);
     const user = this.directory.lookUpByEmail(key).then(async (answer) => {
-      if (answer) return answer.user;
+      if (answer) return this.known(answer.user);
       const found = await this.userInDirectory(key);
       this.directory.learnFromDirectory(found);
       return found;
@@ -139,10 +145,16 @@ export abstract class TenantFacts {
     return (await this.allUsers()).filter((user) => typeof user.scim_uid === "string" && user.scim_uid !== "").length;
   }
 
+  /** `user`, once recorded among the {@link knownUsers}. */
+  known<User extends { id: number; email: string } | undefined>(user: User): User {
+    if (user !== undefined) this.knownUsers.learn(user);
+    return user;
+  }
+
   private users(): Promise<UserDirectory> {
-    return (this.usersRead ??= this.client.users.listAll({ includeTeamMemberships: true }).then((users) => ({
-      byEmail: new Map(users.map((user) => [user.email.toLowerCase(), user])),
-      byId: new Map(users.map((user) => [user.id, user])),
-    })));
+    return (this.usersRead ??= this.client.users.listAll({ includeTeamMemberships: true }).then((users) => {
+      for (const user of users) this.knownUsers.learn(user);
+      return { byEmail: new Map(users.map((user) => [user.email.toLowerCase(), user])), byId: new Map(users.map((user) => [user.id, user])) };
+    }));
   }
 }

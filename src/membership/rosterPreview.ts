@@ -6,7 +6,7 @@ import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenant
 import { containsUnknown } from "../provider/inputs";
 import { scimManagedWarning } from "../scim/tenant";
 import { describeMember, unknownRoleReason, type TeamMember } from "./members";
-import type { RosterInputs, TinesDeclaredTeamMember } from "./roster";
+import { rosterChanged, type RosterInputs, type TinesDeclaredTeamMember } from "./roster";
 import { notDeclaredReason, planMembers, type MemberPlan } from "./rosterPlan";
 
 /** Where a roster's preview runs, and what the `up` does there. */
@@ -20,11 +20,13 @@ export interface RosterPreviewScope {
    */
   takesOverTeam: boolean;
   /**
-   * Whether the roster is as recorded, so that only changes made in Tines since the last refresh
-   * differ: an `up` changes Tines only when diff sees a change, and diff compares the program with
-   * the stack's state, so such changes are said as drift, not listed as what the `up` does.
+   * The team's id when the program declares the roster its recorded inputs hold (the resource's id
+   * is the team's): whether the `up` changes the team then depends on the recorded outputs, which
+   * only diff sees (deployment/warningsAfterDiff.ts). They differ after an `up` that stopped
+   * midway, which this `up` finishes; they agree when only Tines changed since the last refresh
+   * (drift), which this `up` does not undo.
    */
-  driftOnly: boolean;
+  declaredAsRecorded?: number;
   /** The resource named in the list's heading. */
   resource: "TinesTeamMembers" | "TinesTeam";
 }
@@ -101,21 +103,27 @@ export async function previewRoster(
   }
   if (lines.length === 0) return findings;
   const counts = `${plan.adds.length + unknownCount}, re-roles ${plan.reroles.length} and removes ${plan.removals.length}`;
-  // An up changes Tines only when diff sees a change, and diff compares the program with the
-  // stack's state: changes made in Tines since the last refresh are seen by this read but not by
-  // diff. Then say so rather than list changes the up will not make.
-  const heading = scope.driftOnly
-    ? `team ${scope.teamLabel} differs from the program, whose members did not change: an up changes the team only where the stack's state differs too ` +
-      `(after a refresh, or an up that stopped midway), so to be sure run \`pulumi up --refresh\` (or set \`options: refresh: always\` in Pulumi.yaml), which adds ${counts} member(s):`
-    : `team ${scope.teamLabel}: ${scope.resource} adds ${counts} member(s):`;
   const caveats = [
     unknownCount > 0 && plan.removals.length > 0 ? `${unknownCount} declared member(s) are known only once deployed: one may be a member listed as removed, which then stays` : "",
     ignoredKnown ? "" : "ignoredMembers is known only once deployed: a member listed as removed may be ignored",
     plan.ignored.length > 0 ? `${plan.ignored.length} ignored member(s) on the team are left as they are` : "",
   ].filter((caveat) => caveat !== "");
-  findings.warnings.push(
-    [heading, ...lines, ...caveats.map((caveat) => `  (${caveat})`)].join("\n"),
-  );
+  const warning = (heading: string) => [heading, ...lines, ...caveats.map((caveat) => `  (${caveat})`)].join("\n");
+  const changes = warning(`team ${scope.teamLabel}: ${scope.resource} adds ${counts} member(s):`);
+  if (scope.declaredAsRecorded === undefined) findings.warnings.push(changes);
+  else {
+    // An up changes Tines only when diff sees a change, and diff compares the program with the
+    // recorded outputs: after an up that stopped midway they differ and this up finishes the list;
+    // else only Tines changed since the last refresh, which this read sees but diff does not.
+    deployment.afterDiff.defer(scope.resource, String(scope.declaredAsRecorded), {
+      changes: (outputs, declared) => rosterChanged(outputs, declared),
+      whenChanged: warning(`team ${scope.teamLabel}: ${scope.resource} adds ${counts} member(s), finishing an up that stopped midway:`),
+      whenUnchanged: warning(
+        `team ${scope.teamLabel} differs from the program, whose members did not change since the stack's state recorded them: this up leaves the team as it is ` +
+          `(an up changes only what differs from the stack's state); run \`pulumi up --refresh\` (or set \`options: refresh: always\` in Pulumi.yaml) to put it back, which adds ${counts} member(s):`,
+      ),
+    });
+  }
   // Invitations by email of people without an account create users, which a SCIM-managed tenant refuses.
   const newPeople: string[] = [];
   for (const index of plan.adds) {

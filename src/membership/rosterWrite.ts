@@ -163,9 +163,11 @@ async function applyPlan(inputs: RosterInputs, plan: MemberPlan, current: readon
   const scope: MembershipScope = { ...options, teamId: inputs.teamId, lookup: findMemberOnTeam };
   const onTeam = new Map(current.map((member) => [member.userId, member]));
   let changed = false;
+  let made = 0;
   const joined = (member: TeamMember) => {
     onTeam.set(member.userId, member);
     changed = true;
+    made += 1;
   };
   /** A role Tines did not take fails the operation, naming the member (outputs hold Tines' role). */
   const assertRole = (index: number, member: TeamMember, role: string) => {
@@ -212,9 +214,45 @@ async function applyPlan(inputs: RosterInputs, plan: MemberPlan, current: readon
       await removeMember(scope, member.userId);
       onTeam.delete(member.userId);
       changed = true;
+      made += 1;
     }
   } catch (error) {
-    return { outcome: "failed", onTeam: [...onTeam.values()], changed, error: error as Error };
+    const total = plan.adds.length + plan.reroles.length + plan.removals.length;
+    const stopped = total > 1 ? new TinesRosterStoppedError(made, total, declaredOn(inputs.members, onTeam), inputs.members.length, error as Error) : (error as Error);
+    return { outcome: "failed", onTeam: [...onTeam.values()], changed, error: stopped };
   }
   return { outcome: "written", members: [...onTeam.values()] };
+}
+
+/** How many of the declared members `onTeam` holds. */
+function declaredOn(members: readonly TinesDeclaredTeamMember[], onTeam: ReadonlyMap<number, TeamMember>): number {
+  const emails = new Set([...onTeam.values()].map((member) => member.email.toLowerCase()));
+  return members.filter((entry) => (entry.userId !== undefined ? onTeam.has(entry.userId) : emails.has(entry.email!.toLowerCase()))).length;
+}
+
+/**
+ * A roster write of several changes that stopped partway: its cause, and how far it got, so a
+ * long write cut off (a stall, a refusal) is told from one that never started. The stack records
+ * what Tines holds, and the next `up` makes the rest.
+ */
+export class TinesRosterStoppedError extends TinesError {
+  override name = "TinesRosterStoppedError";
+
+  constructor(
+    /** The changes made (an add, a re-role or a removal each). */
+    readonly made: number,
+    /** The changes the write had to make. */
+    readonly total: number,
+    /** The declared members on the team when it stopped. */
+    readonly declaredOnTeam: number,
+    /** The declared members. */
+    readonly declared: number,
+    cause: Error,
+  ) {
+    super(
+      `${cause.message} (stopped after ${made} of the ${total} changes to the team, with ${declaredOnTeam} of ${declared} declared members on it; ` +
+        "the stack records the members Tines holds, and the next `pulumi up` makes the rest)",
+      { cause },
+    );
+  }
 }

@@ -11,6 +11,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { AuditedObject } from "../audit/entries";
+import type { KnownUsers } from "../deployment/claims";
 import type { CheckFailure, CrossFieldFailure } from "./inputs";
 
 /**
@@ -58,6 +59,11 @@ export interface ObjectIdentity {
   key: string;
   /** The input that names the object, which a failure names. */
   property: string;
+  /**
+   * The object's other natural keys, as far as the deployment knows them: a membership named by
+   * email is also the membership of that user's id, once the deployment knows the user.
+   */
+  aliases?: string[];
   /** How messages name the object: `the user ada@example.com`. */
   label: string;
 }
@@ -114,8 +120,10 @@ export interface ResourceDefinition<
   /**
    * The Tines object the (valid) inputs name, by its natural key, or undefined when they name none
    * that another resource could also name. A key holding the preview's unknown placeholder is skipped.
+   * `users` are the users the deployment knows, for an object named through a user (a membership's
+   * person by id or by email: see `ObjectIdentity.aliases`).
    */
-  identity?(inputs: InputsOf<InputShape>): ObjectIdentity | undefined;
+  identity?(inputs: InputsOf<InputShape>, users?: KnownUsers): ObjectIdentity | undefined;
   /**
    * Whether a replacement deletes the old object first (Pulumi's `deleteBeforeReplace`), given the
    * properties that force it. Default: the new object is made first.

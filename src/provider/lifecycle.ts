@@ -24,6 +24,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { DriftFinding } from "../audit/attribution";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment";
+import type { KnownUsers } from "../deployment/claims";
 
 /** A resource's own code: its Tines calls and its tenant checks, in the engine's order. */
 export interface ResourceLifecycle<D extends AnyResourceDefinition> {
@@ -130,7 +131,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     if (error instanceof PartialCreateError && typeof claimToken === "string") deploymentFor(context.client()).recordTakenOver(definition.kind, error.id, claimToken);
     return error;
   };
-  const identity = definition.identity as ((inputs: Record<string, unknown>) => ReturnType<NonNullable<AnyResourceDefinition["identity"]>>) | undefined;
+  const identity = definition.identity as ((inputs: Record<string, unknown>, users?: KnownUsers) => ReturnType<NonNullable<AnyResourceDefinition["identity"]>>) | undefined;
 
   // The schema checks every input but those checked apart (a required one would be reported missing).
   const keysApart = definition.checkedApart?.keys ?? [];
@@ -234,7 +235,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       await lifecycle.delete(id, props as RecordedOf<D>, context);
       deployment.forgetTakenOver(definition.kind, id);
       const deleted = identity?.(props);
-      if (deleted !== undefined) deployment.releaseObject(definition.kind, deleted.key);
+      if (deleted !== undefined) deployment.claims.release(definition.kind, deleted.key);
     },
   };
 }

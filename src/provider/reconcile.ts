@@ -61,6 +61,9 @@ export async function createReconciled<T>(create: () => Promise<T>, lookup: () =
         throw error;
       }
       if (!mayHaveBeenCommitted(error)) throw error;
+      // The operation's bound is spent (a stall): a lookup could only time out too, and its error
+      // would name the lookup instead of the write that stalled. The next `up` reconciles.
+      if (operationDeadline()?.expired) throw error;
       ambiguous = true;
       const found = await settledLookup(lookup);
       if (found !== undefined) return found;

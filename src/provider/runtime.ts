@@ -6,9 +6,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesConfigurationError, TinesError, withOperationDeadline, type TinesClient } from "../client";
 import { ProviderConfiguration } from "./configuration";
-import { plainJson, unknownValue, type CheckFailure } from "./inputs";
+import { plainJson, type CheckFailure } from "./inputs";
 import type { ObjectIdentity } from "./definition";
+import type { KnownUsers } from "../deployment/claims";
 import { resourceNameInput } from "./registration";
+import { claimFailures } from "./claims";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
 import type { ReadFreshness } from "../deployment/sharedReads";
@@ -40,7 +42,7 @@ export interface ResourceImplementation {
   /** The last part of the type token (the kind), which keys what the deployment records (set by `implementResource`). */
   kind?: string;
   /** The Tines object the checked inputs name, by natural key (see `ResourceDefinition.identity`). */
-  identity?(inputs: Record<string, unknown>): ObjectIdentity | undefined;
+  identity?(inputs: Record<string, unknown>, users?: KnownUsers): ObjectIdentity | undefined;
   check(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
   /**
    * With preview checks on (the default when a key is set), after `check` passed: what the tenant says about the checked inputs
@@ -128,19 +130,25 @@ export async function unlessConfirmedGone<T>(read: () => Promise<T>): Promise<T 
 export function createResourceProvider(implementation: ResourceImplementation, kind: string): pulumi.dynamic.ResourceProvider {
   const configuration = new ProviderConfiguration();
   const deployment = () => deploymentFor(configuration.client());
+  /** The deployment, or undefined without settings. */
+  const configuredDeployment = (): TenantDeployment | undefined => {
+    try {
+      return deployment();
+    } catch (error) {
+      if (error instanceof TinesConfigurationError) return undefined;
+      throw error;
+    }
+  };
   /**
    * A create, update or delete: the tenant facts that checks read are stale once this process
    * changes the tenant, lists that reads share are not used across it, and the object written is
    * remembered so reads wait out Tines' lag after it.
    */
   const writing = async <T>(write: () => Promise<T>, idOf: (result: T) => string | undefined): Promise<T> => {
-    let ended = () => {};
-    try {
-      deployment().recordTenantChanged();
-      ended = deployment().reads.beginWrite();
-    } catch {
-      // No settings: the operation itself reports that.
-    }
+    // Without settings the operation itself reports that.
+    const current = configuredDeployment();
+    current?.recordTenantChanged();
+    const ended = current?.reads.beginWrite() ?? (() => {});
     const recorded = (id: string | undefined) => id !== undefined && deployment().reads.recordWrite(kind, id);
     try {
       const result = await write();
@@ -200,10 +208,16 @@ export function createResourceProvider(implementation: ResourceImplementation, k
           }),
         ),
       );
+      // Claimed again with what the tenant check learnt (who a membership's user id or email is).
+      if (failures.length === 0) failures.push(...claimFailures(implementation, result.inputs, resourceName, deploymentFor(client)));
       return { inputs: result.inputs, failures };
     },
     async diff(id, olds, news) {
-      return implementation.diff(id, olds ?? {}, news ?? {}, context);
+      const result = implementation.diff(id, olds ?? {}, news ?? {}, context);
+      // A warning of this resource's check whose words depend on this diff (deployment/warningsAfterDiff.ts);
+      // without settings no check ran.
+      configuredDeployment()?.afterDiff.diffed(implementation.className ?? kind, id, olds ?? {}, news ?? {});
+      return result;
     },
     async create(inputs) {
       const { id, outs } = await writing(() => bounded(() => implementation.create(inputs, context)), (result) => result.id);
@@ -223,30 +237,6 @@ export function createResourceProvider(implementation: ResourceImplementation, k
       await writing(() => bounded(() => implementation.delete(id, props ?? {}, context), "delete"), () => undefined);
     },
   };
-}
-
-/**
- * The failure when another resource of the deployment, checked earlier, names the same Tines object
- * as these inputs: the two would overwrite each other at every `up` (and with adoptExisting both
- * take it over), so the second fails the preview, naming both. Nothing when the resource carries no
- * name (registered without the class) or its key is not known yet.
- */
-function claimFailures(implementation: ResourceImplementation, inputs: Record<string, unknown>, resourceName: unknown, deployment: TenantDeployment): CheckFailure[] {
-  if (typeof resourceName !== "string" || !implementation.identity || implementation.kind === undefined) return [];
-  const identity = implementation.identity(inputs);
-  // A key built from a value not known yet (a team made by this up) names no object yet.
-  if (identity === undefined || identity.key.includes(unknownValue)) return [];
-  const holder = deployment.claimObject(implementation.kind, identity.key, resourceName);
-  if (holder === undefined) return [];
-  return [
-    {
-      property: identity.property,
-      reason:
-        `${implementation.className} "${resourceName}" and ${implementation.className} "${holder}" both name ${identity.label}; ` +
-        "two resources managing one Tines object overwrite each other at every `pulumi up` (adoptExisting never lets a second resource take over what another of this stack manages). " +
-        `Keep one of them, or give "${resourceName}" another ${identity.property}`,
-    },
-  ];
 }
 
 /**

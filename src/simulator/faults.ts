@@ -25,6 +25,8 @@ export interface SimulatorFaultRule {
   path?: RegExp | string;
   /** What to do. */
   action: SimulatorFaultAction;
+  /** Let this many matching requests through before the rule fires (a fault partway through a write: "hang after 150 invitations"). */
+  after?: number;
   /** Fire at most this many times. */
   times?: number;
   /**
@@ -60,6 +62,7 @@ export function seededRandom(seed: number): () => number {
 export class FaultInjector {
   private faults: SimulatorFaults = {};
   private fired = new Map<SimulatorFaultRule, number>();
+  private passed = new Map<SimulatorFaultRule, number>();
   private firedPerRequest = new Map<SimulatorFaultRule, Map<string, number>>();
 
   constructor(private readonly random: () => number) {}
@@ -68,6 +71,7 @@ export class FaultInjector {
   set(faults: SimulatorFaults): void {
     this.faults = faults;
     this.fired = new Map();
+    this.passed = new Map();
     this.firedPerRequest = new Map();
   }
 
@@ -83,6 +87,11 @@ export class FaultInjector {
       if (rule.path !== undefined) {
         const matches = typeof rule.path === "string" ? path.startsWith(rule.path) : rule.path.test(path);
         if (!matches) continue;
+      }
+      const passed = this.passed.get(rule) ?? 0;
+      if (rule.after !== undefined && passed < rule.after) {
+        this.passed.set(rule, passed + 1);
+        continue;
       }
       const count = this.fired.get(rule) ?? 0;
       if (rule.times !== undefined && count >= rule.times) continue;

@@ -180,3 +180,70 @@ describe("a delete never removes an object another resource of the deployment ha
     expect(simulator.state.listRoles().filter((role) => role.name === "Reviewer")).toHaveLength(1);
   });
 });
+
+describe("one person named by user id in one membership and by email in another is one membership", () => {
+  const byId = (userId: unknown) => ({ class: "TinesTeamMembership", name: "ada-by-id", args: { teamId: teamId(), userId } });
+  const byEmail = (email = "ADA@example.com") => ({ class: "TinesTeamMembership", name: "ada-by-email", args: { teamId: teamId(), email, role: "EDITOR" } });
+  const bothNamed = (errors: string[]) => {
+    const named = /(?:userId|email): TinesTeamMembership "([\w-]+)" and TinesTeamMembership "([\w-]+)" both name the membership of user (\d+) \(ada@example\.com\)/.exec(errors.join("\n"));
+    return named ? { names: [named[1], named[2]].sort(), userId: Number(named[3]), second: named[1], first: named[2] } : undefined;
+  };
+  const invitations = () => simulator.log.filter((entry) => entry.method === "POST" && entry.path.endsWith("/invite_member")).length;
+
+  it("fails the preview naming both, in either order, for a user the tenant holds (email in another letter case)", async () => {
+    const ada = simulator.state.createUser({ email: "ada@example.com" });
+    for (const order of [
+      [byId(ada.id), byEmail()],
+      [byEmail(), byId(String(ada.id))],
+    ]) {
+      const result = await runDeclaring(order, { preview: true });
+      expect(bothNamed(result.errors)).toMatchObject({ names: ["ada-by-email", "ada-by-id"], userId: ada.id });
+      expect(result.errors).toHaveLength(1);
+    }
+    expect(simulator.state.membersOf(teamId()).some((member) => member.email === "ada@example.com")).toBe(false);
+  });
+
+  it("with preview checks off, the up fails the membership claimed second before anything is sent for it, in either order", async () => {
+    const ada = simulator.state.createUser({ email: "ada@example.com" });
+    for (const order of [
+      [byId(ada.id), byEmail()],
+      [byEmail(), byId(ada.id)],
+    ]) {
+      simulator.log.length = 0;
+      const result = await runDeclaring(order, { previewChecks: false });
+      const named = bothNamed(result.errors);
+      expect(named).toMatchObject({ names: ["ada-by-email", "ada-by-id"], userId: ada.id });
+      // The one checked first (registration order is the SDK's) is made; the second sent nothing.
+      expect(result.steps.filter((step) => step.error === undefined).map((step) => step.name)).toEqual([named!.first]);
+      expect(invitations()).toBe(1);
+      expect(simulator.state.membersOf(teamId()).filter((member) => member.email === "ada@example.com")).toHaveLength(1);
+      // Taken off the team for the next order.
+      simulator.state.removeMember(teamId(), ada.id);
+    }
+  });
+
+  it("a user the same up creates is not known in preview; the up refuses the second membership before writing it", async () => {
+    const program = [
+      { class: "TinesUser", name: "ada", args: { email: "ada@example.com" } },
+      byEmail(),
+      byId({ outputOf: "ada", property: "id" }),
+    ];
+    // The preview cannot know the user id a create will give: both memberships pass it.
+    expect((await runDeclaring(program, { preview: true })).errors).toEqual([]);
+    const result = await runDeclaring(program);
+    const ada = simulator.state.findUserByEmail("ada@example.com")!;
+    // The membership by id is checked at deploy once the user is made, after the one by email: it fails, unwritten.
+    expect(bothNamed(result.errors)).toMatchObject({ names: ["ada-by-email", "ada-by-id"], userId: ada.id, second: "ada-by-id" });
+    expect(simulator.state.membersOf(teamId()).filter((member) => member.email === "ada@example.com")).toHaveLength(1);
+  });
+
+  it("another person, or the same person on another team, is another membership", async () => {
+    const ada = simulator.state.createUser({ email: "ada@example.com" });
+    const other = simulator.state.createTeam("IT Operations");
+    const result = await runDeclaring(
+      [byId(ada.id), { class: "TinesTeamMembership", name: "grace", args: { teamId: teamId(), email: "grace@example.com" } }, { class: "TinesTeamMembership", name: "ada-itops", args: { teamId: other.id, email: "ada@example.com" } }],
+      { preview: true },
+    );
+    expect(result.errors).toEqual([]);
+  });
+});

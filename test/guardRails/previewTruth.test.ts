@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { getTeam } from "../../src";
 import { nearestName } from "../../src/provider/suggestions";
-import { CheckFailedError } from "../../tools/runner/engine";
+import { TinesClient } from "../../src/client";
+import { CheckFailedError, type PartialStepError } from "../../tools/runner/engine";
 import { failureOf, useProviderHost } from "../helpers/host";
 
 const tines = useProviderHost({ userDeletionDelayMs: 0, tenantOwner: true, seedTeams: ["Security Operations", "IT Operations"] });
@@ -95,5 +96,58 @@ describe("a wait longer than a few seconds is a warning that says what, how long
     expect(engine.host.stderr).toMatch(
       /warning: .*user left@example\.com \(id \d+\) .* is deactivated and was changed recently, so Tines may be deleting it .*waiting up to 1 s .*a user deactivated more than 15 minutes ago is adopted at once/,
     );
+  });
+});
+
+describe("a roster's warning says what the up will do", () => {
+  const people = (count: number) => Array.from({ length: count }, (_, index) => ({ email: `person${index}@example.com` }));
+  const onTeam = (teamId: number) => tines.simulator.state.membersOf(teamId).map((member) => String(member.email)).sort();
+  /** The invitations to `teamId` fail with a 403 after the first three: an up that stops midway. */
+  const stopAfterThreeInvitations = (teamId: number) =>
+    tines.simulator.setFaults({ rules: [{ method: "POST", path: `/api/v1/teams/${teamId}/invite_member`, after: 3, action: { type: "status", status: 403, body: '{"error":"Forbidden"}' } }] });
+
+  it("after an up that stopped midway, the preview lists what the next up finishes, and that up does it", async () => {
+    const teamId = securityOperations();
+    const args = { teamId, members: people(6) };
+    stopAfterThreeInvitations(teamId);
+    const stopped = (await failureOf((await engineWith()).up("TeamMembers", "secops", args))) as PartialStepError;
+    tines.simulator.setFaults({});
+    expect(onTeam(teamId)).toHaveLength(3);
+    // The engine keeps the program's inputs with the partial outputs: the inputs say nothing changed, the outputs differ.
+    const engine = await engineWith();
+    const plan = await engine.preview("TeamMembers", "secops", args, stopped.recorded);
+    expect(plan.operation).toBe("update");
+    await expect.poll(() => engine.host.stderr).toContain(`team ${teamId} ("Security Operations"): TinesTeamMembers adds 3, re-roles 0 and removes 0 member(s), finishing an up that stopped midway:`);
+    for (const index of [3, 4, 5]) expect(engine.host.stderr).toContain(`+ person${index}@example.com as VIEWER`);
+    expect(engine.host.stderr).not.toContain("differs from the program");
+    await engine.up("TeamMembers", "secops", args, stopped.recorded);
+    expect(onTeam(teamId)).toEqual(args.members.map((member) => member.email).sort());
+  });
+
+  it("the same for a TinesTeam's members", async () => {
+    const args = { name: "Red Team", members: people(6) };
+    const team = tines.simulator.state.createTeam("Red Team");
+    stopAfterThreeInvitations(team.id);
+    const stopped = (await failureOf((await engineWith()).up("Team", "red", { ...args, adoptExisting: true }))) as PartialStepError;
+    tines.simulator.setFaults({});
+    const engine = await engineWith();
+    expect((await engine.preview("Team", "red", { ...args, adoptExisting: true }, stopped.recorded)).operation).toBe("update");
+    await expect.poll(() => engine.host.stderr).toContain(`team ${team.id} ("Red Team"): TinesTeam adds 3, re-roles 0 and removes 0 member(s), finishing an up that stopped midway:`);
+    expect(engine.host.stderr).not.toContain("differs from the program");
+  });
+
+  it("when only Tines changed since the last refresh, it says the up leaves the team as it is and to refresh, and the up does", async () => {
+    const teamId = securityOperations();
+    const args = { teamId, members: people(2) };
+    const { state } = await (await engineWith()).up("TeamMembers", "secops", args);
+    await new TinesClient({ tenantUrl: tines.simulator.url, apiKey: tines.simulator.apiKey }).teams.inviteMember(teamId, { email: "eve@example.com" }, "EDITOR");
+    const engine = await engineWith();
+    expect((await engine.preview("TeamMembers", "secops", args, state)).operation).toBe("same");
+    await expect.poll(() => engine.host.stderr).toContain(
+      `team ${teamId} ("Security Operations") differs from the program, whose members did not change since the stack's state recorded them: this up leaves the team as it is`,
+    );
+    expect(engine.host.stderr).toMatch(/run `pulumi up --refresh` .* to put it back, which adds 0, re-roles 0 and removes 1 member\(s\):\n\s+- eve@example\.com/);
+    expect((await engine.up("TeamMembers", "secops", args, state)).operation).toBe("same");
+    expect(onTeam(teamId)).toContain("eve@example.com");
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TinesClient, TinesOperationTimeoutError, defaultOperationTimeoutMs, withOperationDeadline } from "../../src/client";
 import { ProviderConfiguration } from "../../src/provider/configuration";
 import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
-import { DynamicProviderEngine } from "../../tools/runner/engine";
+import { DynamicProviderEngine, type PartialStepError } from "../../tools/runner/engine";
 import type { ProviderHost } from "../../tools/runner/providerHost";
 import { failureOf, startHost } from "../helpers/host";
 
@@ -154,5 +154,53 @@ describe("the operation deadline in the client", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("a roster of 400 people on an empty team: the bound cuts off a stall, never progress", () => {
+  // A host and simulator of their own: the pause a 429 above puts on its key's requests must not reach these.
+  const rosterBoundSeconds = 2;
+  let tenant: TinesSimulator;
+  let rosterHost: ProviderHost;
+  let rosterEngine: DynamicProviderEngine;
+  beforeAll(async () => {
+    tenant = await startTinesSimulator({ userDeletionDelayMs: 0 });
+    rosterHost = await startHost();
+    await rosterHost.configure({ "tines:tenant": tenant.url, "tines:apiKey": tenant.apiKey, "tines:operationTimeoutSeconds": String(rosterBoundSeconds) });
+    rosterEngine = new DynamicProviderEngine(rosterHost);
+  });
+  beforeEach(() => tenant.reset());
+  afterAll(async () => {
+    await rosterHost?.stop();
+    await tenant?.stop();
+  });
+  const roles = ["VIEWER", "EDITOR", "TEAM_ADMIN", "VIEWER"];
+  const members = Array.from({ length: 400 }, (_, index) => ({ email: `person${index}@example.com`, role: roles[index % roles.length]! }));
+  const onTeam = (teamId: number) => tenant.state.membersOf(teamId).map((member) => `${String(member.email)} ${String(member.role)}`).sort();
+  const declared = () => members.map((member) => `${member.email} ${member.role}`).sort();
+
+  it("completes with every member and role, though it takes several times the bound, each answer well within it", async () => {
+    const team = tenant.state.createTeam("Everyone");
+    // 25 ms an answer: the 400 invitations alone take 10 s, five times the 2 s bound.
+    tenant.setFaults({ latencyMs: 25 });
+    const started = Date.now();
+    const { state } = await rosterEngine.up("TeamMembers", "everyone", { teamId: team.id, members });
+    expect(Date.now() - started).toBeGreaterThan(4 * rosterBoundSeconds * 1000);
+    expect(onTeam(team.id)).toEqual(declared());
+    expect(state.outputs.resolvedMembers).toHaveLength(400);
+  });
+
+  it("a stall partway fails naming what it waited on and how many members were written; the next up finishes, duplicating no one", async () => {
+    const team = tenant.state.createTeam("Everyone");
+    tenant.setFaults({ rules: [{ method: "POST", path: `/api/v1/teams/${team.id}/invite_member`, after: 150, action: { type: "hang" } }] });
+    const error = (await failureOf(rosterEngine.up("TeamMembers", "everyone", { teamId: team.id, members }))) as PartialStepError;
+    tenant.setFaults({});
+    expect(error.message).toContain(`POST /api/v1/teams/${team.id}/invite_member`);
+    expect(error.message).toMatch(/timed out after \d+\.\d s without an answer/);
+    expect(error.message).toContain("stopped after 150 of the 400 changes to the team, with 150 of 400 declared members on it");
+    expect(error.recorded.outputs.resolvedMembers).toHaveLength(150);
+    await rosterEngine.up("TeamMembers", "everyone", { teamId: team.id, members }, error.recorded);
+    expect(onTeam(team.id)).toEqual(declared());
+    expect(tenant.state.listUsers().filter((user) => user.email.startsWith("person"))).toHaveLength(400);
   });
 });

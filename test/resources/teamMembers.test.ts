@@ -369,8 +369,8 @@ describe("TinesTeamMembers: the preview, with preview checks", () => {
     const stale = await hostWithChecks();
     await stale.preview("TeamMembers", "m", args, state);
     await expect.poll(() => stale.host.stderr).toContain(
-      'team 1 ("Security Operations") differs from the program, whose members did not change: an up changes the team only where the stack\'s state differs too ' +
-        "(after a refresh, or an up that stopped midway), so to be sure run `pulumi up --refresh` (or set `options: refresh: always` in Pulumi.yaml), which adds 0, re-roles 0 and removes 1 member(s):",
+      'team 1 ("Security Operations") differs from the program, whose members did not change since the stack\'s state recorded them: this up leaves the team as it is ' +
+        "(an up changes only what differs from the stack's state); run `pulumi up --refresh` (or set `options: refresh: always` in Pulumi.yaml) to put it back, which adds 0, re-roles 0 and removes 1 member(s):",
     );
     expect(stale.host.stderr).toMatch(/- eve@example\.com \(id \d+, EDITOR\): on the team but not declared/);
     // Refreshed (`pulumi up --refresh`): the up removes eve, and the preview lists it.

@@ -82,7 +82,7 @@ export async function checkAgainstTenant(inputs: TinesTeamInputs, isNew: boolean
       // Adopting a team, or declaring the roster of a team the stack already has, takes its member
       // list over; a team this up makes holds only whom Tines puts on it.
       takesOverTeam: isNew ? team !== undefined : olds.members === undefined,
-      driftOnly: !isNew && olds.members !== undefined && !rosterChanged(olds, inputs),
+      declaredAsRecorded: team && !isNew && olds.members !== undefined && !rosterChanged(olds, inputs) ? team.id : undefined,
       resource: "TinesTeam",
     },
     facts,

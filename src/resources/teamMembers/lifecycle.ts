@@ -63,7 +63,7 @@ async function checkAgainstTenant(
     teamLabel: `${team.id} ("${team.name}")`,
     // A new team (teamId changed) replaces the resource: its create takes that team over, as a new one does.
     takesOverTeam: !sameTeam,
-    driftOnly: sameTeam && !rosterChanged(olds, inputs) && olds.adoptExisting === inputs.adoptExisting,
+    declaredAsRecorded: sameTeam && !rosterChanged(olds, inputs) && olds.adoptExisting === inputs.adoptExisting ? team.id : undefined,
     resource: "TinesTeamMembers",
   }, deployment);
   const governed = await scimGovernedTeamWarning(deployment, team.name, `the TinesTeamMembers of team ${team.id}`);

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { TinesError, type TinesRoleName } from "../../client";
 import { auditedObject } from "../../audit/entries";
-import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
+import { defineResource, type ArgsOf, type InputsOf, type ObjectIdentity, type OutputsOf } from "../../provider/definition";
+import type { KnownUsers } from "../../deployment/claims";
 import { emailAddress, flag, positiveIntegerId, sameMeaning, teamRole, unknownValue } from "../../provider/inputs";
 
 /** The inputs of a {@link TinesTeamMembership}: give exactly one of `userId` and `email`. */
@@ -87,13 +88,10 @@ export const tinesTeamMembershipDefinition = defineResource({
   // Same team and user with a new role: the old membership must go before the new one can be made
   // (no role update: membership/operations.ts). A different team or user: the new one comes first.
   deleteBeforeReplace: (replaces) => replaces.every((key) => key === "role"),
-  // One membership per team and person (by user id, or by email without letter case); a person named
-  // by id in one and by email in another is not known offline, and is the tenant check's to find.
-  identity: (inputs) => {
-    const who = inputs.userId !== undefined ? `user ${inputs.userId}` : inputs.email !== undefined ? inputs.email.toLowerCase() : undefined;
-    if (who === undefined) return undefined;
-    return { key: JSON.stringify([String(inputs.teamId), who]), property: inputs.userId !== undefined ? "userId" : "email", label: `the membership of ${who} in team ${inputs.teamId}` };
-  },
+  // One membership per team and person: by user id, or by email without letter case, and by both
+  // once the deployment knows the user (deployment/claims.ts), so the same person named by id in
+  // one and by email in another is one membership.
+  identity: (inputs, users) => membershipIdentity(inputs, users),
   // Before everything a membership names: its user, its team, its role.
   deletionTier: 1,
   // A membership is its user on its team: an entry is about it when it names both.
@@ -106,6 +104,27 @@ export const tinesTeamMembershipDefinition = defineResource({
     update: { teamId: 1, email: "bench.member@example.com", role: "VIEWER", adoptExisting: true },
   },
 });
+
+/**
+ * The membership the inputs name, by team and person: the declared person first (`user <id>`, or
+ * the email in lower case), then the other name of that person when `users` know it.
+ */
+export function membershipIdentity(inputs: Pick<TinesTeamMembershipInputs, "teamId" | "userId" | "email">, users?: KnownUsers): ObjectIdentity | undefined {
+  const team = String(inputs.teamId);
+  const byId = inputs.userId !== undefined;
+  if (!byId && inputs.email === undefined) return undefined;
+  const email = byId ? users?.emailOf(inputs.userId!) : inputs.email!.toLowerCase();
+  const userId = byId ? inputs.userId : users?.idOf(inputs.email!);
+  const declared = byId ? `user ${userId}` : email!;
+  const other = byId ? email : userId === undefined ? undefined : `user ${userId}`;
+  const known = userId !== undefined && email !== undefined && !String(inputs.userId ?? inputs.email).includes(unknownValue);
+  return {
+    key: JSON.stringify([team, declared]),
+    aliases: other === undefined ? [] : [JSON.stringify([team, other])],
+    property: byId ? "userId" : "email",
+    label: `the membership of ${known ? `user ${userId} (${email})` : declared} in team ${inputs.teamId}`,
+  };
+}
 
 /** The resource id of a membership: `"<teamId>/<userId>"`. */
 export function membershipId(teamId: number, userId: number): string {

@@ -8,6 +8,8 @@
 import { TinesApiError, TinesError } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { sameMeaning } from "../../provider/inputs";
+import { claimConflictReason } from "../../provider/claims";
+import { unlessGone } from "../../provider/runtime";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import type { ProviderContext } from "../../provider/runtime";
 import { deploymentFor, type TenantDeployment } from "../../deployment";
@@ -24,6 +26,7 @@ import {
 } from "../../membership";
 import {
   membershipId,
+  membershipIdentity,
   parseMembershipId,
   tinesTeamMembershipDefinition as definition,
   type TinesTeamMembershipInputs,
@@ -42,6 +45,7 @@ async function create(inputs: TinesTeamMembershipInputs, context: ProviderContex
   // A roster of this deployment manages the team (a team made by this up, which its preview could not name).
   const roster = deployment.rosterWrittenFor(inputs.teamId);
   if (roster) throw new TinesError(`teamId: ${membershipOnAuthoritativeTeamReason({ id: inputs.teamId }, roster)}`);
+  await refuseSecondMembershipOfPerson(deployment, inputs);
   const scope = membershipScope(deployment, inputs.teamId, context);
 
   if (inputs.adoptExisting) {
@@ -54,15 +58,15 @@ async function create(inputs: TinesTeamMembershipInputs, context: ProviderContex
       context.userDeletionWaitMs(),
       found?.user,
     );
-    if (existing && sameMeaning(existing.role, inputs.role)) return created(existing, inputs.teamId);
+    if (existing && sameMeaning(existing.role, inputs.role)) return created(existing, inputs.teamId, deployment);
     // Taking over with another role (membership/operations.ts says how a role changes).
-    if (existing) return created(await changeMemberRole(scope, { member: existing, invitee: who, role: inputs.role, onlyMember: false }), inputs.teamId);
+    if (existing) return created(await changeMemberRole(scope, { member: existing, invitee: who, role: inputs.role, onlyMember: false }), inputs.teamId, deployment);
   }
 
   try {
     // The engine then checks that Tines holds the declared role and user: an invitation answered
     // with another is recorded as Tines holds it, and the create fails naming what differs.
-    return created(await inviteMember(scope, who, inputs.role), inputs.teamId);
+    return created(await inviteMember(scope, who, inputs.role), inputs.teamId, deployment);
   } catch (error) {
     // Refused because the user is on the team already: say so, and that adoptExisting exists.
     if (!inputs.adoptExisting && error instanceof TinesInvitationError && error.cause instanceof TinesApiError && error.cause.isConflictOrValidation) {
@@ -76,13 +80,41 @@ async function create(inputs: TinesTeamMembershipInputs, context: ProviderContex
   }
 }
 
+/**
+ * One membership per team and person, before anything is sent: `check` compares the names the
+ * deployment knew then, and a person named by id in one membership and by email in another of the
+ * same team is one person only once the deployment knows that user (with preview checks off, or a
+ * user this up made). When another resource of the deployment claimed a membership of this team
+ * by the other kind of name, the person is resolved now (one read) and the membership claimed
+ * second fails, naming both; the one claimed first goes ahead.
+ */
+async function refuseSecondMembershipOfPerson(deployment: TenantDeployment, inputs: TinesTeamMembershipInputs): Promise<void> {
+  const declared = membershipIdentity(inputs);
+  if (!declared) return;
+  const byId = inputs.userId !== undefined;
+  const othersOnTeam = deployment.claims.keysClaimedBesides(definition.kind, declared.key).map((key) => JSON.parse(key) as [string, string]);
+  if (!othersOnTeam.some(([team, who]) => team === String(inputs.teamId) && who.startsWith("user ") !== byId)) return;
+  try {
+    if (byId && deployment.knownUsers.emailOf(inputs.userId!) === undefined) deployment.known(await unlessGone(deployment.client.users.get(inputs.userId!)));
+    if (!byId && deployment.knownUsers.idOf(inputs.email!) === undefined) deployment.known(await deployment.directory.findByEmail(inputs.email!));
+  } catch (error) {
+    // A key that may not read users (a Team key) cannot tell: the invitation goes ahead, as before.
+    if (error instanceof TinesApiError && error.isForbidden) return;
+    throw error;
+  }
+  const identity = membershipIdentity(inputs, deployment.knownUsers)!;
+  const conflict = deployment.claims.earlierHolder(definition.kind, identity.key, identity.aliases ?? []);
+  if (conflict) throw new TinesError(`${identity.property}: ${claimConflictReason(definition.className, conflict.name, conflict.holder, identity)}`);
+}
+
 /** Where this resource's membership operations run: its team, its deployment, its words for the last-member rule. */
 function membershipScope(deployment: TenantDeployment, teamId: number, context: ProviderContext): MembershipScope {
   return { deployment, teamId, userDeletionWaitMs: context.userDeletionWaitMs(), lastMemberAdvice, lookup: findMembershipOfUser };
 }
 
-/** A create's result. */
-function created(member: TeamMember, teamId: number) {
+/** A create's result; its user is one the deployment now knows. */
+function created(member: TeamMember, teamId: number, deployment: TenantDeployment) {
+  deployment.known({ id: member.userId, email: member.email });
   return { id: membershipId(teamId, member.userId), outputs: outputsOf(member, teamId) };
 }
 
@@ -98,8 +130,10 @@ async function read(id: string, recorded: Partial<TinesTeamMembershipOutputs>, c
   // Through the user's team_memberships, shared with the other reads in flight when the user list
   // is cheaper; a membership made a moment ago that Tines does not show yet is waited for, not
   // dropped (deployment/sharedReads.ts). team_memberships carry no invitation state: the recorded one stays.
-  const membership = await deploymentFor(context.client()).reads.membership(teamId, userId, context.freshness(id, recorded));
+  const deployment = deploymentFor(context.client());
+  const membership = await deployment.reads.membership(teamId, userId, context.freshness(id, recorded));
   if (!membership) return undefined;
+  deployment.known({ id: membership.userId, email: membership.email });
   const found: TeamMember = { ...membership, invitationAccepted: membership.invitationAccepted ?? recorded.invitationAccepted ?? false };
   // The user by id or by email, not both (the engine's default would give both): by id when the
   // state records a numeric userId (as every state written so far does), else by email.

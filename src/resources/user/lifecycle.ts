@@ -124,11 +124,11 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
     const existing = await userByEmailUnlessBeingDeleted(client, inputs.email, context.userDeletionWaitMs());
     if (existing) {
       // A user who already matches is adopted without a write: taking over a tenant changes nothing in it.
-      if (!differsFromDeclared(existing, inputs)) return created(existing);
+      if (!differsFromDeclared(existing, inputs)) return created(existing, client);
       try {
         // Adopting the last owner must not demote or deactivate them either.
         const adopted = await guardOwnerChange(deploymentFor(client), existing.id, (user) => ownerChangeOf(user, inputs), () => client.users.update(existing.id, body));
-        return created(adopted);
+        return created(adopted, client);
       } catch (error) {
         // Refused by a SCIM-managed tenant: nothing changed, so nothing is recorded.
         const explained = await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email} (adopted)`);
@@ -183,11 +183,12 @@ async function create(inputs: TinesUserInputs, context: ProviderContext) {
   }
   // The engine then checks that Tines holds every declared value (a tenant permission the tenant
   // does not support fails the create, with the user recorded as Tines holds it).
-  return created(user);
+  return created(user, client);
 }
 
-/** A create's result. */
-function created(user: TinesUserObject) {
+/** A create's result; the user is one the deployment knows (a membership may name them by id or by email). */
+function created(user: TinesUserObject, client: TinesClient) {
+  deploymentFor(client).known(user);
   return { id: String(user.id), outputs: outputsOf(user) };
 }
 
@@ -236,7 +237,7 @@ function outputsOf(user: TinesUserObject): UserOutputs {
 
 async function read(id: string, recorded: Record<string, unknown>, context: ProviderContext) {
   // Shared with the other reads in flight when a list is cheaper (deployment/sharedReads.ts).
-  const user = await deploymentFor(context.client()).reads.user(Number(id), context.freshness(id, recorded));
+  const user = deploymentFor(context.client()).known(await deploymentFor(context.client()).reads.user(Number(id), context.freshness(id, recorded)));
   return user === undefined ? undefined : { id: String(user.id), outputs: outputsOf(user) };
 }
 

@@ -1,7 +1,8 @@
 /**
  * A test program that declares the resources listed in its config (`declared:resources`, a JSON
  * list of `{ "class": "TinesUser", "name": "frank", "args": {...} }`, in declaration order), so one
- * program can state each guard-rail example.
+ * program can state each guard-rail example. An argument `{ "outputOf": "ada", "property": "id" }`
+ * is that output of the resource declared earlier as "ada".
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tines from "pulumi-tines";
@@ -13,6 +14,13 @@ interface Declared {
 }
 
 const classes = tines as unknown as Record<Declared["class"], new (name: string, args: Record<string, unknown>) => pulumi.CustomResource>;
+const declared = new Map<string, pulumi.CustomResource>();
+const resolved = (value: unknown): unknown => {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !("outputOf" in value)) return value;
+  const { outputOf, property } = value as { outputOf: string; property: string };
+  return (declared.get(outputOf) as unknown as Record<string, pulumi.Output<unknown>>)[property];
+};
 for (const each of new pulumi.Config().requireObject<Declared[]>("resources")) {
-  new classes[each.class](each.name, each.args);
+  const args = Object.fromEntries(Object.entries(each.args).map(([key, value]) => [key, resolved(value)]));
+  declared.set(each.name, new classes[each.class](each.name, args));
 }
