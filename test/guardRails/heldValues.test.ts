@@ -34,6 +34,173 @@ describe("check never refuses what Tines holds", () => {
   });
 });
 
+/** Text longer than any limit the provider once set (255, 100, 1,000 characters): Tines documents none. */
+const long = (prefix: string, length: number) => `${prefix} ${"x".repeat(length)}`;
+
+/** The requests that were not reads, since the log's entry `from`. */
+function writesSince(simulator: TinesSimulator, from: number) {
+  return simulator.log.slice(from).filter((entry) => entry.method !== "GET").map((entry) => `${entry.method} ${entry.path}`);
+}
+
+describe("names Tines holds, with surrounding spaces or longer than any documented limit, are adopted unchanged with no write", () => {
+  const tines = useProviderHost();
+
+  /** [kind, what Tines holds (seeded), the inputs that declare it, what the stack must record as declared] */
+  type HeldCase = [string, (simulator: TinesSimulator) => { kind: Parameters<typeof tines.engine.up>[0]; args: Record<string, unknown>; recorded: Record<string, unknown> }];
+  const cases: HeldCase[] = [
+    [
+      "a user's names",
+      ({ state }) => {
+        state.createUser({ email: "ann@example.com", first_name: "Ann ", last_name: long(" Long-Surname", 300) });
+        return {
+          kind: "User",
+          args: { email: "ann@example.com", firstName: "Ann ", lastName: long(" Long-Surname", 300), adoptExisting: true },
+          recorded: { firstName: "Ann ", lastName: long(" Long-Surname", 300) },
+        };
+      },
+    ],
+    [
+      "a team's name",
+      ({ state }) => {
+        state.createTeam(long("Ops ", 300));
+        return { kind: "Team", args: { name: long("Ops ", 300), adoptExisting: true }, recorded: { name: long("Ops ", 300) } };
+      },
+    ],
+    [
+      "a custom role's name, description and permissions",
+      ({ state }) => {
+        state.addCustomRole(long("Reviewer ", 150), { description: long(" Reviews detections", 2_000), permissions: ["STORY_READ "] });
+        return {
+          kind: "CustomRole",
+          args: { name: long("Reviewer ", 150), description: long(" Reviews detections", 2_000), permissions: ["STORY_READ "], adoptExisting: true },
+          recorded: { name: long("Reviewer ", 150), description: long(" Reviews detections", 2_000), permissions: ["STORY_READ "] },
+        };
+      },
+    ],
+    [
+      "a template's name, vendor, product, description, options and action inputs",
+      ({ state }) => {
+        const team = state.createTeam("Ops ");
+        const held = {
+          name: long(" Enrich IP ", 300),
+          description: long("Looks up an address ", 12_000),
+          vendor: long("VirusTotal ", 300),
+          product: " Intelligence",
+          agent_type: "Agents::HTTPRequestAgent",
+          agent_options: { url: "https://example.com", payload: "x".repeat(100_001), script: "line\n" },
+        };
+        state.createTemplate({ ...held, team_id: team.id, action_inputs: [{ name: long("Address ", 150), type: "TEXT", required: false, description: long(" The IP", 1_500) }] });
+        return {
+          kind: "PrivateTemplate",
+          args: {
+            name: held.name,
+            description: held.description,
+            vendor: held.vendor,
+            product: held.product,
+            agentType: held.agent_type,
+            agentOptions: held.agent_options,
+            teamId: team.id,
+            actionInputs: [{ name: long("Address ", 150), type: "TEXT", description: long(" The IP", 1_500) }],
+            adoptExisting: true,
+          },
+          recorded: { name: held.name, vendor: held.vendor, product: held.product, description: held.description },
+        };
+      },
+    ],
+    [
+      "the SCIM user group mapping's group, team and owners' group",
+      ({ state }) => {
+        state.createTeam("Ops ");
+        state.addCustomRole("Reviewer ", { permissions: ["STORY_READ"] });
+        const line = { group_name: long(" okta-ops ", 300), team_name: "Ops ", role_name: "Reviewer " };
+        state.replaceScimMapping({ mappings: [line], tenant_owners_group: long("owners ", 300) });
+        const mappings = [{ group: line.group_name, team: "Ops ", role: "Reviewer " }];
+        return { kind: "ScimGroupMapping", args: { mappings, tenantOwnersGroup: long("owners ", 300), adoptExisting: true }, recorded: { mappings, tenantOwnersGroup: long("owners ", 300) } };
+      },
+    ],
+    [
+      "a membership's custom role",
+      ({ state }) => {
+        const team = state.createTeam("Ops ");
+        state.addCustomRole("Reviewer ", { permissions: ["STORY_READ"] });
+        const user = state.createUser({ email: "ann@example.com", first_name: "Ann" });
+        state.seedMembership(team.id, user.id, "Reviewer ");
+        return { kind: "TeamMembership", args: { teamId: team.id, userId: user.id, role: "Reviewer ", adoptExisting: true }, recorded: { role: "Reviewer " } };
+      },
+    ],
+    [
+      "a roster's custom role",
+      ({ state }) => {
+        const team = state.createTeam("Ops ");
+        state.addCustomRole("Reviewer ", { permissions: ["STORY_READ"] });
+        const user = state.createUser({ email: "ann@example.com", first_name: "Ann" });
+        state.seedMembership(team.id, user.id, "Reviewer ");
+        const members = [{ userId: user.id, role: "Reviewer " }];
+        return { kind: "TeamMembers", args: { teamId: team.id, members, adoptExisting: true }, recorded: { members } };
+      },
+    ],
+  ];
+
+  it.each(cases)("%s: check passes, the adoption writes nothing and records them as held, and the next preview changes nothing", async (_case, seed) => {
+    const { kind, args, recorded } = seed(tines.simulator);
+    const from = tines.simulator.log.length;
+    const engine = await tines.freshEngine();
+    const { state, operation } = await engine.up(kind, "held", args);
+    expect(operation).toBe("create");
+    expect(writesSince(tines.simulator, from)).toEqual([]);
+    expect(state.outputs).toMatchObject(recorded);
+    expect((await (await tines.freshEngine()).preview(kind, "held", args, state)).operation).toBe("same");
+  });
+});
+
+describe("a tenant that trims names: what a program declares is sent as given, and Tines' trimmed value is no change", () => {
+  const tines = useProviderHost();
+
+  it("the declared names are recorded as declared, Tines' trimmed ones as held, and the next preview changes nothing", async () => {
+    tines.simulator.state.normalisation = { trimNames: true };
+    const engine = await tines.freshEngine();
+    const team = await engine.up("Team", "ops", { name: " Ops " });
+    expect(team.state.inputs.name).toBe(" Ops ");
+    expect(tines.simulator.state.listTeams().map((each) => each.name)).toContain("Ops");
+    const role = await engine.up("CustomRole", "reviewer", { name: "Reviewer ", description: " Reviews ", permissions: ["STORY_READ"] });
+    expect(role.state.outputs.name).toBe("Reviewer");
+    const user = await engine.up("User", "ann", { email: "ann@example.com", firstName: "Ann ", lastName: " Lee" });
+    expect(user.state.outputs).toMatchObject({ firstName: "Ann", lastName: "Lee" });
+    const templateArgs = { name: " Enrich ", vendor: "VirusTotal ", product: " Intelligence", agentType: "Agents::WebhookAgent", agentOptions: {}, teamId: team.state.outputs.teamId };
+    const template = await engine.up("PrivateTemplate", "enrich", templateArgs);
+    expect(template.state.outputs).toMatchObject({ name: "Enrich", vendor: "VirusTotal", product: "Intelligence" });
+    const mappingArgs = { mappings: [{ group: " okta-ops ", team: team.state.outputs.name, role: role.state.outputs.name }], tenantOwnersGroup: "owners " };
+    const mapping = await engine.up("ScimGroupMapping", "mapping", mappingArgs);
+    expect(mapping.state.outputs).toMatchObject({ mappings: [{ group: "okta-ops", team: "Ops", role: "Reviewer" }], tenantOwnersGroup: "owners" });
+
+    const from = tines.simulator.log.length;
+    const again = await tines.freshEngine();
+    for (const [kind, name, args, state] of [
+      ["Team", "ops", { name: " Ops " }, team.state],
+      ["CustomRole", "reviewer", { name: "Reviewer ", description: " Reviews ", permissions: ["STORY_READ"] }, role.state],
+      ["User", "ann", { email: "ann@example.com", firstName: "Ann ", lastName: " Lee" }, user.state],
+      ["PrivateTemplate", "enrich", templateArgs, template.state],
+      ["ScimGroupMapping", "mapping", mappingArgs, mapping.state],
+    ] as const) {
+      expect({ kind, operation: (await again.up(kind, name, args, state)).operation }).toEqual({ kind, operation: "same" });
+    }
+    expect(writesSince(tines.simulator, from)).toEqual([]);
+  });
+
+  it("a declared name is found, adopted and looked up by the name Tines trimmed", async () => {
+    tines.simulator.state.normalisation = { trimNames: true };
+    const held = tines.simulator.state.createTeam("Ops");
+    const engine = await tines.freshEngine();
+    const from = tines.simulator.log.length;
+    const { state } = await engine.up("Team", "ops", { name: "Ops ", adoptExisting: true });
+    expect(state.id).toBe(String(held.id));
+    expect(writesSince(tines.simulator, from)).toEqual([]);
+    // Without adoptExisting, the same name is taken: no second team "Ops" is made.
+    await expect((await tines.freshEngine()).up("Team", "other", { name: " Ops" })).rejects.toThrow(/already exists|already has a team|name:/);
+    expect(tines.simulator.state.listTeams().filter((team) => team.name === "Ops")).toHaveLength(1);
+  });
+});
+
 describe("export, then adopt: what Tines holds round-trips unchanged", () => {
   let simulator: TinesSimulator;
   let workDirectory: string;
@@ -47,6 +214,7 @@ describe("export, then adopt: what Tines holds round-trips unchanged", () => {
   });
 
   it("users Tines holds with unusual emails are exported and adopted with no write", async () => {
+    simulator.reset();
     seedTenant(simulator.state, ["Research & Development"]);
     const team = simulator.state.listTeams().find((each) => each.name === "Research & Development")!;
     for (const [email, first] of [
@@ -72,5 +240,43 @@ describe("export, then adopt: what Tines holds round-trips unchanged", () => {
     expect(result.errors).toEqual([]);
     expect(simulator.log.slice(logBefore).filter((entry) => entry.method !== "GET")).toEqual([]);
     expect(result.steps.filter((step) => step.kind === "User").map((step) => step.operation)).toContain("create");
+  });
+
+  it("names with surrounding spaces, and longer than any documented limit, are exported and adopted with no write", async () => {
+    simulator.reset();
+    seedTenant(simulator.state, ["Ops "]);
+    const { state } = simulator;
+    const team = state.listTeams().find((each) => each.name === "Ops ")!;
+    state.addCustomRole("Reviewer ", { description: long(" Reviews detections", 2_000), permissions: ["STORY_READ"] });
+    const user = state.createUser({ email: "ann@example.com", first_name: "Ann ", last_name: long(" Lee", 300) });
+    state.seedMembership(team.id, user.id, "Reviewer ");
+    state.createTemplate({
+      name: long(" Enrich IP ", 300),
+      description: long("Looks up an address ", 12_000),
+      vendor: "VirusTotal ",
+      product: " Intelligence",
+      agent_type: "Agents::HTTPRequestAgent",
+      agent_options: { url: "https://example.com", script: "line\n" },
+      team_id: team.id,
+      action_inputs: [{ name: "Address ", type: "TEXT", required: false, description: " The IP" }],
+    });
+    state.replaceScimMapping({ mappings: [{ group_name: " okta-ops ", team_name: "Ops ", role_name: "Reviewer " }], tenant_owners_group: "owners " });
+    const client = new TinesClient({ tenantUrl: simulator.url, apiKey: simulator.apiKey });
+    const { roster } = await exportRoster(client, { templates: true });
+    await client.close();
+    expect(roster.teams.map((each) => each.name)).toEqual(["Ops "]);
+    expect(roster.people.find((person) => person.email === "ann@example.com")).toMatchObject({ firstName: "Ann ", teams: { "Ops ": "Reviewer " } });
+    const rosterPath = join(workDirectory, "names-roster.yaml");
+    writeFileSync(rosterPath, stringify(roster));
+    const logBefore = simulator.log.length;
+    const result = await runProgramInChildProcess({
+      programDirectory: bootstrap,
+      statePath: join(workDirectory, "names-state.json"),
+      config: { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines-bootstrap:roster": rosterPath },
+      secretKeys: ["tines:apiKey"],
+    });
+    expect(result.errors).toEqual([]);
+    expect(writesSince(simulator, logBefore)).toEqual([]);
+    expect(result.steps.map((step) => step.kind).sort()).toEqual(["CustomRole", "PrivateTemplate", "ScimGroupMapping", "TeamMembership", "TeamMembership", "User", "User"]);
   });
 });
