@@ -90,10 +90,7 @@ function typeMessage(expected: string) {
  * name shows as no name at all, could not be told apart or looked up, and a tenant that trims (or
  * checks presence the usual way, whitespace counting as blank) would refuse it or store it empty.
  */
-export const requiredText = z.string({ error: typeMessage("a string") }).superRefine((text, context) => {
-  if (text.trim() !== "") return;
-  context.addIssue({ code: "custom", message: text === "" ? "must not be empty" : "must not be empty (it holds only whitespace)" });
-});
+export const requiredText = z.string({ error: typeMessage("a string") }).refine((text) => text.trim() !== "", "must not be empty");
 
 /** Optional text (a first name, a description), taken exactly as given (see {@link requiredText}): may be empty. */
 export const optionalText = z.string({ error: typeMessage("a string") }).optional();

@@ -49,7 +49,7 @@ const cases: Record<TinesResourceKind, BadInput[]> = {
     ["neither userId nor email", { teamId: 1 }, { userId: "give exactly one of userId and email" }],
     ["a bad email", { teamId: 1, email: "nobody" }, { email: "not an email address" }],
     ["an empty role", { ...validMembership, role: "" }, { role: "must not be empty" }],
-    ["a role of only whitespace", { ...validMembership, role: " \t" }, { role: "must not be empty (it holds only whitespace)" }],
+    ["a role of only whitespace", { ...validMembership, role: " \t" }, { role: "must not be empty" }],
     ["a role of the wrong type", { ...validMembership, role: 3 }, { role: "must be a string" }],
     ["adoptExisting as a string", { ...validMembership, adoptExisting: "true" }, { adoptExisting: "must be true or false" }],
     ["one of Tines' roles in the wrong case", { ...validMembership, role: "editor" }, { role: '"editor" is not a role; did you mean EDITOR?' }],
