@@ -6,6 +6,7 @@
  * `TINES_API_KEY`.
  */
 import { didYouMean } from "./provider/suggestions";
+import { namedAs } from "./provider/names";
 import * as pulumi from "@pulumi/pulumi";
 import { TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
 import { TinesConfigurationError } from "./client";
@@ -158,8 +159,10 @@ function roleOf(role: TinesRoleObject): TinesRole {
 }
 
 /**
- * Finds one team by id or by exact name. Fails when there is none, or when two teams share the
- * name (then look it up by id).
+ * Finds one team by id or by name: the exact name, or, when no team has it, the name but for
+ * surrounding whitespace (Tines may trim the names it stores, or hold one with a trailing space:
+ * its docs say neither). Fails when there is none, or when two teams share the name (then look it
+ * up by id).
  *
  * @example
  * ```ts
@@ -176,7 +179,7 @@ export async function getTeam(query: { id: number } | { name: string }, options:
     return teamOf(team);
   }
   const teams = await client.teams.list({ scope: "all" });
-  const matches = teams.filter((team) => team.name === query.name);
+  const matches = namedAs(teams, query.name, (team) => team.name);
   if (matches.length === 0) {
     throw new TinesError(`getTeam: no team named "${query.name}" in ${client.tenantUrl}${didYouMean(query.name, teams.map((team) => team.name))}`);
   }
@@ -189,8 +192,8 @@ export async function getTeam(query: { id: number } | { name: string }, options:
 }
 
 /**
- * Finds one role, Tines' own or custom, by its exact name. Fails when there is none, naming the
- * roles that exist.
+ * Finds one role, Tines' own or custom, by its name (exact, else but for surrounding whitespace, as
+ * {@link getTeam}). Fails when there is none, naming the roles that exist.
  *
  * @example
  * ```ts
@@ -200,7 +203,7 @@ export async function getTeam(query: { id: number } | { name: string }, options:
 export async function getRole(query: { name: string }, options: TinesLookupOptions = {}): Promise<TinesRole> {
   const client = await lookupClient(options);
   const roles = await client.roles.list();
-  const role = roles.find((each) => each.name === query.name);
+  const role = namedAs(roles, query.name, (each) => each.name)[0];
   if (!role) {
     throw new TinesError(`getRole: no role named "${query.name}" in ${client.tenantUrl} (its roles: ${roles.map((each) => each.name).join(", ")})`);
   }

@@ -8,30 +8,37 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
+/**
+ * A name (a team's, a role's, a template's, a group's) as Tines holds it: never trimmed, so what
+ * `pulumi-tines export` wrote (`"Ops "` included) is declared unchanged and adopted without a write;
+ * only an empty or blank one is a mistake.
+ */
+const name = z.string().refine((text) => text.trim() !== "", "must not be empty");
+
 const personSchema = z.strictObject({
   // TinesUser's own check says whether an email is one, as loosely as Tines (`r&d-team@example.com`
   // is one), so an exported roster adopts unchanged.
   email: z.string().trim().min(1),
-  firstName: z.string().trim().optional(),
-  lastName: z.string().trim().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
   admin: z.boolean().optional(),
-  tenantPermissions: z.array(z.string().trim().min(1)).optional(),
+  tenantPermissions: z.array(name).optional(),
   deletionMode: z.enum(["delete", "deactivate"]).optional(),
   /** false keeps the user deactivated (an export of a deactivated user says so). */
   isActive: z.boolean().optional(),
   /** Take over the user, and their memberships, when they already exist in Tines. */
   adoptExisting: z.boolean().optional(),
   /** Team name → role. */
-  teams: z.record(z.string().trim().min(1), z.string().trim().min(1)).default({}),
+  teams: z.record(name, name).default({}),
 });
 
 const templateSchema = z.strictObject({
-  name: z.string().trim().min(1),
+  name,
   description: z.string().optional(),
-  vendor: z.string().trim().min(1),
-  product: z.string().trim().min(1),
+  vendor: name,
+  product: name,
   /** The owning team's name. */
-  team: z.string().trim().min(1).optional(),
+  team: name.optional(),
   agentType: z.string().trim().min(1),
   agentOptions: z.record(z.string(), z.unknown()),
   readAccess: z.enum(["TEAM", "GLOBAL", "SPECIFIC_TEAMS"]).optional(),
@@ -54,7 +61,7 @@ const templateSchema = z.strictObject({
 
 /** A team: created by the stack (a TinesTeam), or `existing: true` to be looked up and left alone. */
 const teamSchema = z.strictObject({
-  name: z.string().trim().min(1),
+  name,
   existing: z.boolean().optional(),
   adoptExisting: z.boolean().optional(),
   forceDestroy: z.boolean().optional(),
@@ -62,16 +69,16 @@ const teamSchema = z.strictObject({
 
 /** A custom role made by the stack (a TinesCustomRole). */
 const customRoleSchema = z.strictObject({
-  name: z.string().trim().min(1),
+  name,
   description: z.string().optional(),
-  permissions: z.array(z.string().trim().min(1)).min(1),
+  permissions: z.array(name).min(1),
   adoptExisting: z.boolean().optional(),
 });
 
 /** The SCIM user group mapping (a TinesScimGroupMapping): identity-provider group → team (by name) and role. */
 const scimGroupMappingSchema = z.strictObject({
-  mappings: z.array(z.strictObject({ group: z.string().trim().min(1), team: z.string().trim().min(1), role: z.string().trim().min(1) })),
-  tenantOwnersGroup: z.string().trim().min(1).optional(),
+  mappings: z.array(z.strictObject({ group: name, team: name, role: name })),
+  tenantOwnersGroup: name.optional(),
   /** Take over the mapping Tines holds when it differs. */
   adoptExisting: z.boolean().optional(),
   /** Empty the mapping when the stack is destroyed (by default it is left as it is). */

@@ -7,7 +7,7 @@
  * found anywhere in its inputs and outputs (ids by the name of the key that holds them, emails by
  * their shape), and an operation name is only ever a hint, never required.
  */
-import { userAgentProduct, type TinesAuditLogEntryObject } from "../client";
+import { tinesEmailShape, userAgentProduct, type TinesAuditLogEntryObject } from "../client";
 
 /**
  * The kinds of Tines object an audit entry can touch that this package manages. The SCIM group
@@ -53,8 +53,6 @@ export const knownAuditOperations: Readonly<Record<string, string>> = {
   TemplateUpdate: "changed a template",
   TemplateDestruction: "deleted a template",
 };
-
-const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The kind a key names (`teamId`, `team_id`, `user`, `members`...), or undefined. */
 function kindOfKey(key: string): AuditedObjectKind | undefined {
@@ -116,7 +114,7 @@ export function objectsTouchedBy(entry: Pick<TinesAuditLogEntryObject, "operatio
   const visit = (value: unknown, key: string | undefined, context: AuditedObjectKind | undefined, depth: number) => {
     if (depth > 12) return;
     if (typeof value === "string") {
-      if (emailShape.test(value.trim())) touched.emails.add(value.trim().toLowerCase());
+      if (tinesEmailShape.test(value.trim())) touched.emails.add(value.trim().toLowerCase());
     }
     if (Array.isArray(value)) {
       for (const item of value) visit(item, key, context, depth + 1);

@@ -45,6 +45,15 @@ export function teamSlugFromName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
+/**
+ * What Tines may hold as an email: text, then `@`, then a domain, with no whitespace. Deliberately
+ * looser than a mail library's rules: tines-api.md documents no email rule of Tines', and a check
+ * stricter than Tines refuses users it holds (`r&d-team@example.com`, valid by RFC 5321 and
+ * refused by zod's `z.email()`; `admin@localhost`, a one-label domain). The provider's check, the
+ * audit log's matching and the simulator share it.
+ */
+export const tinesEmailShape = /^[^\s@]+(?:@[^\s@]+)*@[^\s@]+$/;
+
 /** The documented `read_access` values of a template. */
 export const tinesReadAccessValues = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
 

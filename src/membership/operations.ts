@@ -25,6 +25,7 @@ import { TinesApiError, type TinesClient, type TinesTeamMemberObject, type Tines
 import { mayBePendingDeletion, waitForPendingDeletion, waitedForDeletionOfEmail } from "../deployment/pendingDeletions";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantDeployment } from "../deployment/tenantDeployment";
+import { sameText } from "../provider/names";
 import { createReconciled } from "../provider/reconcile";
 import { unlessGone } from "../provider/runtime";
 import { explainScimRefusal } from "../scim/tenant";
@@ -67,7 +68,7 @@ export async function inviteMember(scope: MembershipScope, invitee: Invitee, rol
       async () => teamMemberOf(await client.teams.inviteMember(teamId, "userId" in invitee ? { user_id: invitee.userId } : { email: invitee.email }, role)),
       async () => {
         const found = await scope.lookup(client, teamId, invitee);
-        return found?.role === role ? found : undefined;
+        return found !== undefined && sameText(found.role, role) ? found : undefined;
       },
     );
   try {

@@ -4,6 +4,7 @@
  * piece of logic behind create, update, read and the preview's list, so the preview shows what
  * the `up` does.
  */
+import { sameText } from "../provider/names";
 import { containsUnknown, unknownValue, type CheckFailure } from "../provider/inputs";
 import { describeMember, type TeamMember } from "./members";
 import type { TinesDeclaredTeamMember } from "./roster";
@@ -64,8 +65,9 @@ export function planMembers(
       plan.failures.push({ property, reason: `is ${describeMember(member)}, which ignoredMembers also lists: a member is either declared or ignored` });
     }
     claimedBy.set(member.userId, index);
-    // A role unknown in preview is not counted as a change: it is only known once deployed.
-    if (member.role !== entry.role && entry.role !== unknownValue) plan.reroles.push({ index, member });
+    // A role unknown in preview is not counted as a change: it is only known once deployed. A role
+    // is a name Tines may hold trimmed (provider/names.ts).
+    if (!sameText(member.role, entry.role) && entry.role !== unknownValue) plan.reroles.push({ index, member });
   });
   for (const member of current) {
     if (claimedBy.has(member.userId)) continue;

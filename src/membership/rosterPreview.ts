@@ -4,6 +4,7 @@
  */
 import type { TenantCheckFindings, TenantDeployment } from "../deployment/tenantDeployment";
 import { containsUnknown } from "../provider/inputs";
+import { holdsName } from "../provider/names";
 import { scimManagedWarning } from "../scim/tenant";
 import { describeMember, unknownRoleReason, type TeamMember } from "./members";
 import { rosterChanged, type RosterInputs, type TinesDeclaredTeamMember } from "./roster";
@@ -57,7 +58,7 @@ export async function previewRoster(
     () => undefined,
   );
   inputs.members.forEach((entry, index) => {
-    if (roles && typeof entry === "object" && !containsUnknown(entry.role) && !roles.includes(entry.role)) {
+    if (roles && typeof entry === "object" && !containsUnknown(entry.role) && !holdsName(roles, entry.role)) {
       findings.failures.push({ property: `members[${index}].role`, reason: unknownRoleReason(entry.role, roles, deployment.tenantUrl) });
     }
   });

@@ -10,6 +10,7 @@ import { deploymentFor } from "../deployment/registry";
 import type { ReadFreshness } from "../deployment/sharedReads";
 import type { TenantDeployment } from "../deployment/tenantDeployment";
 import { settledLookup } from "../provider/reconcile";
+import { sameText } from "../provider/names";
 import type { CheckFailure } from "../provider/inputs";
 import { TinesInvitationError, TinesLastMemberError, TinesRoleChangeError, TinesMembershipError, describeFailedInvitation, describeFailedRoleChange } from "./failures";
 import { describeMember, teamMemberOf, type Invitee, type TeamMember } from "./members";
@@ -126,7 +127,7 @@ export async function writeRoster(inputs: RosterInputs, current: readonly TeamMe
  * Tines does not have. One paged read when the writes took.
  */
 async function verifiedRoster(client: TinesClient, teamId: number, expected: readonly TeamMember[]): Promise<RosterWriteResult> {
-  const same = (left: TeamMember, right: TeamMember) => left.userId === right.userId && left.role === right.role;
+  const same = (left: TeamMember, right: TeamMember) => left.userId === right.userId && sameText(left.role, right.role);
   const failed = (onTeam: readonly TeamMember[], error: Error): RosterWriteResult => ({ outcome: "failed", onTeam: [...onTeam], changed: true, error });
   let last: TeamMember[] | undefined;
   try {
@@ -171,7 +172,7 @@ async function applyPlan(inputs: RosterInputs, plan: MemberPlan, current: readon
   };
   /** A role Tines did not take fails the operation, naming the member (outputs hold Tines' role). */
   const assertRole = (index: number, member: TeamMember, role: string) => {
-    if (member.role !== role) throw new TinesRosterMemberError(index, { type: "roleNotTaken", member, role });
+    if (!sameText(member.role, role)) throw new TinesRosterMemberError(index, { type: "roleNotTaken", member, role });
   };
   // A failed invitation or role change names the declared member; a removal Tines refused (the
   // last member) says who stays on its own, as the removals of undeclared members do.

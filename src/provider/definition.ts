@@ -31,6 +31,12 @@ export interface PropertyComparison {
    */
   caseInsensitive?: boolean;
   /**
+   * Text compared exactly, surrounding whitespace included. By default text is compared without
+   * it, since Tines may trim what it stores (provider/names.ts); set for JSON Tines stores as
+   * given (a template's `agent_options`), where a trailing newline can be part of a payload.
+   */
+  exactText?: boolean;
+  /**
    * `"keep"`: an omitted value means "leave what Tines has", so only a declared value is compared
    * (and verified after a write). Default: an omitted value is compared as unset.
    */

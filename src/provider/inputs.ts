@@ -6,7 +6,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { TinesError, formatIssuePath, tinesDefaultRoles, type TinesDefaultRole } from "../client";
+import { TinesError, formatIssuePath, tinesDefaultRoles, tinesEmailShape, type TinesDefaultRole } from "../client";
+import { sameText, type TextComparison } from "./names";
 
 /**
  * The string the engine sends in place of a value not known yet (in preview). Never validate it:
@@ -81,19 +82,18 @@ function typeMessage(expected: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${expected}`);
 }
 
-/** A required, trimmed, non-empty string of at most `max` characters. */
-export function requiredText(max: number) {
-  return z
-    .string({ error: typeMessage("a string") })
-    .trim()
-    .min(1, "must not be empty")
-    .max(max, `must be at most ${max} characters`);
-}
+/**
+ * A required name (a team's, a custom role's, a template's, a permission), taken exactly as given:
+ * never trimmed and with no length limit, since tines-api.md documents neither, and a check
+ * stricter than Tines refuses names it holds (`"Ops "`, a 300-character description), so they could
+ * not be adopted or exported and adopted again. It must not be empty, nor only whitespace: such a
+ * name shows as no name at all, could not be told apart or looked up, and a tenant that trims (or
+ * checks presence the usual way, whitespace counting as blank) would refuse it or store it empty.
+ */
+export const requiredText = z.string({ error: typeMessage("a string") }).refine((text) => text.trim() !== "", "must not be empty");
 
-/** An optional, trimmed string of at most `max` characters (may be empty). */
-export function optionalText(max: number) {
-  return z.string({ error: typeMessage("a string") }).trim().max(max, `must be at most ${max} characters`).optional();
-}
+/** Optional text (a first name, a description), taken exactly as given (see {@link requiredText}): may be empty. */
+export const optionalText = z.string({ error: typeMessage("a string") }).optional();
 
 /** A boolean with a default. */
 export function flag(defaultValue: boolean) {
@@ -142,10 +142,11 @@ export function reportDuplicates<Item>(list: string, key: (item: Item) => unknow
  * A role's name: one of Tines' own (tines-api.md, "Roles": VIEWER, EDITOR, TEAM_ADMIN,
  * CASE_MANAGER) or a custom role's name, which may be anything else. A name that differs from one
  * of Tines' own only in letter case is a typo Tines would refuse at deploy time, so it fails here
- * ("did you mean EDITOR?").
+ * ("did you mean EDITOR?"). Taken as given otherwise, as every name is (see {@link requiredText}).
  */
-export const roleName = requiredText(100).superRefine((role, context) => {
-  const meant = tinesDefaultRoles.find((each) => each !== role && each === role.toUpperCase());
+export const roleName = requiredText.superRefine((role, context) => {
+  // Only letter case: surrounding whitespace is no typo (names.ts: Tines may trim it).
+  const meant = tinesDefaultRoles.find((each) => each !== role.trim() && each === role.trim().toUpperCase());
   if (meant !== undefined) context.addIssue({ code: "custom", message: `"${role}" is not a role; did you mean ${meant}?` });
 });
 
@@ -155,33 +156,39 @@ export function teamRole(defaultRole: TinesDefaultRole) {
 }
 
 /**
- * What Tines may hold as an email: text, then `@`, then a domain, with no spaces. Deliberately
- * looser than a mail library's rules: tines-api.md documents no email rule of Tines', and a
- * check stricter than Tines refuses users it holds (`r&d-team@example.com`, valid by RFC 5321
- * and refused by zod's `z.email()`), so they could never be adopted or exported and adopted again.
+ * An email address as loose as Tines ({@link tinesEmailShape}), trimmed (an address holds no
+ * whitespace, so this changes no address Tines holds), at most 254 characters: a protocol fact, not
+ * a rule of ours (RFC 5321, section 4.5.3.1.3: a path is at most 256 octets, its angle brackets
+ * included), so Tines could not send a longer address its invitation.
  */
-const emailShape = /^[^\s@]+(?:@[^\s@]+)*@[^\s@]+$/;
-
-/** An email address, trimmed, at most 254 characters (RFC 5321's limit), as loose as Tines (see emailShape). */
 export const emailAddress = z
   .string({ error: typeMessage("a string") })
   .trim()
-  .max(254, "must be at most 254 characters")
-  .refine((email) => emailShape.test(email), "not an email address");
+  .max(254, "must be at most 254 characters (RFC 5321's limit for an address)")
+  .refine((email) => tinesEmailShape.test(email), "not an email address");
 
 /**
  * How to compare one resource's declared inputs with what Tines holds. `caseInsensitive` names the
  * top-level properties whose text Tines may store in another letter case (emails: tines-api.md says
- * whether Tines lower-cases them is not documented, so a case-only difference must never count).
+ * whether Tines lower-cases them is not documented, so a case-only difference must never count);
+ * `exactText` those whose text counts to the last space (JSON Tines stores as given: names.ts).
  */
 export interface Comparison {
   /** Properties compared without regard to letter case. */
   caseInsensitive?: readonly string[];
+  /** Properties whose text is compared exactly, surrounding whitespace included. */
+  exactText?: readonly string[];
 }
 
-/** Whether a value means "not set": Tines may echo an unset field as null, "" , [] or {}. */
-function isUnset(value: unknown): boolean {
-  if (value === undefined || value === null || value === "") return true;
+/** The comparison of text for one property, as `comparison` says. */
+function textComparisonOf(key: string, comparison: Comparison): TextComparison {
+  return { ignoreCase: comparison.caseInsensitive?.includes(key) ?? false, exact: comparison.exactText?.includes(key) ?? false };
+}
+
+/** Whether a value means "not set": Tines may echo an unset field as null, "" (or, trimming, "" for "  "), [] or {}. */
+function isUnset(value: unknown, text: TextComparison): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === "string") return (text.exact ? value : value.trim()) === "";
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === "object") return Object.keys(value as object).length === 0;
   return false;
@@ -193,25 +200,25 @@ const numericText = /^\s*-?\d+(\.\d+)?\s*$/;
  * Whether two values mean the same to Tines, the one comparison every resource's diff and write
  * check uses. Tines normalises what it stores: it may echo an unset field as null (or an empty
  * value), return a nested JSON object with its keys in another order, give a number back as a
- * numeric string, or change letter case (with `ignoreCase`). None of these is a change.
+ * numeric string, trim the text it stores (whether it does is not documented: names.ts), or
+ * change letter case (with `ignoreCase`). None of these is a change. With `exact`, text counts to
+ * the last space.
  */
-export function sameMeaning(left: unknown, right: unknown, ignoreCase = false): boolean {
+export function sameMeaning(left: unknown, right: unknown, text: TextComparison = {}): boolean {
   if (left === right) return true;
-  if (isUnset(left) && isUnset(right)) return true;
+  if (isUnset(left, text) && isUnset(right, text)) return true;
   if (typeof left === "number" && typeof right === "string") return numericText.test(right) && Number(right) === left;
   if (typeof left === "string" && typeof right === "number") return numericText.test(left) && Number(left) === right;
-  if (typeof left === "string" && typeof right === "string") {
-    return ignoreCase ? left.toLowerCase() === right.toLowerCase() : left === right;
-  }
+  if (typeof left === "string" && typeof right === "string") return sameText(left, right, text);
   if (Array.isArray(left) || Array.isArray(right)) {
     if (!Array.isArray(left) || !Array.isArray(right) || left.length !== right.length) return false;
-    return left.every((item, index) => sameMeaning(item, right[index], ignoreCase));
+    return left.every((item, index) => sameMeaning(item, right[index], text));
   }
   if (left && right && typeof left === "object" && typeof right === "object") {
     // Key order carries no meaning in JSON; a key missing on one side is the same as null.
     const a = left as Record<string, unknown>;
     const b = right as Record<string, unknown>;
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((key) => sameMeaning(a[key], b[key], ignoreCase));
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((key) => sameMeaning(a[key], b[key], text));
   }
   return isDeepStrictEqual(left, right);
 }
@@ -223,9 +230,7 @@ export function sameMeaning(left: unknown, right: unknown, ignoreCase = false): 
 export function changedProperties(olds: object, news: object, keys: readonly string[], comparison: Comparison = {}): string[] {
   const before = olds as Record<string, unknown>;
   const after = news as Record<string, unknown>;
-  return keys.filter(
-    (key) => after[key] === unknownValue || !sameMeaning(before[key], after[key], comparison.caseInsensitive?.includes(key) ?? false),
-  );
+  return keys.filter((key) => after[key] === unknownValue || !sameMeaning(before[key], after[key], textComparisonOf(key, comparison)));
 }
 
 /**

@@ -58,7 +58,7 @@ export function changedInputs(definition: AnyResourceDefinition, recorded: Recor
     if (comparison.whenOmitted === "keep" && declared[key] === undefined) return false;
     if (comparison.unchanged) return !comparison.unchanged(recorded, declared);
     if (declared[key] === unknownValue) return true;
-    return !sameMeaning(recorded[key], declared[key], comparison.caseInsensitive ?? false);
+    return !sameMeaning(recorded[key], declared[key], { ignoreCase: comparison.caseInsensitive ?? false, exact: comparison.exactText ?? false });
   });
 }
 
@@ -94,7 +94,8 @@ function verifiedInputs(definition: AnyResourceDefinition, operation: "create" |
 function unapplied(definition: AnyResourceDefinition, operation: "create" | "update", inputs: Record<string, unknown>, outputs: Record<string, unknown>) {
   const keys = verifiedInputs(definition, operation).filter((key) => !(comparisonOf(definition, key).whenOmitted === "keep" && inputs[key] === undefined));
   const caseInsensitive = keys.filter((key) => comparisonOf(definition, key).caseInsensitive);
-  return unappliedWrite(operation, inputs, outputs, keys, { caseInsensitive });
+  const exactText = keys.filter((key) => comparisonOf(definition, key).exactText);
+  return unappliedWrite(operation, inputs, outputs, keys, { caseInsensitive, exactText });
 }
 
 /** A resource as the engine runs it: its declaration and its engine-facing behaviour. */

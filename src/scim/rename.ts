@@ -6,6 +6,7 @@
  * at once, in the same operation: a line never names the old team for longer than that one request.
  */
 import { TinesApiError, type TinesClient } from "../client";
+import { sameText } from "../provider/names";
 
 /**
  * After team `oldName` was renamed to `newName`: rewrites the lines of the SCIM user group mapping
@@ -18,9 +19,11 @@ import { TinesApiError, type TinesClient } from "../client";
 export async function carryScimMappingToRenamedTeam(client: TinesClient, oldName: string, newName: string): Promise<string | undefined> {
   try {
     const held = await client.scim.getGroupMapping();
-    if (!held.mappings.some((line) => line.team_name === oldName)) return undefined;
+    // Names as Tines may hold them, their surrounding whitespace perhaps trimmed (provider/names.ts).
+    const namesOld = (line: { team_name: string }) => sameText(line.team_name, oldName);
+    if (!held.mappings.some(namesOld)) return undefined;
     await client.scim.replaceGroupMapping({
-      mappings: held.mappings.map((line) => (line.team_name === oldName ? { ...line, team_name: newName } : line)),
+      mappings: held.mappings.map((line) => (namesOld(line) ? { ...line, team_name: newName } : line)),
       // Sent as held; when Tines did not report it, left out (the simulator, like the reading that
       // never takes ownership away by omission, keeps it then).
       ...(held.tenant_owners_group === undefined ? {} : { tenant_owners_group: held.tenant_owners_group }),

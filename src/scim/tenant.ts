@@ -13,6 +13,7 @@
  */
 import { TinesApiError, TinesError } from "../client";
 import type { TenantDeployment } from "../deployment/tenantDeployment";
+import { holdsName, sameText } from "../provider/names";
 
 /**
  * A write that a SCIM-managed tenant refused (a user create or update, or an invitation by email of
@@ -80,10 +81,10 @@ export async function scimGovernedTeamWarning(deployment: TenantDeployment, team
   // Tines' mapping is read only on a tenant that shows SCIM (the directory, which these checks
   // read anyway), so a preview elsewhere costs no request more.
   const governed =
-    declared?.has(teamName) ??
+    (declared === undefined ? undefined : holdsName(declared, teamName)) ??
     ((await deployment.scimProvisionedUserCount().catch(() => 0)) > 0 &&
       (await deployment.scimMapping().then(
-        (mapping) => mapping.mappings.some((line) => line.team_name === teamName),
+        (mapping) => mapping.mappings.some((line) => sameText(line.team_name, teamName)),
         () => false,
       )));
   if (!governed) return undefined;

@@ -102,6 +102,13 @@ export interface SimulatorNormalisation {
   supportedTenantPermissions?: string[];
   /** Leave `tenant_owners_group` out of the SCIM mapping's answers (tines-api.md: whether Tines lists it is not documented). */
   omitTenantOwnersGroup?: boolean;
+  /**
+   * Trim surrounding whitespace from the names an API write stores: a team's, a custom role's, a
+   * template's name, vendor and product, a user's first and last name, the SCIM mapping's names.
+   * tines-api.md does not say whether Tines trims, so by default the simulator stores what it is
+   * given, and the provider must work either way.
+   */
+  trimNames?: boolean;
 }
 
 /** The settings tests may change at any time ({@link TenantState} holds them); the store reads them at each use. */

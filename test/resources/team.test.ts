@@ -17,7 +17,7 @@ afterAll(() => rmSync(workDirectory, { recursive: true, force: true }));
 describe("TinesTeam", () => {
   it("creates a team after making sure its name is free, and records every input", async () => {
     // The preview's tenant checks (on by default) read the tenant first; the create itself is what is counted.
-    const plan = await tines.engine.preview("Team", "detection", { name: "  Detection Engineering " });
+    const plan = await tines.engine.preview("Team", "detection", { name: "Detection Engineering" });
     tines.simulator.log.length = 0;
     const { state } = await tines.engine.apply("Team", "detection", plan);
     expect(state.outputs).toMatchObject({
@@ -166,7 +166,8 @@ describe("TinesTeam", () => {
     expect((await tines.host.check(resourceUrn("Team", "bad"), {}, withProvider("Team", {}))).failures).toEqual([
       { property: "name", reason: "is required" },
     ]);
-    expect((await tines.host.check(resourceUrn("Team", "bad"), {}, withProvider("Team", { name: "x".repeat(256) }))).failures[0]!.property).toBe("name");
+    // Tines documents no length limit for a name: a long one is no bad input (test/guardRails/heldValues.test.ts).
+    expect((await tines.host.check(resourceUrn("Team", "bad"), {}, withProvider("Team", { name: "x".repeat(256) }))).failures).toEqual([]);
     expect(tines.simulator.log).toHaveLength(0);
   });
 

@@ -38,6 +38,17 @@ describe("the simulator's switches for what Tines' docs leave open", () => {
     expect(JSON.stringify(template.agent_options)).toBe('{"b":{"d":"3","c":"2"},"a":"1"}');
   });
 
+  it("names are stored as given (Tines' docs do not say it trims), and trimmed with trimNames", async () => {
+    const client = tines.client();
+    expect((await client.teams.create({ name: " Ops " })).name).toBe(" Ops ");
+    expect((await client.roles.create({ name: "Reviewer ", permissions: ["STORY_READ"] })).name).toBe("Reviewer ");
+    expect(await client.users.create({ email: "r&d-team@example.com", first_name: "Ann ", last_name: " Lee" })).toMatchObject({ first_name: "Ann ", last_name: " Lee" });
+    tines.simulator.state.normalisation = { trimNames: true };
+    expect((await client.teams.create({ name: " Red Team " })).name).toBe("Red Team");
+    expect((await client.roles.create({ name: " Triage ", permissions: ["STORY_READ"] })).name).toBe("Triage");
+    expect(await client.users.create({ email: "bob@example.com", first_name: "Bob " })).toMatchObject({ first_name: "Bob" });
+  });
+
   it("supportedTenantPermissions drops the others without an error", async () => {
     tines.simulator.state.normalisation = { supportedTenantPermissions: ["AUDIT_LOG_READ"] };
     const user = await tines.client().users.create({ email: "ada@example.com", tenant_permissions: ["AUDIT_LOG_READ", "TUNNEL_MANAGE"] });

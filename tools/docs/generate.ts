@@ -73,7 +73,7 @@ function inputsTable(definition: AnyResourceDefinition, args: PropertyFacts[]): 
     const comparison = comparisonOf(definition, key);
     // What an omitted optional input means is the input's own TSDoc's to say.
     const otherwise = defaultValue !== undefined ? code(JSON.stringify(defaultValue)) : declared.optional ? "optional" : "required";
-    const notes = [comparison.caseInsensitive ? "compared without letter case" : ""].filter(Boolean).join("; ");
+    const notes = [comparison.caseInsensitive ? "compared without letter case" : "", comparison.exactText ? "text compared to the last space" : ""].filter(Boolean).join("; ");
     return [code(key), code(declared.type), otherwise, onChangeWords[onChangeOf(definition, key)] + (notes ? ` (${notes})` : ""), cell(declared.description)];
   });
   return table([["input", "type", "default", "on change", "description"], ...rows]);

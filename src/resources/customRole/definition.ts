@@ -8,23 +8,24 @@ import { z } from "zod";
 import { tinesDefaultRoles } from "../../client";
 import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
-import { flag, requiredText } from "../../provider/inputs";
+import { flag, optionalText, requiredText } from "../../provider/inputs";
+import { comparableText, sameText } from "../../provider/names";
 
 /** The inputs of a {@link TinesCustomRole}: each a zod schema that `check` applies, with the TSDoc users read. */
 export const tinesCustomRoleInputs = {
   /**
    * The role's name, e.g. `DETECTION_REVIEWER`; not one of Tines' own roles (VIEWER, EDITOR,
-   * TEAM_ADMIN, CASE_MANAGER), in any letter case. Tines cannot rename a role: a new name
-   * replaces it.
+   * TEAM_ADMIN, CASE_MANAGER), in any letter case; sent as given (no length limit: Tines documents
+   * none). Tines cannot rename a role: a new name replaces it.
    */
-  name: requiredText(100).refine((name) => !tinesDefaultRoles.some((role) => role.toLowerCase() === name.toLowerCase()), {
+  name: requiredText.refine((name) => !tinesDefaultRoles.some((role) => sameText(role, name, { ignoreCase: true })), {
     message: `is one of Tines' own roles (${tinesDefaultRoles.join(", ")}), which every tenant has; choose another name`,
   }),
-  /** What the role is for, at most 1,000 characters. */
-  description: z.string({ error: "must be a string" }).max(1000, "must be at most 1000 characters").default(""),
+  /** What the role is for, sent as given (no length limit: Tines documents none). */
+  description: optionalText.default(""),
   /** The permissions the role grants, e.g. `["STORY_READ"]`: at least one; order and repeats carry no meaning. */
   permissions: z
-    .array(requiredText(100), { error: "must be a list of permission names" })
+    .array(requiredText, { error: "must be a list of permission names" })
     .min(1, "must hold at least one permission")
     // Order carries no meaning in Tines: one canonical order, so diffs show real changes only.
     .transform((permissions) => [...new Set(permissions)].sort()),
@@ -70,9 +71,9 @@ export const tinesCustomRoleDefinition = defineResource({
     // would delete it.
     name: { caseInsensitive: true },
   },
-  // Adoption matches a role's name without regard to letter case when no exact match exists
-  // (lifecycle.ts, findCustomRole), so two names differing only in case can name one role.
-  identity: (inputs) => ({ key: inputs.name.toLowerCase(), property: "name", label: `the custom role ${inputs.name}` }),
+  // Adoption matches a role's name without regard to letter case or surrounding whitespace when no
+  // exact match exists (lifecycle.ts, findCustomRole), so two such names can name one role.
+  identity: (inputs) => ({ key: comparableText(inputs.name, { ignoreCase: true }), property: "name", label: `the custom role ${inputs.name}` }),
   // Teams (and the members that go with them) are deleted before the roles those members hold.
   deletionTier: 5,
   audited: (id, recorded) => [auditedObject("role", [id, recorded.roleId], [], recorded.name)],

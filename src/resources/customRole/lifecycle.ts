@@ -4,6 +4,7 @@
  */
 import { TinesApiError, TinesError, isTinesCustomRole, tinesCustomRoleLimit, type TinesClient, type TinesRoleObject } from "../../client";
 import { changedProperties, containsUnknown } from "../../provider/inputs";
+import { namedAs, sameText } from "../../provider/names";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
@@ -29,10 +30,10 @@ function nameTakenReason(name: string, tenant: string, roleId: string | undefine
 async function checkAgainstTenant(inputs: TinesCustomRoleInputs, isNew: boolean, facts: TenantDeployment, olds: Record<string, unknown>): Promise<TenantCheckFindings> {
   const findings: TenantCheckFindings = { failures: [], warnings: [] };
   // A new name replaces the role: the replacement is a new role, checked (and planned) as one.
-  const renamed = !isNew && typeof olds.name === "string" && olds.name.toLowerCase() !== inputs.name.toLowerCase();
+  const renamed = !isNew && typeof olds.name === "string" && !sameText(olds.name, inputs.name, { ignoreCase: true });
   if ((!isNew && !renamed) || containsUnknown(inputs.name)) return findings;
   const custom = (await facts.roles()).filter(isTinesCustomRole);
-  const existing = custom.find((role) => role.name.toLowerCase() === inputs.name.toLowerCase());
+  const existing = namedAs(custom, inputs.name, (role) => role.name, { ignoreCase: true })[0];
   if (existing && inputs.adoptExisting === false) {
     findings.failures.push({ property: "name", reason: nameTakenReason(existing.name, facts.tenantUrl, existing.id) });
     return findings;
@@ -56,10 +57,12 @@ async function checkAgainstTenant(inputs: TinesCustomRoleInputs, isNew: boolean,
 
 // Create -------------------------------------------------------------------------------------------
 
-/** The custom role with this name (exact first, then ignoring letter case), if any. */
+/**
+ * The custom role with this name (exact first, then ignoring letter case and the surrounding
+ * whitespace Tines may trim: provider/names.ts), if any.
+ */
 async function findCustomRole(client: TinesClient, name: string): Promise<TinesRoleObject | undefined> {
-  const custom = (await client.roles.list()).filter(isTinesCustomRole);
-  return custom.find((role) => role.name === name) ?? custom.find((role) => role.name.toLowerCase() === name.toLowerCase());
+  return namedAs((await client.roles.list()).filter(isTinesCustomRole), name, (role) => role.name, { ignoreCase: true })[0];
 }
 
 async function create(inputs: TinesCustomRoleInputs, context: ProviderContext) {
@@ -137,7 +140,7 @@ async function deleteRole(id: string, recorded: { name: string }, context: Provi
   const name = recorded.name;
   const holdersNow = async () =>
     (await client.users.listAll({ includeTeamMemberships: true })).flatMap((user) =>
-      (user.team_memberships ?? []).filter((membership) => membership.role === name).map((membership) => ({ user, membership })),
+      (user.team_memberships ?? []).filter((membership) => sameText(membership.role, name)).map((membership) => ({ user, membership })),
     );
   let holders = await holdersNow();
   // In one `pulumi destroy` the engine deletes the role alongside the teams and users whose

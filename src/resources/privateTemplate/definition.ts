@@ -9,6 +9,7 @@ import { tinesActionInputTypes as actionInputTypes, tinesAgentTypes as agentType
 import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, optionalText, positiveIntegerId, reportDuplicates, requiredText } from "../../provider/inputs";
+import { comparableText } from "../../provider/names";
 
 /** The documented `agent_type` values of a template. */
 export type TinesAgentType = (typeof agentTypes)[number];
@@ -17,8 +18,6 @@ export type TinesActionInputType = (typeof actionInputTypes)[number];
 /** Who can use a template. */
 export type TinesReadAccess = (typeof readAccessValues)[number];
 
-const maxAgentOptionsLength = 100_000;
-
 const jsonObject = z.custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
   error: "must be a JSON object",
 });
@@ -26,13 +25,13 @@ const jsonObject = z.custom<Record<string, unknown>>((value) => typeof value ===
 /** The properties of one action input: each a zod schema, with the TSDoc users read. */
 export const tinesActionInputFields = {
   /** The input's name, unique in the template. */
-  name: requiredText(100),
+  name: requiredText,
   /** `TEXT`, `NUMBER`, `BOOLEAN`, `DATE`, `OBJECT`, `OPTION`, `CODE` or `CREDENTIAL`. */
   type: z.enum(actionInputTypes, { error: `must be one of ${actionInputTypes.join(", ")}` }),
   /** Whether a value must be given; must be true for a `CREDENTIAL` input. */
   required: flag(false),
-  /** Help text, at most 1,000 characters. */
-  description: optionalText(1_000),
+  /** Help text. */
+  description: optionalText,
   /** The value used when none is given. */
   defaultValue: z.unknown().optional(),
   /** Type-specific settings: `json_schema` for OBJECT; `options`, `multi_select_enabled` for OPTION; `code_language` for CODE. */
@@ -53,7 +52,6 @@ const dataKeysByType: Partial<Record<TinesActionInputType, string[]>> = {
 
 const actionInputList = z
   .array(z.strictObject(tinesActionInputFields), { error: "must be a list of action inputs" })
-  .max(100, "must hold at most 100 action inputs")
   .default([])
   .superRefine((inputs, context) => {
     const credentials = inputs.flatMap((input, index) => (input.type === "CREDENTIAL" ? [index] : []));
@@ -77,20 +75,18 @@ const actionInputList = z
 
 /** The inputs of a {@link TinesPrivateTemplate}: each a zod schema that `check` applies, with the TSDoc users read. */
 export const tinesPrivateTemplateInputs = {
-  /** The template's name, at most 255 characters. */
-  name: requiredText(255),
+  /** The template's name, sent as given (no length limit: Tines documents none, as for every text here). */
+  name: requiredText,
   /** The vendor the action talks to, e.g. `"VirusTotal"`. */
-  vendor: requiredText(255),
+  vendor: requiredText,
   /** The vendor's product, e.g. `"Intelligence"`. */
-  product: requiredText(255),
+  product: requiredText,
   /** The action type, e.g. `"Agents::HTTPRequestAgent"`. */
   agentType: z.enum(agentTypes, { error: `must be one of ${agentTypes.join(", ")}` }),
-  /** The action's options, a JSON object of at most 100,000 characters (for an HTTP request: url, method, payload...). */
-  agentOptions: jsonObject.refine((value) => JSON.stringify(value).length <= maxAgentOptionsLength, {
-    message: `must be at most ${maxAgentOptionsLength} characters as JSON`,
-  }),
-  /** What the template does, at most 10,000 characters. */
-  description: optionalText(10_000).default(""),
+  /** The action's options, a JSON object (for an HTTP request: url, method, payload...); its text is compared exactly. */
+  agentOptions: jsonObject,
+  /** What the template does. */
+  description: optionalText.default(""),
   /**
    * The team that owns the template; without it, Tines' choice stands. Changing it moves the
    * template (in place), which Tines answers by resetting access to team-only: the declared
@@ -105,8 +101,8 @@ export const tinesPrivateTemplateInputs = {
    */
   readAccess: z.enum(readAccessValues, { error: `must be one of ${readAccessValues.join(", ")}` }).optional(),
   /** Slugs of the teams a `SPECIFIC_TEAMS` template is shared with (none twice). */
-  sharedTeamSlugs: z.array(requiredText(100), { error: "must be a list of team slugs" }).default([]).superRefine(reportDuplicates("sharedTeamSlugs")),
-  /** The inputs of the template's action (at most 100, one `CREDENTIAL` at most); the list is replaced as a whole on update. */
+  sharedTeamSlugs: z.array(requiredText, { error: "must be a list of team slugs" }).default([]).superRefine(reportDuplicates("sharedTeamSlugs")),
+  /** The inputs of the template's action (one `CREDENTIAL` at most); the list is replaced as a whole on update. */
   actionInputs: actionInputList,
   /**
    * When the team (or, without `teamId`, the tenant) already has a template with this name, take it
@@ -148,6 +144,8 @@ export const tinesPrivateTemplateDefinition = defineResource({
     // Without a declared team or folder, Tines' choice stands: only a declared one can differ.
     teamId: { whenOmitted: "keep" },
     folderId: { whenOmitted: "keep" },
+    // JSON Tines stores as given: a trailing newline in a payload is part of it (provider/names.ts).
+    agentOptions: { exactText: true },
   },
   crossField(values, unknownKeys) {
     if (unknownKeys.has("readAccess") || unknownKeys.has("sharedTeamSlugs")) return [];
@@ -164,7 +162,7 @@ export const tinesPrivateTemplateDefinition = defineResource({
   // The natural key adoption uses (lifecycle.ts, findTemplateToAdopt): the name within the team, or
   // among templates without a team.
   identity: (inputs) => ({
-    key: JSON.stringify([inputs.teamId ?? null, inputs.name]),
+    key: JSON.stringify([inputs.teamId ?? null, comparableText(inputs.name)]),
     property: "name",
     label: `the private template "${inputs.name}" ${inputs.teamId === undefined ? "without a team" : `of team ${inputs.teamId}`}`,
   }),

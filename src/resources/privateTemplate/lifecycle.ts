@@ -14,6 +14,7 @@ import {
 } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { containsUnknown, plainJson, sameMeaning } from "../../provider/inputs";
+import { comparableText, namedAs, sameText } from "../../provider/names";
 import { changedInputs, implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { createReconciled } from "../../provider/reconcile";
 import { PartialCreateError, unlessGone, type ProviderContext } from "../../provider/runtime";
@@ -51,7 +52,8 @@ async function checkAgainstTenant(inputs: TinesPrivateTemplateInputs, _isNew: bo
     const authoritative = teams.some((team) => team.slug !== undefined);
     const slugs = new Set(teams.map((team) => team.slug ?? teamSlugFromName(team.name)));
     inputs.sharedTeamSlugs.forEach((slug, index) => {
-      if (slugs.has(slug)) return;
+      // A slug is sent as given; Tines may trim it (provider/names.ts).
+      if ([...slugs].some((each) => sameText(each, slug))) return;
       const reason = `no team has the slug "${slug}" in ${facts.tenantUrl}`;
       if (authoritative) findings.failures.push({ property: `sharedTeamSlugs[${index}]`, reason });
       else findings.warnings.push(`sharedTeamSlugs[${index}] of template "${inputs.name}": ${reason} (slugs derived from team names: ${[...slugs].join(", ")})`);
@@ -105,9 +107,10 @@ function created(template: TinesTemplateObject) {
  * is declared). Two of them are ambiguous: the create fails naming both, rather than guess.
  */
 async function findTemplateToAdopt(client: TinesClient, inputs: TinesPrivateTemplateInputs): Promise<TinesTemplateObject | undefined> {
-  const matches = (await client.templates.list({ search: inputs.name })).filter(
-    (template) => template.name === inputs.name && (template.team_id ?? undefined) === inputs.teamId,
-  );
+  // By name as Tines may hold it: exactly, else but for surrounding whitespace (provider/names.ts);
+  // searched for without it, which finds both (the search matches within names: tines-api.md).
+  const inTeam = (await client.templates.list({ search: comparableText(inputs.name) })).filter((template) => (template.team_id ?? undefined) === inputs.teamId);
+  const matches = namedAs(inTeam, inputs.name, (template) => template.name);
   if (matches.length > 1) {
     const where = inputs.teamId === undefined ? "without a team" : `in team ${inputs.teamId}`;
     throw new TinesError(
@@ -148,14 +151,14 @@ function updateBody(inputs: TinesPrivateTemplateInputs): Omit<CreateTinesTemplat
  * gives templates no creation time, so among identical ones the newest (largest id) is taken.
  */
 async function findCreatedTemplate(client: TinesClient, inputs: TinesPrivateTemplateInputs): Promise<TinesTemplateObject | undefined> {
-  const candidates = (await client.templates.list({ search: inputs.name })).filter(
+  const candidates = (await client.templates.list({ search: comparableText(inputs.name) })).filter(
     (template) =>
-      template.name === inputs.name &&
+      sameText(template.name, inputs.name) &&
       template.agent_type === inputs.agentType &&
-      (template.vendor ?? "") === inputs.vendor &&
-      (template.product ?? "") === inputs.product &&
+      sameText(template.vendor ?? "", inputs.vendor) &&
+      sameText(template.product ?? "", inputs.product) &&
       (template.team_id ?? undefined) === inputs.teamId &&
-      sameMeaning(template.agent_options, inputs.agentOptions),
+      sameMeaning(template.agent_options, inputs.agentOptions, { exact: true }),
   );
   const byAge = (id: string) => (/^\d+$/.test(id) ? BigInt(id) : 0n);
   return candidates.sort((a, b) => (byAge(a.id) < byAge(b.id) ? 1 : -1))[0];

@@ -9,17 +9,18 @@ import { z } from "zod";
 import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { containsUnknown, flag, requiredText, roleName, sameMeaning } from "../../provider/inputs";
+import { comparableText } from "../../provider/names";
 
 /** One line of the mapping: members of an identity-provider group get a role on a Tines team. */
 export const tinesScimGroupMappingLine = z.strictObject(
   {
-    /** The identity-provider group's name, as the identity provider (Okta, Entra ID, ...) sends it through SCIM; at most 255 characters. */
-    group: requiredText(255),
+    /** The identity-provider group's name, as the identity provider (Okta, Entra ID, ...) sends it through SCIM. */
+    group: requiredText,
     /**
      * The Tines team's **name**, exactly as Tines holds it (the mapping names teams, not ids). For a
      * team this stack manages, pass its output, `team: detection.name`, so a rename carries the line along.
      */
-    team: requiredText(255),
+    team: requiredText,
     /** The role the group's members get on the team: `VIEWER`, `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER`, or a custom role's name (e.g. `reviewer.name`). */
     role: roleName,
   },
@@ -35,14 +36,16 @@ function compareText(a: string, b: string): number {
 }
 
 /**
- * The lines in one canonical order (group, then team, then role): Tines does not document the
- * order of the lines it answers, and order carries no meaning, so declared and recorded lines are
- * compared as a set and a reordering never makes a diff.
+ * The lines in one canonical order (group, then team, then role, each without its surrounding
+ * whitespace, which Tines may trim: provider/names.ts): Tines does not document the order of the
+ * lines it answers, and order carries no meaning, so declared and recorded lines are compared as a
+ * set and a reordering never makes a diff. The lines keep their text as given.
  */
 export function canonicalMappingLines(lines: readonly TinesScimGroupMappingLine[]): TinesScimGroupMappingLine[] {
+  const order = (a: string, b: string) => compareText(comparableText(a), comparableText(b)) || compareText(a, b);
   return lines
     .map((line) => ({ group: line.group, team: line.team, role: line.role }))
-    .sort((a, b) => compareText(a.group, b.group) || compareText(a.team, b.team) || compareText(a.role, b.role));
+    .sort((a, b) => order(a.group, b.group) || order(a.team, b.team) || order(a.role, b.role));
 }
 
 /**
@@ -54,9 +57,12 @@ export function sameMappingLines(recorded: unknown, declared: unknown): boolean 
   return sameMeaning(canonicalMappingLines(recorded), canonicalMappingLines(declared));
 }
 
-/** The key of a line's (group, team) pair; letter case is ignored, since whether Tines matches names case-sensitively is not documented. */
+/**
+ * The key of a line's (group, team) pair; letter case and surrounding whitespace are ignored, since
+ * whether Tines matches names case-sensitively, or trims them, is not documented.
+ */
 export function mappingPairKey(line: Pick<TinesScimGroupMappingLine, "group" | "team">): string {
-  return `${line.group.toLowerCase()}\u0000${line.team.toLowerCase()}`;
+  return `${comparableText(line.group, { ignoreCase: true })}\u0000${comparableText(line.team, { ignoreCase: true })}`;
 }
 
 /** The inputs of a {@link TinesScimGroupMapping}: each a zod schema that `check` applies, with the TSDoc users read. */
@@ -88,7 +94,7 @@ export const tinesScimGroupMappingInputs = {
    * The identity-provider group whose members become tenant owners. Unset (the default) means no
    * such group: an `up` clears one Tines holds. Changing it updates the mapping in place.
    */
-  tenantOwnersGroup: requiredText(255).optional(),
+  tenantOwnersGroup: requiredText.optional(),
   /**
    * When Tines already holds a mapping that is not empty and differs from this one, take it over
    * and replace it with this one instead of failing. A mapping that already matches is taken over

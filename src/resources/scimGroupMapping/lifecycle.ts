@@ -9,7 +9,8 @@ import { TinesApiError, TinesError, type TinesClient, type TinesScimGroupMapping
 import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
 import { unknownRoleReason } from "../../membership/members";
 import type { TinesOutputsOf } from "../../provider/definition";
-import { containsUnknown, unappliedWrite } from "../../provider/inputs";
+import { containsUnknown, sameMeaning, unappliedWrite } from "../../provider/inputs";
+import { holdsName, sameText } from "../../provider/names";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { PartialCreateError, PartialUpdateError, type ProviderContext } from "../../provider/runtime";
 import {
@@ -37,7 +38,7 @@ function outputsOf(held: TinesScimGroupMappingObject, ownersGroupIfUnreported: s
 
 /** Whether what Tines holds is the declared mapping (lines as a set, and the owners' group). */
 function matchesDeclared(held: MappingOutputs, inputs: Pick<TinesScimGroupMappingInputs, "mappings" | "tenantOwnersGroup">): boolean {
-  return sameMappingLines(held.mappings, inputs.mappings) && held.tenantOwnersGroup === (inputs.tenantOwnersGroup ?? null);
+  return sameMappingLines(held.mappings, inputs.mappings) && sameMeaning(held.tenantOwnersGroup, inputs.tenantOwnersGroup ?? null);
 }
 
 /** Whether a mapping holds anything: a line, or an owners' group it reports (one it does not report is not counted). */
@@ -75,8 +76,9 @@ async function checkAgainstTenant(inputs: TinesScimGroupMappingInputs, isNew: bo
 
   const teams = new Set([...(await facts.teams()).map((team) => team.name), ...facts.teamNamesDeclared()]);
   const roles = [...(await facts.roles()).map((role) => role.name), ...facts.customRolesDeclared()];
+  // Names as Tines may hold them, perhaps trimmed (provider/names.ts).
   lines.forEach((line, index) => {
-    if (!containsUnknown(line.team) && !teams.has(line.team)) {
+    if (!containsUnknown(line.team) && !holdsName(teams, line.team)) {
       const namesake = [...teams].find((team) => team.toLowerCase() === line.team.toLowerCase());
       findings.failures.push({
         property: `mappings[${index}].team`,
@@ -85,7 +87,7 @@ async function checkAgainstTenant(inputs: TinesScimGroupMappingInputs, isNew: bo
           (namesake === undefined ? "" : ` (did you mean "${namesake}"? the mapping names teams exactly)`),
       });
     }
-    if (!containsUnknown(line.role) && !roles.includes(line.role)) {
+    if (!containsUnknown(line.role) && !holdsName(roles, line.role)) {
       findings.failures.push({ property: `mappings[${index}].role`, reason: unknownRoleReason(line.role, roles, facts.tenantUrl) });
     }
   });
@@ -118,7 +120,7 @@ function describeChanges(held: MappingOutputs, inputs: TinesScimGroupMappingInpu
   for (const line of canonicalMappingLines(inputs.mappings)) {
     const before = heldByPair.get(mappingPairKey(line));
     if (before === undefined) added.push(`  + group "${line.group}" -> team "${line.team}" as ${line.role}`);
-    else if (before.role !== line.role || before.team !== line.team || before.group !== line.group) {
+    else if (!sameText(before.role, line.role) || !sameText(before.team, line.team) || !sameText(before.group, line.group)) {
       changed.push(`  ~ group "${line.group}" -> team "${line.team}": ${before.role} -> ${line.role}`);
     }
   }
@@ -127,7 +129,7 @@ function describeChanges(held: MappingOutputs, inputs: TinesScimGroupMappingInpu
     .map((line) => `  - group "${line.group}" -> team "${line.team}" as ${line.role} (its members lose this team at the next SCIM sync)`);
   const declaredOwners = inputs.tenantOwnersGroup ?? null;
   const owners =
-    held.tenantOwnersGroup === declaredOwners ? [] : [`  ~ tenant owners' group: ${held.tenantOwnersGroup === null ? "(none)" : `"${held.tenantOwnersGroup}"`} -> ${declaredOwners === null ? "(none)" : `"${declaredOwners}"`}`];
+    sameMeaning(held.tenantOwnersGroup, declaredOwners) ? [] : [`  ~ tenant owners' group: ${held.tenantOwnersGroup === null ? "(none)" : `"${held.tenantOwnersGroup}"`} -> ${declaredOwners === null ? "(none)" : `"${declaredOwners}"`}`];
   return [
     `the SCIM user group mapping of ${tenant}: TinesScimGroupMapping adds ${added.length}, changes ${changed.length} and removes ${removed.length} line(s), in one write of the whole mapping:`,
     ...added,

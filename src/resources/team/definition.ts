@@ -15,15 +15,17 @@ import { z } from "zod";
 import { auditedObject } from "../../audit/entries";
 import { defineResource, type ArgsOf, type InputsOf, type OutputsOf } from "../../provider/definition";
 import { flag, requiredText } from "../../provider/inputs";
+import { comparableText } from "../../provider/names";
 import { checkRoster, ignoredMemberList, rosterChanged, rosterMemberList, rosterOutputFields } from "../../membership";
 
 /** The inputs of a {@link TinesTeam}: each a zod schema that `check` applies, with the TSDoc users read. */
 export const tinesTeamInputs = {
   /**
-   * The team's name, at most 255 characters. Changing it renames the team in place; a name another
-   * team holds is refused (two teams of one name could not be told apart by `getTeam` or the export).
+   * The team's name, sent as given (no length limit: Tines documents none). Changing it renames the
+   * team in place; a name another team holds is refused (two teams of one name could not be told
+   * apart by `getTeam` or the export).
    */
-  name: requiredText(255),
+  name: requiredText,
   /**
    * When a team with this name already exists, take it over instead of failing (two teams with the
    * name: fails, naming both). With `members`, its member list is taken over too: anyone on it
@@ -107,8 +109,9 @@ export const tinesTeamDefinition = defineResource({
       return { inputs: { members: roster.members, ignoredMembers: roster.ignoredMembers }, failures: roster.failures };
     },
   },
-  // Adoption takes the team of exactly this name (lifecycle.ts), so the name is the team's natural key.
-  identity: (inputs) => ({ key: inputs.name, property: "name", label: `the team "${inputs.name}"` }),
+  // Adoption takes the team of this name (lifecycle.ts), so the name is the team's natural key:
+  // "Ops" and "Ops " may be one team, on a tenant that trims names (provider/names.ts).
+  identity: (inputs) => ({ key: comparableText(inputs.name), property: "name", label: `the team "${inputs.name}"` }),
   // After the memberships, templates and users; before the custom roles its members hold.
   deletionTier: 4,
   audited: (id, recorded) => [auditedObject("team", [id, recorded.teamId], [], recorded.name)],

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties } from "../../provider/inputs";
+import { namedAs, sameText } from "../../provider/names";
 import { implementResource, type ResourceLifecycle } from "../../provider/lifecycle";
 import { deploymentFor } from "../../deployment";
 import { declaredIn, readRoster, rosterOutputs, writeRoster, type RosterOutputs, type TeamMember } from "../../membership";
@@ -24,9 +25,12 @@ const lastMemberAdvice = "Keep at least one declared member on the team, or dele
 
 // Create -------------------------------------------------------------------------------------------
 
-/** The standard teams named `name` (personal teams are not teams a stack manages). */
+/**
+ * The standard teams named `name` (personal teams are not teams a stack manages): exactly, or else
+ * but for surrounding whitespace, which Tines may trim (provider/names.ts).
+ */
 async function teamsNamed(client: TinesClient, name: string): Promise<TinesTeamObject[]> {
-  return (await client.teams.list({ scope: "standard" })).filter((team) => team.name === name);
+  return namedAs(await client.teams.list({ scope: "standard" }), name, (team) => team.name);
 }
 
 async function create(inputs: TinesTeamInputs, context: ProviderContext) {
@@ -55,7 +59,7 @@ async function create(inputs: TinesTeamInputs, context: ProviderContext) {
     }
     throw error;
   }
-  if (team.name !== inputs.name) {
+  if (!sameText(team.name, inputs.name)) {
     // Tines holds another name: the engine fails the create as partial, recording the team as
     // Tines holds it, with an empty roster (when one is declared), so the next `up` renames it and
     // adds the members through an update without taking the team over.
@@ -142,11 +146,11 @@ async function update(id: string, recorded: TinesTeamOutputs, inputs: TinesTeamI
     outputs = { ...outputsOf(team), ...recordedRoster(recorded) };
     // Tines holds another name: the engine fails the update as partial, recording what Tines
     // holds, so the next `pulumi up` shows the rename again; the roster waits for it.
-    if (team.name !== inputs.name) return outputs;
+    if (!sameText(team.name, inputs.name)) return outputs;
     // The SCIM user group mapping names teams by name: its lines follow the rename at once, so none
     // names a team that no longer exists (scim/rename.ts; the mapping's own update comes after this
-    // one, since it takes the team's name output).
-    const warning = await carryScimMappingToRenamedTeam(client, recorded.name, inputs.name);
+    // one, since it takes the team's name output), by the name Tines now holds.
+    const warning = await carryScimMappingToRenamedTeam(client, recorded.name, team.name);
     if (warning !== undefined) void pulumi.log.warn(`pulumi-tines: ${warning}`);
   }
   const { members: _members, ignoredMembers: _ignored, resolvedMembers: _resolved, unmanagedMembers: _unmanaged, ...team } = outputs;

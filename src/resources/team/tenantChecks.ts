@@ -4,6 +4,7 @@
  */
 import type { TinesTeamObject } from "../../client";
 import { containsUnknown } from "../../provider/inputs";
+import { namedAs } from "../../provider/names";
 import { scimGovernedTeamWarning } from "../../scim";
 import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
 import { authoritativeTeamWithMembershipsReason, previewRoster, rosterChanged, teamMemberOf, twoRostersReason, type TeamMember } from "../../membership";
@@ -41,17 +42,18 @@ export async function checkAgainstTenant(inputs: TinesTeamInputs, isNew: boolean
   if (!isNew) {
     // The engine's check gets the old inputs, not the outputs (CheckRequest.olds), so the team is
     // found by the name the stack recorded; a name two teams share leaves the roster to the up.
-    const recorded = (await facts.teams()).filter((each) => each.name === olds.name);
+    // Names match as lifecycle.ts's `teamsNamed` does: exactly, else but for surrounding whitespace.
+    const recorded = typeof olds.name === "string" ? namedAs(await facts.teams(), olds.name, (each) => each.name) : [];
     if (recorded.length === 1) team = recorded[0];
     // A rename must not give the tenant two teams of one name (getTeam and the export refer to
     // teams by name, and could no longer tell them apart). A team not found by its recorded name
     // (renamed in Tines, perhaps to the declared name) is left to the update, which knows its id.
     if (olds.name !== inputs.name && team !== undefined) {
-      const other = (await facts.teams()).find((each) => each.name === inputs.name && each.id !== team?.id);
+      const other = namedAs(await facts.teams(), inputs.name, (each) => each.name).find((each) => each.id !== team?.id);
       if (other) findings.failures.push({ property: "name", reason: renameTakenReason(inputs.name, facts.tenantUrl, other.id) });
     }
   } else {
-    const existing = (await facts.teams()).filter((each) => each.name === inputs.name);
+    const existing = namedAs(await facts.teams(), inputs.name, (each) => each.name);
     if (existing.length > 0 && inputs.adoptExisting === false) {
       findings.failures.push({ property: "name", reason: nameTakenReason(inputs.name, facts.tenantUrl, existing[0]!.id, inputs.members !== undefined) });
     } else if (existing.length > 1) {

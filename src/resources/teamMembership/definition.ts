@@ -74,7 +74,7 @@ export const tinesTeamMembershipDefinition = defineResource({
       // A declared userId names the user, even one still unknown in preview (check allows both
       // then, and fails once both are known): the email is then not compared.
       unchanged: (recorded, declared) =>
-        declared.userId !== undefined || (declared.email !== unknownValue && sameMeaning(recorded.email, declared.email, true)),
+        declared.userId !== undefined || (declared.email !== unknownValue && sameMeaning(recorded.email, declared.email, { ignoreCase: true })),
       // Still checked after a create: Tines must hold the email the membership was declared with.
       verify: true,
     },

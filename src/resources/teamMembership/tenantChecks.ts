@@ -2,6 +2,7 @@
  * What `TinesTeamMembership`'s preview checks ask the tenant (with preview checks on, after the
  * offline checks passed), and the words a create shares with them.
  */
+import { holdsName, sameText } from "../../provider/names";
 import { containsUnknown } from "../../provider/inputs";
 import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
 import { membershipOnAuthoritativeTeamReason, missingTeamReason, unknownRoleReason } from "../../membership";
@@ -28,7 +29,8 @@ export async function checkAgainstTenant(inputs: TinesTeamMembershipInputs, isNe
   if (!containsUnknown(inputs.role)) {
     // A custom role this deployment creates (checked before this membership) counts as a role.
     const roles = [...(await deployment.roles()).map((role) => role.name), ...deployment.customRolesDeclared()];
-    if (!roles.includes(inputs.role)) {
+    // A role is a name Tines may hold trimmed (provider/names.ts).
+    if (!holdsName(roles, inputs.role)) {
       findings.failures.push({ property: "role", reason: unknownRoleReason(inputs.role, roles, tenant) });
     }
   }
@@ -64,7 +66,7 @@ export async function checkAgainstTenant(inputs: TinesTeamMembershipInputs, isNe
       property: byEmail ? "email" : "userId",
       reason: alreadyOnTeamReason(user.email, user.id, `${team.id} ("${team.name}")`, current.role),
     });
-  } else if (current && inputs.adoptExisting === true && current.role !== inputs.role && !containsUnknown(inputs.role)) {
+  } else if (current && inputs.adoptExisting === true && !sameText(current.role, inputs.role) && !containsUnknown(inputs.role)) {
     findings.warnings.push(
       `the role ${current.role} of ${user.email} on team "${team.name}" will be replaced by ${inputs.role} (Tines has no role update: the member is removed, then invited again)`,
     );

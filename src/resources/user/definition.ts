@@ -11,19 +11,18 @@ import { emailAddress, flag, optionalText, reportDuplicates, requiredText } from
 export const tinesUserInputs = {
   /** The user's email address; unique in the tenant (without regard to letter case). Changing it updates the user in place. */
   email: emailAddress,
-  /** First name, at most 255 characters. Left as Tines has it when not given. */
-  firstName: optionalText(255),
-  /** Last name, at most 255 characters. Left as Tines has it when not given. */
-  lastName: optionalText(255),
+  /** First name, sent as given (no length limit: Tines documents none). Left as Tines has it when not given. */
+  firstName: optionalText,
+  /** Last name, sent as given (no length limit: Tines documents none). Left as Tines has it when not given. */
+  lastName: optionalText,
   /** Whether the user is a tenant owner. */
   admin: flag(false),
   /**
-   * Tenant permissions such as `AUDIT_LOG_READ`, `TUNNEL_MANAGE`, `API_KEY_CREATE` (at most 100,
-   * none twice); order carries no meaning.
+   * Tenant permissions such as `AUDIT_LOG_READ`, `TUNNEL_MANAGE`, `API_KEY_CREATE` (none twice);
+   * order carries no meaning.
    */
   tenantPermissions: z
-    .array(requiredText(100), { error: "must be a list of permission names" })
-    .max(100, "must hold at most 100 permissions")
+    .array(requiredText, { error: "must be a list of permission names" })
     .default([])
     // A permission listed twice is a slip in the program (two edits of one list), so it is named.
     .superRefine(reportDuplicates("tenantPermissions"))

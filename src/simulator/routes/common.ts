@@ -3,7 +3,8 @@
  * family's error shape, ids in paths, and Tines' paginated list answer (tines-api.md, "Pagination").
  */
 import { z } from "zod";
-import { SimulatorHttpError } from "../tenantState";
+import { tinesEmailShape } from "../../client/schemas";
+import { SimulatorHttpError, type TenantState } from "../tenantState";
 
 /** One endpoint: a method, a path pattern (its groups are the params) and a handler. */
 export interface Route {
@@ -37,6 +38,20 @@ export type Answer = { status: number; body?: unknown };
  * nor the body and says only that these methods "will be disabled" (tines-api.md, "SCIM").
  */
 export const scimRefusal: Answer = { status: 403 };
+
+/** An email in a request body, as Tines takes it: its docs give no rule, so as loosely as the provider checks it (`r&d-team@example.com`). */
+export const emailBody = z.string().regex(tinesEmailShape, "is not an email address");
+
+/**
+ * A request's names as this tenant stores them: without their surrounding whitespace when its
+ * normalisation says `trimNames`, otherwise as given (tines-api.md does not say whether Tines trims).
+ */
+export function storedNames<Fields extends object>(state: TenantState, fields: Fields, keys: ReadonlyArray<keyof Fields>): Fields {
+  if (!state.normalisation.trimNames) return fields;
+  const stored = { ...fields } as Record<keyof Fields, unknown>;
+  for (const key of keys) if (typeof stored[key] === "string") stored[key] = stored[key].trim();
+  return stored as Fields;
+}
 
 /** Reads a request body with a schema; a mismatch is the 4xx Tines sends, in the endpoint's error shape. */
 export function parseBody<Schema extends z.ZodType>(

@@ -5,11 +5,12 @@
  */
 import { z } from "zod";
 import type { TenantState } from "../tenantState";
-import { paginated, parseBody, usersErrorShape, type Route } from "./common";
+import { paginated, parseBody, storedNames, usersErrorShape, type Route } from "./common";
 
 /** Request bodies, built once (zod compiles a schema on its first use). */
 const requestBodies = {
-  createRole: z.object({ name: z.string().trim().min(1), description: z.string().optional(), permissions: z.array(z.string().min(1)).min(1) }),
+  // The name is stored as given (or trimmed, with `trimNames`): tines-api.md does not say that Tines trims.
+  createRole: z.object({ name: z.string().refine((name) => name.trim() !== "", "can't be blank"), description: z.string().optional(), permissions: z.array(z.string().min(1)).min(1) }),
   updateRole: z.object({ description: z.string().optional(), permissions: z.array(z.string().min(1)).min(1).optional() }),
 };
 
@@ -29,7 +30,7 @@ export function roleRoutes(state: TenantState, baseUrl: () => string): Route[] {
       admin: true,
       // The operation names of roles are the simulator's guesses (tines-api.md lists none).
       audit: { operation: "CustomRoleCreation" },
-      handle: ({ body }) => ({ status: 201, body: state.createCustomRole(parseBody(requestBodies.createRole, body, usersErrorShape)) }),
+      handle: ({ body }) => ({ status: 201, body: state.createCustomRole(storedNames(state, parseBody(requestBodies.createRole, body, usersErrorShape), ["name"])) }),
     },
     {
       method: "PATCH",

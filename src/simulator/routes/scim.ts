@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { SimulatedScimMapping, TenantState } from "../tenantState";
-import { parseBody, usersErrorShape, type Route } from "./common";
+import { parseBody, storedNames, usersErrorShape, type Route } from "./common";
 
 const line = z.object({ group_name: z.string().min(1), team_name: z.string().min(1), role_name: z.string().min(1) });
 /** A list of lines, or (as an older docs sample shows) a single object where the list goes. */
@@ -38,7 +38,8 @@ export function scimRoutes(state: TenantState): Route[] {
       // The operation's name is the simulator's guess (tines-api.md lists no name for it).
       audit: { operation: "ScimUserGroupMappingUpdate" },
       handle: ({ body }) => {
-        const next = parseBody(requestBodies.replaceMapping, body, usersErrorShape);
+        const parsed = storedNames(state, parseBody(requestBodies.replaceMapping, body, usersErrorShape), ["tenant_owners_group"]);
+        const next = { ...parsed, mappings: parsed.mappings.map((line) => storedNames(state, line, ["group_name", "team_name", "role_name"])) };
         return { status: 200, body: scimMappingView(state, state.replaceScimMapping(next)) };
       },
     },

@@ -4,13 +4,14 @@
  */
 import { z } from "zod";
 import type { TenantState } from "../tenantState";
-import { paginated, parseBody, positiveId, scimRefusal, teamsErrorShape, type Route } from "./common";
+import { emailBody, paginated, parseBody, positiveId, scimRefusal, storedNames, teamsErrorShape, type Route } from "./common";
 
 /** Request bodies, built once (zod compiles a schema on its first use). */
 const requestBodies = {
-  team: z.object({ name: z.string().trim().min(1) }),
+  // Stored as given (or trimmed, with `trimNames`): tines-api.md does not say that Tines trims.
+  team: z.object({ name: z.string().refine((name) => name.trim() !== "", "can't be blank") }),
   inviteMember: z
-    .object({ user_id: z.number().int().positive().optional(), email: z.email().optional(), role: z.string().min(1).optional() })
+    .object({ user_id: z.number().int().positive().optional(), email: emailBody.optional(), role: z.string().min(1).optional() })
     .refine((value) => (value.user_id === undefined) !== (value.email === undefined), {
       message: "give exactly one of user_id and email",
     }),
@@ -38,7 +39,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       admin: false,
       audit: { operation: "TeamCreation" },
       handle: ({ body }) => {
-        const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
+        const { name } = storedNames(state, parseBody(requestBodies.team, body, teamsErrorShape), ["name"]);
         return { status: 201, body: teamView(state.createTeam(name)) };
       },
     },
@@ -54,7 +55,7 @@ export function teamRoutes(state: TenantState, baseUrl: () => string): Route[] {
       admin: false,
       audit: { operation: "TeamUpdate", ids: ["teamId"] },
       handle: ({ params, body }) => {
-        const { name } = parseBody(requestBodies.team, body, teamsErrorShape);
+        const { name } = storedNames(state, parseBody(requestBodies.team, body, teamsErrorShape), ["name"]);
         return { status: 200, body: teamView(state.renameTeam(positiveId(params[0], "Team"), name)) };
       },
     },

@@ -8,7 +8,10 @@ import {
   tinesReadAccessValues as readAccessValues,
 } from "../../client/schemas";
 import type { TenantState } from "../tenantState";
-import { paginated, parseBody, templatesErrorShape, type Route } from "./common";
+import { paginated, parseBody, storedNames, templatesErrorShape, type Route } from "./common";
+
+/** The names a template's write stores trimmed, with `trimNames`. */
+const templateNames = ["name", "vendor", "product"] as const;
 
 const actionInputBody = z
   .object({
@@ -73,7 +76,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       admin: true,
       audit: { operation: "TemplateCreation" },
       handle: ({ body }) => {
-        const fields = parseBody(requestBodies.createTemplate, body, templatesErrorShape);
+        const fields = storedNames(state, parseBody(requestBodies.createTemplate, body, templatesErrorShape), templateNames);
         return { status: 201, body: state.templateView(state.createTemplate(fields)) };
       },
     },
@@ -90,7 +93,7 @@ export function templateRoutes(state: TenantState, baseUrl: () => string): Route
       audit: { operation: "TemplateUpdate", ids: ["templateId"] },
       handle: ({ params, body }) => {
         // `team_id` is not updatable (a move is); like Rails' unpermitted parameters, it is ignored.
-        const fields = parseBody(requestBodies.updateTemplate, body, templatesErrorShape);
+        const fields = storedNames(state, parseBody(requestBodies.updateTemplate, body, templatesErrorShape), templateNames);
         state.updateTemplate(params[0]!, fields);
         // Older docs say an update answers just `true`.
         return { status: 200, body: true };

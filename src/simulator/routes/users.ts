@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { type SimulatedUser, type TenantState } from "../tenantState";
-import { paginated, parseBody, positiveId, scimRefusal, usersErrorShape, type Route } from "./common";
+import { emailBody, paginated, parseBody, positiveId, scimRefusal, storedNames, usersErrorShape, type Route } from "./common";
 
 const userFields = {
   first_name: z.string().optional(),
@@ -17,8 +17,8 @@ const userFields = {
 
 /** Request bodies, built once (zod compiles a schema on its first use). */
 const requestBodies = {
-  createUser: z.object({ email: z.email(), ...userFields }),
-  updateUser: z.object({ email: z.email().optional(), ...userFields }),
+  createUser: z.object({ email: emailBody, ...userFields }),
+  updateUser: z.object({ email: emailBody.optional(), ...userFields }),
 };
 
 /** A user as the API shows it; `team_memberships` with `include=team_memberships`. */
@@ -68,7 +68,7 @@ export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
       audit: { operation: "UsersInvitation" },
       handle: ({ body }) => {
         if (state.scimEnabled) return scimRefusal;
-        const fields = parseBody(requestBodies.createUser, body, usersErrorShape);
+        const fields = storedNames(state, parseBody(requestBodies.createUser, body, usersErrorShape), ["first_name", "last_name"]);
         return { status: 201, body: userView(state, state.createUser(fields), false) };
       },
     },
@@ -90,7 +90,7 @@ export function userRoutes(state: TenantState, baseUrl: () => string): Route[] {
       audit: { operation: "UserEdit", ids: ["userId"] },
       handle: ({ params, body }) => {
         if (state.scimEnabled) return scimRefusal;
-        const fields = parseBody(requestBodies.updateUser, body, usersErrorShape);
+        const fields = storedNames(state, parseBody(requestBodies.updateUser, body, usersErrorShape), ["first_name", "last_name"]);
         return { status: 200, body: userView(state, state.updateUser(positiveId(params[0], "User"), fields), false) };
       },
     },
