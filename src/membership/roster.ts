@@ -25,7 +25,11 @@ export const tinesTeamMemberFields = {
   userId: positiveIntegerId.optional(),
   /** The user's email: inviting an email with no account creates the tenant user and emails an invitation. */
   email: emailAddress.optional(),
-  /** The role on the team: one of Tines' own (`VIEWER`, `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER`) or a custom role's name. */
+  /**
+   * The role on the team: one of Tines' own (`VIEWER`, `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER`) or a custom role's name.
+   *
+   * @defaultValue `"VIEWER"`
+   */
   role: teamRole("VIEWER") as unknown as z.ZodDefault<z.ZodType<string, TinesRoleName>>,
 };
 

@@ -70,6 +70,11 @@ function inputsTable(definition: AnyResourceDefinition, args: PropertyFacts[]): 
     const declared = args.find((each) => each.name === key);
     if (!declared) throw new Error(`${definition.className}Args has no ${key}`);
     const defaultValue = defaultValueOf(definition.inputs[key] as never);
+    // Editors show the TSDoc, not zod's default: each default is said there too, and held to the schema here.
+    const shownDefault = defaultValue === undefined ? undefined : code(JSON.stringify(defaultValue));
+    if (declared.defaultTag !== shownDefault) {
+      throw new Error(`${definition.className}Args.${key}: its TSDoc says @defaultValue ${declared.defaultTag ?? "(none)"}, its schema's default is ${shownDefault ?? "(none)"}`);
+    }
     const comparison = comparisonOf(definition, key);
     // What an omitted optional input means is the input's own TSDoc's to say.
     const otherwise = defaultValue !== undefined ? code(JSON.stringify(defaultValue)) : declared.optional ? "optional" : "required";

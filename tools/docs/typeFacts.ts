@@ -16,6 +16,8 @@ export interface PropertyFacts {
   optional: boolean;
   /** The TSDoc text, on one line. */
   description: string;
+  /** The TSDoc `@defaultValue` tag's text, if the property has one (what an editor's hover shows as the default). */
+  defaultTag?: string;
 }
 
 /** Reads types from the package's sources; one compiler program serves every page. */
@@ -78,6 +80,10 @@ export class TypeFacts {
         type: this.print(shown, location),
         optional,
         description: ts.displayPartsToString(property.getDocumentationComment(this.checker)).replace(/\s*\n\s*/g, " ").trim(),
+        defaultTag: property
+          .getJsDocTags(this.checker)
+          .filter((tag) => tag.name === "defaultValue")
+          .map((tag) => ts.displayPartsToString(tag.text).trim())[0],
       };
     });
   }

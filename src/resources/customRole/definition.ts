@@ -21,7 +21,11 @@ export const tinesCustomRoleInputs = {
   name: requiredText.refine((name) => !tinesDefaultRoles.some((role) => sameText(role, name, { ignoreCase: true })), {
     message: `is one of Tines' own roles (${tinesDefaultRoles.join(", ")}), which every tenant has; choose another name`,
   }),
-  /** What the role is for, sent as given (no length limit: Tines documents none). */
+  /**
+   * What the role is for, sent as given (no length limit: Tines documents none).
+   *
+   * @defaultValue `""`
+   */
   description: optionalText.default(""),
   /** The permissions the role grants, e.g. `["STORY_READ"]`: at least one; order and repeats carry no meaning. */
   permissions: z
@@ -33,6 +37,8 @@ export const tinesCustomRoleInputs = {
    * When a custom role with this name already exists, take it over (and bring it to these inputs)
    * instead of failing: the way to adopt a role, since `pulumi import` cannot work with dynamic
    * resources.
+   *
+   * @defaultValue `false`
    */
   adoptExisting: flag(false),
 };

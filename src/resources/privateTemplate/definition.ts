@@ -85,7 +85,11 @@ export const tinesPrivateTemplateInputs = {
   agentType: z.enum(agentTypes, { error: `must be one of ${agentTypes.join(", ")}` }),
   /** The action's options, a JSON object (for an HTTP request: url, method, payload...); its text is compared exactly. */
   agentOptions: jsonObject,
-  /** What the template does. */
+  /**
+   * What the template does.
+   *
+   * @defaultValue `""`
+   */
   description: optionalText.default(""),
   /**
    * The team that owns the template; without it, Tines' choice stands. Changing it moves the
@@ -100,14 +104,24 @@ export const tinesPrivateTemplateInputs = {
    * `TEAM` with a `teamId`, `GLOBAL` without.
    */
   readAccess: z.enum(readAccessValues, { error: `must be one of ${readAccessValues.join(", ")}` }).optional(),
-  /** Slugs of the teams a `SPECIFIC_TEAMS` template is shared with (none twice). */
+  /**
+   * Slugs of the teams a `SPECIFIC_TEAMS` template is shared with (none twice).
+   *
+   * @defaultValue `[]`
+   */
   sharedTeamSlugs: z.array(requiredText, { error: "must be a list of team slugs" }).default([]).superRefine(reportDuplicates("sharedTeamSlugs")),
-  /** The inputs of the template's action (one `CREDENTIAL` at most); the list is replaced as a whole on update. */
+  /**
+   * The inputs of the template's action (one `CREDENTIAL` at most); the list is replaced as a whole on update.
+   *
+   * @defaultValue `[]`
+   */
   actionInputs: actionInputList,
   /**
    * When the team (or, without `teamId`, the tenant) already has a template with this name, take it
    * over (and bring it to these inputs) instead of creating another. Two such templates fail the
    * create, naming both ids.
+   *
+   * @defaultValue `false`
    */
   adoptExisting: flag(false),
 };

@@ -99,12 +99,16 @@ export const tinesScimGroupMappingInputs = {
    * When Tines already holds a mapping that is not empty and differs from this one, take it over
    * and replace it with this one instead of failing. A mapping that already matches is taken over
    * without a write, with or without it.
+   *
+   * @defaultValue `false`
    */
   adoptExisting: flag(false),
   /**
    * What destroying the resource does: `false` (the default) leaves Tines' mapping as it is, so
    * nobody loses a team at the next SCIM sync; `true` writes an empty mapping. Recorded by an `up`:
    * set it and run `pulumi up` before `pulumi destroy`.
+   *
+   * @defaultValue `false`
    */
   clearOnDestroy: flag(false),
 };

@@ -30,12 +30,16 @@ export const tinesTeamInputs = {
    * When a team with this name already exists, take it over instead of failing (two teams with the
    * name: fails, naming both). With `members`, its member list is taken over too: anyone on it
    * neither declared nor ignored is removed.
+   *
+   * @defaultValue `false`
    */
   adoptExisting: flag(false),
   /**
    * Delete the team even when it still holds stories (which Tines deletes with it). Otherwise a
    * team with stories is not deleted, and the error says how many it holds. Takes effect once a
    * `pulumi up` has recorded it.
+   *
+   * @defaultValue `false`
    */
   forceDestroy: flag(false),
   /**

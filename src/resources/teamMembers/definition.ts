@@ -23,11 +23,17 @@ export const tinesTeamMembersInputs = {
    * else on the team is removed by `pulumi up`; a changed role is a remove then an invite.
    */
   members: rosterMemberList,
-  /** Members (emails or user ids) this resource never adds, removes or re-roles: an IdP sync's members, a break-glass account. */
+  /**
+   * Members (emails or user ids) this resource never adds, removes or re-roles: an IdP sync's members, a break-glass account.
+   *
+   * @defaultValue `[]`
+   */
   ignoredMembers: ignoredMemberList.default([]),
   /**
    * When the team already has members that are neither declared nor ignored, remove them on
    * create instead of failing: taking over a team is a decision, not a side effect.
+   *
+   * @defaultValue `false`
    */
   adoptExisting: flag(false),
 };

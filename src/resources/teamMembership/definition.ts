@@ -32,9 +32,15 @@ export const tinesTeamMembershipInputs = {
    * The role on the team: `VIEWER`, `EDITOR`, `TEAM_ADMIN`, `CASE_MANAGER` or a custom role's name.
    * Tines' own roles are upper case: `"editor"` fails the check ("did you mean EDITOR?"). Tines has
    * no role update: a change removes the member, then invites them again with the new role.
+   *
+   * @defaultValue `"VIEWER"`
    */
   role: teamRole("VIEWER") as unknown as z.ZodDefault<z.ZodType<string, TinesRoleName>>,
-  /** When the user is already on the team, take the membership over (changing the role if needed) instead of failing. */
+  /**
+   * When the user is already on the team, take the membership over (changing the role if needed) instead of failing.
+   *
+   * @defaultValue `false`
+   */
   adoptExisting: flag(false),
 };
 

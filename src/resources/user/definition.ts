@@ -15,11 +15,17 @@ export const tinesUserInputs = {
   firstName: optionalText,
   /** Last name, sent as given (no length limit: Tines documents none). Left as Tines has it when not given. */
   lastName: optionalText,
-  /** Whether the user is a tenant owner. */
+  /**
+   * Whether the user is a tenant owner.
+   *
+   * @defaultValue `false`
+   */
   admin: flag(false),
   /**
    * Tenant permissions such as `AUDIT_LOG_READ`, `TUNNEL_MANAGE`, `API_KEY_CREATE` (none twice);
    * order carries no meaning.
+   *
+   * @defaultValue `[]`
    */
   tenantPermissions: z
     .array(requiredText, { error: "must be a list of permission names" })
@@ -28,18 +34,26 @@ export const tinesUserInputs = {
     .superRefine(reportDuplicates("tenantPermissions"))
     // Order carries no meaning in Tines: keep one canonical order so diffs show real changes only.
     .transform((permissions) => [...permissions].sort()),
-  /** Whether the user may sign in; `false` deactivates the user (reversibly). */
+  /**
+   * Whether the user may sign in; `false` deactivates the user (reversibly).
+   *
+   * @defaultValue `true`
+   */
   isActive: flag(true),
   /**
    * What destroying the resource does: `"delete"` deletes the user from Tines (Tines deactivates
    * them at once and removes them shortly after); `"deactivate"` only sets `is_active: false`, which
    * can be undone.
+   *
+   * @defaultValue `"delete"`
    */
   deletionMode: z.enum(["delete", "deactivate"], { error: 'must be "delete" or "deactivate"' }).default("delete"),
   /**
    * When a user with this email already exists, take it over (and bring it to these inputs) instead
    * of failing: the way to adopt existing users, since `pulumi import` cannot work with dynamic
    * resources.
+   *
+   * @defaultValue `false`
    */
   adoptExisting: flag(false),
 };
