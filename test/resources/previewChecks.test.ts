@@ -173,12 +173,14 @@ describe("preview checks against the tenant (on by default with a tenant and an 
     expect((await check(host, "User", { email: unknown })).failures).toEqual([]);
   });
 
-  it("cost a handful of requests for a preview of 1,000 users and 1,000 memberships, shared by every check", async () => {
+  // The number of requests is the behaviour: it does not grow with the resources checked (200 of
+  // each prove that as 1,000 did; `npm run bench` measures large previews).
+  it("cost a handful of requests for a preview of 200 users and 200 memberships, shared by every check", async () => {
     for (let index = 0; index < 1_200; index += 1) simulator.state.createUser({ email: `existing${index}@example.com` });
     const host = await hostWithChecks();
     simulator.log.length = 0;
     const checks = [];
-    for (let index = 0; index < 1_000; index += 1) {
+    for (let index = 0; index < 200; index += 1) {
       checks.push(check(host, "User", { email: `new${index}@example.com` }));
       checks.push(check(host, "TeamMembership", { teamId: 1 + (index % 2), email: `new${index}@example.com`, role: "EDITOR" }));
     }
