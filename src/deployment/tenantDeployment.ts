@@ -41,6 +41,7 @@ import type { AuthoritativeRoster } from "../membership/members";
 import { DriftAttribution } from "./driftAttribution";
 import { SharedDirectory } from "./sharedDirectory";
 import { SharedReads } from "./sharedReads";
+import { TakeoverLedger } from "./takeovers";
 import { TenantFacts } from "./tenantFacts";
 
 export { assumedUserDirectoryPages } from "./tenantFacts";
@@ -86,8 +87,8 @@ export class TenantDeployment extends TenantFacts {
   private readonly claimsByObject = new Map<string, string>();
   /** The object key each resource (`<kind> <name>`) claimed last. */
   private readonly claimsByResource = new Map<string, string>();
-  /** The token of the create that last made or took over each object, keyed `<kind> <id>`. */
-  private readonly takenOver = new Map<string, string>();
+  /** The token of the create that last made or took over each object, shared with the other provider processes of the tenant. */
+  private readonly takenOver: TakeoverLedger;
   /** The owner changes of this deployment, one at a time (see {@link oneOwnerChangeAtATime}). */
   private ownerChanges: Promise<unknown> = Promise.resolve();
   private changedTenant = false;
@@ -96,6 +97,7 @@ export class TenantDeployment extends TenantFacts {
   constructor(client: TinesClient) {
     super(client);
     this.reads = new SharedReads(client);
+    this.takenOver = new TakeoverLedger(client.tenantUrl);
     this.directory = new SharedDirectory(client, this);
     this.driftAttribution = new DriftAttribution(client, () => this.teams());
   }
@@ -236,24 +238,23 @@ export class TenantDeployment extends TenantFacts {
 
   /** Records that a create in this deployment made, or took over, object `id` of `kind`, under `token`. */
   recordTakenOver(kind: string, id: string, token: string): void {
-    this.takenOver.set(`${kind} ${id}`, token);
+    this.takenOver.record(kind, id, token);
   }
 
   /**
-   * Whether object `id` of `kind` was taken over by a create of this deployment other than the one
-   * whose token is `token` (a resource from an earlier deployment, or an older state, has none):
+   * Whether object `id` of `kind` was taken over by a create other than the one whose token is
+   * `token`, in this process or another provider process of the tenant (deployment/takeovers.ts):
    * then the resource being deleted no longer holds the object, and deleting it would delete the
    * object another resource now manages (a replacement creates the new resource, which adopts the
    * object, before it deletes the old one).
    */
   takenOverByAnother(kind: string, id: string, token: unknown): boolean {
-    const holder = this.takenOver.get(`${kind} ${id}`);
-    return holder !== undefined && holder !== token;
+    return this.takenOver.takenOverByAnother(kind, id, token);
   }
 
   /** Forgets object `id` of `kind` (deleted: an id Tines may give again). */
   forgetTakenOver(kind: string, id: string): void {
-    this.takenOver.delete(`${kind} ${id}`);
+    this.takenOver.forget(kind, id);
   }
 
   // Tenant owners ------------------------------------------------------------------------------------
