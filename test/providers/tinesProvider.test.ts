@@ -101,6 +101,18 @@ describe("TinesProvider", () => {
     expect(() => new TinesProvider("bad", { tenant: "https://acme.tines.com" } as never)).toThrow('TinesProvider "bad": apiKey is required');
     expect(registrations.length).toBe(before);
   });
+
+  it("never quotes back a tenant that is not a domain: a key given as the tenant stays out of the error", () => {
+    const key = "tines-key-5f0c1e2d3b4a69788796a5b4c3d2e1f0";
+    let message = "";
+    try {
+      new TinesProvider("swapped", { tenant: key, apiKey: "https://acme.tines.com" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^TinesProvider "swapped": tenant: The Tines tenant is not a URL/);
+    expect(message).not.toContain(key);
+  });
 });
 
 describe("lookups given { provider }", () => {
