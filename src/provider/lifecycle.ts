@@ -127,7 +127,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     if (error instanceof PartialCreateError || error instanceof PartialUpdateError) {
       Object.assign(error.properties, recorded({}, inputs, context, claimToken));
     }
-    if (error instanceof PartialCreateError && typeof claimToken === "string") deploymentFor(context.client()).recordTakenOver(definition.kind, error.id, claimToken);
+    if (error instanceof PartialCreateError && typeof claimToken === "string") deploymentFor(context.client()).takeovers.record(definition.kind, error.id, claimToken);
     return error;
   };
   const identity = definition.identity as ((inputs: Record<string, unknown>) => ReturnType<NonNullable<AnyResourceDefinition["identity"]>>) | undefined;
@@ -168,11 +168,11 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     },
     async create(inputs, context) {
       // This create now holds the object, made or adopted: a delete of an older resource that
-      // recorded the same object must leave it alone (see `TenantDeployment.takenOverByAnother`).
+      // recorded the same object must leave it alone (see `TakeoverLedger.takenOverByAnother`, deployment/takeovers.ts).
       const claimToken = randomUUID();
       try {
         const { id, outputs } = await lifecycle.create(inputs as DeclaredOf<D>, context);
-        deploymentFor(context.client()).recordTakenOver(definition.kind, id, claimToken);
+        deploymentFor(context.client()).takeovers.record(definition.kind, id, claimToken);
         const outs = recorded(outputs, inputs, context, claimToken);
         const error = unapplied(definition, "create", inputs, outs);
         if (error) throw new PartialCreateError(id, outs, error);
@@ -221,7 +221,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     async delete(id, props, context) {
       assertSameTenant(props.tenant, context, subject(id));
       const deployment = deploymentFor(context.client());
-      if (deployment.takenOverByAnother(definition.kind, id, props[claimTokenOutput])) {
+      if (deployment.takeovers.takenOverByAnother(definition.kind, id, props[claimTokenOutput])) {
         // A replacement (`pulumi up --replace`, or a rename without an alias) of a resource with
         // adoptExisting: the new resource adopted this very object before the engine deletes the
         // old one. Deleting it would delete what the stack now manages through the new resource.
@@ -232,7 +232,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
         return;
       }
       await lifecycle.delete(id, props as RecordedOf<D>, context);
-      deployment.forgetTakenOver(definition.kind, id);
+      deployment.takeovers.forget(definition.kind, id);
       const deleted = identity?.(props);
       if (deleted !== undefined) deployment.releaseObject(definition.kind, deleted.key);
     },
