@@ -20,7 +20,7 @@
  * ledger keeps to this process, as before.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -50,6 +50,7 @@ export class TakeoverLedger {
   record(kind: string, id: string, token: string): void {
     this.tokens.set(`${kind} ${id}`, token);
     try {
+      if (this.tokens.size === 1) this.forgetExpired();
       mkdirSync(this.directory, { recursive: true, mode: 0o700 });
       writeFileSync(this.fileOf(kind, id), JSON.stringify({ token, at: Date.now() }), { mode: 0o600 });
     } catch {
@@ -71,6 +72,25 @@ export class TakeoverLedger {
   forget(kind: string, id: string): void {
     this.tokens.delete(`${kind} ${id}`);
     rmSync(this.fileOf(kind, id), { force: true });
+  }
+
+  /** Removes the files no delete will read any more (older than {@link takeoverMemoryMs}): once per process and tenant, at its first takeover. */
+  private forgetExpired(): void {
+    const before = Date.now() - takeoverMemoryMs;
+    let names: string[];
+    try {
+      names = readdirSync(this.directory);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = join(this.directory, name);
+      try {
+        if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+      } catch {
+        // Removed meanwhile by another process.
+      }
+    }
   }
 
   private sharedHolder(kind: string, id: string): string | undefined {
