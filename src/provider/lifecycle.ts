@@ -24,6 +24,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { DriftFinding } from "../audit/attribution";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment";
+import { writtenAtOutput } from "../deployment/sharedReads";
 
 /** A resource's own code: its Tines calls and its tenant checks, in the engine's order. */
 export interface ResourceLifecycle<D extends AnyResourceDefinition> {
@@ -116,16 +117,19 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
    * Every result the stack records carries the provider inputs, the tenant, and the token of the
    * create that took the object over (kept from `before`, the recorded outputs, once made).
    */
-  const recorded = (outputs: object, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown): Record<string, unknown> => ({
+  const recorded = (outputs: object, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown, writtenAt?: unknown): Record<string, unknown> => ({
     ...outputs,
     ...providerInputValues(definition, inputs),
     tenant: context.tenantUrl(),
     ...(typeof claimToken === "string" ? { [claimTokenOutput]: claimToken } : {}),
+    // When this package last wrote the object, so a refresh in a later process waits out Tines' lag after it.
+    ...(typeof writtenAt === "string" ? { [writtenAtOutput]: writtenAt } : {}),
   });
+  const now = () => new Date().toISOString();
   /** A partial write records the same, so the next `up` compares like with like. */
   const completed = (error: unknown, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown) => {
     if (error instanceof PartialCreateError || error instanceof PartialUpdateError) {
-      Object.assign(error.properties, recorded({}, inputs, context, claimToken));
+      Object.assign(error.properties, recorded({}, inputs, context, claimToken, now()));
     }
     if (error instanceof PartialCreateError && typeof claimToken === "string") deploymentFor(context.client()).takeovers.record(definition.kind, error.id, claimToken);
     return error;
@@ -173,7 +177,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       try {
         const { id, outputs } = await lifecycle.create(inputs as DeclaredOf<D>, context);
         deploymentFor(context.client()).takeovers.record(definition.kind, id, claimToken);
-        const outs = recorded(outputs, inputs, context, claimToken);
+        const outs = recorded(outputs, inputs, context, claimToken, now());
         const error = unapplied(definition, "create", inputs, outs);
         if (error) throw new PartialCreateError(id, outs, error);
         return { id, outs };
@@ -189,7 +193,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       const reading = attribution.readStarted();
       try {
         const result = await lifecycle.read(id, props as Partial<RecordedOf<D>>, context);
-        const outputs = result === undefined ? undefined : recorded(result.outputs, props, context, props[claimTokenOutput]);
+        const outputs = result === undefined ? undefined : recorded(result.outputs, props, context, props[claimTokenOutput], props[writtenAtOutput]);
         const finding: DriftFinding | undefined = outputs === undefined ? { gone: true } : driftOf(definition, props, outputs);
         if (finding) {
           const lastWrittenAt = [props.updatedAt, props.createdAt].map((time) => (typeof time === "string" ? Date.parse(time) : NaN)).find((ms) => !Number.isNaN(ms));
@@ -210,7 +214,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       const claimToken = olds[claimTokenOutput];
       if (!lifecycle.update || changedInputs(definition, olds, news, sentToTines).length === 0) return recorded(olds, news, context, claimToken);
       try {
-        const outputs = recorded(await lifecycle.update(id, olds as RecordedOf<D>, news as DeclaredOf<D>, context), news, context, claimToken);
+        const outputs = recorded(await lifecycle.update(id, olds as RecordedOf<D>, news as DeclaredOf<D>, context), news, context, claimToken, now());
         const error = unapplied(definition, "update", news, outputs);
         if (error) throw new PartialUpdateError(id, outputs, error);
         return outputs;
