@@ -196,7 +196,9 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
         const outputs = result === undefined ? undefined : recorded(result.outputs, props, context, props[claimTokenOutput], props[writtenAtOutput]);
         const finding: DriftFinding | undefined = outputs === undefined ? { gone: true } : driftOf(definition, props, outputs);
         if (finding) {
-          const lastWrittenAt = [props.updatedAt, props.createdAt].map((time) => (typeof time === "string" ? Date.parse(time) : NaN)).find((ms) => !Number.isNaN(ms));
+          // The latest write the state knows of: this package's own (every kind records it), or Tines' timestamps.
+          const written = [props[writtenAtOutput], props.updatedAt, props.createdAt].map((time) => (typeof time === "string" ? Date.parse(time) : NaN)).filter((ms) => !Number.isNaN(ms));
+          const lastWrittenAt = written.length === 0 ? undefined : Math.max(...written);
           await attribution.report({ objects: definition.audited(id, props), finding, readStartedAt: reading.startedAt, ...(lastWrittenAt === undefined ? {} : { lastWrittenAt }) });
         }
         if (result === undefined || outputs === undefined) return undefined;
