@@ -130,6 +130,17 @@ describe("lookups given { provider }", () => {
     expect(production.log.slice(productionRequests).map((entry) => `${entry.key} ${entry.path}`)).toEqual(["owner /api/v1/teams", "owner /api/v1/admin/roles"]);
   });
 
+  it("name the provider whose key Tines refused, and never the stack config", async () => {
+    const wrongKey = new TinesProvider("lookup-wrong-key", { tenant: staging.url, apiKey: pulumi.secret("not-a-key-of-staging") });
+    const refused = await getTeam({ name: "Staging Only" }, { provider: wrongKey }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain('the apiKey of TinesProvider "lookup-wrong-key"');
+    expect(refused).not.toContain("tines:apiKey");
+    expect(refused).not.toContain("not-a-key-of-staging");
+  });
+
   it("refuse a provider together with a tenant or key", async () => {
     const provider = new TinesProvider("lookup-both", { tenant: staging.url, apiKey: staging.apiKey });
     await expect(getTeam({ name: "Staging Only" }, { provider, apiKey: "other" })).rejects.toThrow("either `provider` or `tenant` and `apiKey`, not both");
