@@ -8,9 +8,9 @@
 import { didYouMean } from "./provider/suggestions";
 import { namedAs } from "./provider/names";
 import * as pulumi from "@pulumi/pulumi";
-import { TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
+import { TinesApiError, TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
 import { TinesConfigurationError } from "./client";
-import { ProviderConfiguration } from "./provider/configuration";
+import { ProviderConfiguration, providerNameKey } from "./provider/configuration";
 import { unlessGone } from "./provider/runtime";
 import { tinesProviderSettings, type TinesProvider } from "./provider/tinesProvider";
 
@@ -74,11 +74,12 @@ export interface TinesRole {
 }
 
 /**
- * The client of a lookup. With `provider`, the provider's own settings as the program holds them
- * (its inputs, resolved), through the same {@link ProviderConfiguration} that its provider process
- * configures from them: so the lookup asks that tenant, with that key, and nothing of another one.
+ * The client of a lookup, and the configuration it came from. With `provider`, the provider's own
+ * settings as the program holds them (its inputs, resolved), through the same
+ * {@link ProviderConfiguration} that its provider process configures from them: so the lookup asks
+ * that tenant, with that key, and nothing of another one.
  */
-async function lookupClient(options: TinesLookupOptions): Promise<TinesClient> {
+async function lookupClient(options: TinesLookupOptions): Promise<{ client: TinesClient; configuration: ProviderConfiguration }> {
   if (options.provider !== undefined) {
     if (options.tenant !== undefined || options.apiKey !== undefined) {
       throw new TinesConfigurationError("A lookup takes either `provider` or `tenant` and `apiKey`, not both: the provider holds its tenant and key");
@@ -90,9 +91,11 @@ async function lookupClient(options: TinesLookupOptions): Promise<TinesClient> {
     if (values["tines:tenant"] === undefined || values["tines:apiKey"] === undefined) {
       throw new TinesConfigurationError(`The tenant or key of TinesProvider "${name}" is not known yet (it comes from a resource not yet created): a lookup cannot ask it in this preview`);
     }
+    // Its name too, as its provider process receives it: a refused key then names the provider.
+    values[providerNameKey] = name;
     const configuration = new ProviderConfiguration();
     configuration.configure({ config: { get: (key) => values[key] } });
-    return configuration.client();
+    return { client: configuration.client(), configuration };
   }
   const configuration = new ProviderConfiguration(options);
   // Reads the program's stack config the way the provider's `configure` receives it.
@@ -104,7 +107,20 @@ async function lookupClient(options: TinesLookupOptions): Promise<TinesClient> {
       },
     },
   });
-  return configuration.client();
+  return { client: configuration.client(), configuration };
+}
+
+/**
+ * Asks the tenant of `options` with `ask`. A key Tines refuses is reported as a resource's is:
+ * naming the TinesProvider whose key it is, or the stack config and environment.
+ */
+async function lookup<T>(options: TinesLookupOptions, ask: (client: TinesClient) => Promise<T>): Promise<T> {
+  const { client, configuration } = await lookupClient(options);
+  try {
+    return await ask(client);
+  } catch (error) {
+    throw error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(configuration.refusedKeyAdvice("write")) : error;
+  }
 }
 
 /**
@@ -172,23 +188,24 @@ function roleOf(role: TinesRoleObject): TinesRole {
  * ```
  */
 export async function getTeam(query: { id: number } | { name: string }, options: TinesLookupOptions = {}): Promise<TinesTeamInfo> {
-  const client = await lookupClient(options);
-  if ("id" in query) {
-    const team = await unlessGone(client.teams.get(query.id));
-    if (!team) throw new TinesError(`getTeam: no team with id ${query.id} in ${client.tenantUrl}`);
-    return teamOf(team);
-  }
-  const teams = await client.teams.list({ scope: "all" });
-  const matches = namedAs(teams, query.name, (team) => team.name);
-  if (matches.length === 0) {
-    throw new TinesError(`getTeam: no team named "${query.name}" in ${client.tenantUrl}${didYouMean(query.name, teams.map((team) => team.name))}`);
-  }
-  if (matches.length > 1) {
-    throw new TinesError(
-      `getTeam: ${matches.length} teams are named "${query.name}" in ${client.tenantUrl} (ids ${matches.map((team) => team.id).join(", ")}): look it up by id instead`,
-    );
-  }
-  return teamOf(matches[0]!);
+  return lookup(options, async (client) => {
+    if ("id" in query) {
+      const team = await unlessGone(client.teams.get(query.id));
+      if (!team) throw new TinesError(`getTeam: no team with id ${query.id} in ${client.tenantUrl}`);
+      return teamOf(team);
+    }
+    const teams = await client.teams.list({ scope: "all" });
+    const matches = namedAs(teams, query.name, (team) => team.name);
+    if (matches.length === 0) {
+      throw new TinesError(`getTeam: no team named "${query.name}" in ${client.tenantUrl}${didYouMean(query.name, teams.map((team) => team.name))}`);
+    }
+    if (matches.length > 1) {
+      throw new TinesError(
+        `getTeam: ${matches.length} teams are named "${query.name}" in ${client.tenantUrl} (ids ${matches.map((team) => team.id).join(", ")}): look it up by id instead`,
+      );
+    }
+    return teamOf(matches[0]!);
+  });
 }
 
 /**
@@ -201,13 +218,14 @@ export async function getTeam(query: { id: number } | { name: string }, options:
  * ```
  */
 export async function getRole(query: { name: string }, options: TinesLookupOptions = {}): Promise<TinesRole> {
-  const client = await lookupClient(options);
-  const roles = await client.roles.list();
-  const role = namedAs(roles, query.name, (each) => each.name)[0];
-  if (!role) {
-    throw new TinesError(`getRole: no role named "${query.name}" in ${client.tenantUrl} (its roles: ${roles.map((each) => each.name).join(", ")})`);
-  }
-  return roleOf(role);
+  return lookup(options, async (client) => {
+    const roles = await client.roles.list();
+    const role = namedAs(roles, query.name, (each) => each.name)[0];
+    if (!role) {
+      throw new TinesError(`getRole: no role named "${query.name}" in ${client.tenantUrl} (its roles: ${roles.map((each) => each.name).join(", ")})`);
+    }
+    return roleOf(role);
+  });
 }
 
 /**
@@ -215,15 +233,16 @@ export async function getRole(query: { name: string }, options: TinesLookupOptio
  * the directory 500 users a request). Fails when there is none.
  */
 export async function getUser(query: { id: number } | { email: string }, options: TinesLookupOptions = {}): Promise<TinesUserInfo> {
-  const client = await lookupClient(options);
-  if ("id" in query) {
-    const user = await unlessGone(client.users.get(query.id, { includeTeamMemberships: true }));
-    if (!user) throw new TinesError(`getUser: no user with id ${query.id} in ${client.tenantUrl}`);
+  return lookup(options, async (client) => {
+    if ("id" in query) {
+      const user = await unlessGone(client.users.get(query.id, { includeTeamMemberships: true }));
+      if (!user) throw new TinesError(`getUser: no user with id ${query.id} in ${client.tenantUrl}`);
+      return userOf(user);
+    }
+    const user = await client.users.findByEmail(query.email);
+    if (!user) throw new TinesError(`getUser: no user with email ${query.email} in ${client.tenantUrl}`);
     return userOf(user);
-  }
-  const user = await client.users.findByEmail(query.email);
-  if (!user) throw new TinesError(`getUser: no user with email ${query.email} in ${client.tenantUrl}`);
-  return userOf(user);
+  });
 }
 
 /**
@@ -234,15 +253,15 @@ export async function listUsers(
   query: { filter?: "TENANT_OWNER"; includeTeamMemberships?: boolean } = {},
   options: TinesLookupOptions = {},
 ): Promise<TinesUserInfo[]> {
-  return (await (await lookupClient(options)).users.listAll(query)).map(userOf);
+  return lookup(options, async (client) => (await client.users.listAll(query)).map(userOf));
 }
 
 /** Every team of the tenant the key can see. */
 export async function listTeams(options: TinesLookupOptions = {}): Promise<TinesTeamInfo[]> {
-  return (await (await lookupClient(options)).teams.list({ scope: "all" })).map(teamOf);
+  return lookup(options, async (client) => (await client.teams.list({ scope: "all" })).map(teamOf));
 }
 
 /** Every role of the tenant: Tines' own and the custom ones. */
 export async function listRoles(options: TinesLookupOptions = {}): Promise<TinesRole[]> {
-  return (await (await lookupClient(options)).roles.list()).map(roleOf);
+  return lookup(options, async (client) => (await client.roles.list()).map(roleOf));
 }

@@ -18,4 +18,6 @@ export {
 export { unknownValue } from "../dist/provider/inputs";
 export { describeSummary, exportRoster, formatRoster } from "../dist/cli/export";
 export { tinesResourceRegistry } from "../dist/resources/registry";
+export { takeoverDirectoryVariable } from "../dist/deployment/takeovers";
+export { readAfterWriteLagMs } from "../dist/deployment/sharedReads";
 export { comparisonOf, defaultValueOf, onChangeOf, type AnyResourceDefinition } from "../dist/provider/definition";

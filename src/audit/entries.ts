@@ -169,10 +169,10 @@ export function describeActor(entry: Pick<TinesAuditLogEntryObject, "user_email"
   return `${who} (${where})`;
 }
 
-/** An entry's time as messages write it, to the minute: `2026-12-07 12:03 UTC`; the text as given when it is not a time. */
+/** An entry's time as messages write it, to the minute: `2026-12-07 12:03 UTC`; the text as given when it is not a time, "an unknown time" when there is none. */
 export function formatAuditTime(time: string | number): string {
   const ms = typeof time === "number" ? time : Date.parse(time);
-  if (Number.isNaN(ms)) return String(time);
+  if (Number.isNaN(ms)) return String(time).trim() || "an unknown time";
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 

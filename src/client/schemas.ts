@@ -230,25 +230,34 @@ export const tinesScimGroupMappingSchema = z
 export type TinesScimGroupMappingObject = z.output<typeof tinesScimGroupMappingSchema>;
 
 /**
+ * An id in an audit-log entry: an integer, or its digits as text (Tines writes some ids as strings,
+ * a template's for one, and what the audit log does is not documented).
+ */
+const auditId = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
+
+/**
  * One audit-log entry (tines-api.md, Audit logs; Tines' list page and its Go SDK). `inputs` and
  * `outputs` are free JSON whose content for user, team and template operations is not documented,
- * and the operation names are only partly known: both are kept as they come.
+ * and the operation names are only partly known: both are kept as they come. Only `id` is required
+ * (entries are told apart by it); every other field that is missing, null or of another type is read
+ * as unknown, so one odd entry never makes the whole list unreadable.
  */
 export const tinesAuditLogEntrySchema = z.looseObject({
-  id: z.number().int(),
-  /** ISO 8601, in whole seconds in every sample. */
-  created_at: z.string(),
-  updated_at: timestamp,
-  operation_name: z.string(),
+  id: auditId,
+  /** ISO 8601, in whole seconds in every sample; "" when the entry has none (kept: an audit must not lose an entry). */
+  created_at: z.string().nullable().optional().catch(null).transform((time) => time ?? ""),
+  updated_at: timestamp.catch(null),
+  /** "" when the entry has none: an operation name is only ever a hint. */
+  operation_name: z.string().nullable().optional().catch(null).transform((name) => name ?? ""),
   inputs: z.unknown().optional(),
   outputs: z.unknown().optional(),
-  request_ip: z.string().nullable().optional(),
-  request_user_agent: z.string().nullable().optional(),
-  tenant_id: z.number().int().nullable().optional(),
-  user_id: z.number().int().nullable().optional(),
-  user_email: z.string().nullable().optional(),
-  user_name: z.string().nullable().optional(),
-  story_id: z.number().int().nullable().optional(),
+  request_ip: z.string().nullable().optional().catch(null),
+  request_user_agent: z.string().nullable().optional().catch(null),
+  tenant_id: auditId.nullable().optional().catch(null),
+  user_id: auditId.nullable().optional().catch(null),
+  user_email: z.string().nullable().optional().catch(null),
+  user_name: z.string().nullable().optional().catch(null),
+  story_id: auditId.nullable().optional().catch(null),
 });
 /** One audit-log entry. */
 export type TinesAuditLogEntryObject = z.output<typeof tinesAuditLogEntrySchema>;

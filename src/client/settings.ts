@@ -29,8 +29,13 @@ export function normalizeTenantUrl(raw: string): string {
   try {
     url = new URL(value);
   } catch {
+    // Quoted back only when it looks like a domain: a tenant and a key are both strings, and a key
+    // passed as the tenant (the two swapped, or a secret config value) must not reach the console.
+    const domain = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/?$/i.test(value);
     throw new TinesConfigurationError(
-      `The Tines tenant "${value}" is not a URL: write it with its scheme, e.g. https://${value || "acme.tines.com"}`,
+      domain
+        ? `The Tines tenant "${value}" is not a URL: write it with its scheme, e.g. https://${value}`
+        : "The Tines tenant is not a URL: write it with its scheme, e.g. https://acme.tines.com (the value is not shown, in case it is an API key: the key goes in tines:apiKey)",
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {

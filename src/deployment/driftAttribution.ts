@@ -28,8 +28,9 @@ export interface DriftAttributionOptions {
   /** The longest a report waits for other reads before the audit logs are read anyway (ms). Default 15 000. */
   maxWaitMs?: number;
   /**
-   * How far back to look for an object whose state records no time of its last write (teams,
-   * memberships, templates; users and custom roles record `updatedAt`). Default 30 days.
+   * How far back to look for an object whose state records no time of its last write (every
+   * resource records `__writtenAt` when written, users and custom roles also `updatedAt`; a state
+   * written by an older release may have neither). Default 30 days.
    */
   lookbackMs?: number;
 }

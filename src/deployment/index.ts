@@ -5,6 +5,6 @@
 export { deploymentFor, sharedTinesClient } from "./registry";
 export { TenantDeployment, type TenantCheckFindings, type UserIdentity } from "./tenantDeployment";
 export { SharedDirectory, type DirectoryMembership } from "./sharedDirectory";
-export { SharedReads, readAfterWriteLagMs, type ReadFreshness } from "./sharedReads";
+export { SharedReads, readAfterWriteLagMs, writtenAtOutput, type ReadFreshness } from "./sharedReads";
 export { mayBePendingDeletion, recentChangeMs, waitForPendingDeletion, waitedForDeletionOfEmail, type PendingDeletionOutcome } from "./pendingDeletions";
 export { DriftAttribution, type DriftAttributionOptions, type DriftReport } from "./driftAttribution";

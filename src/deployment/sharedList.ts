@@ -6,6 +6,9 @@ import {
   TinesApiError,
   TinesConnectionError,
   TinesResponseError,
+  operationDeadline,
+  withOperationDeadline,
+  type OperationDeadline,
   type TinesListPage,
 } from "../client";
 import type { SharedReads } from "./sharedReads";
@@ -69,6 +72,13 @@ export class WriteLog {
   }
 }
 
+/** The reads waiting for one list: how many, their operations' deadlines, and the list's result. */
+interface Batch<T> {
+  waiting: number;
+  deadlines: OperationDeadline[];
+  result: Promise<Snapshot<T> | undefined>;
+}
+
 /** Where a {@link SharedList} reads its items. */
 export interface ListSource<T> {
   /** The list's pages, each requested only when the previous one was consumed. */
@@ -87,7 +97,7 @@ export function isTinesFailure(error: unknown): boolean {
 /** One kind's reads, shared through one list when that is cheaper (see the file comment for the rule). */
 export class SharedList<T> {
   private snapshot: Snapshot<T> | undefined;
-  private batch: { waiting: number; result: Promise<Snapshot<T> | undefined> } | undefined;
+  private batch: Batch<T> | undefined;
   /** Pages of the last complete list: what the next one is expected to cost. */
   private pagesEstimate = 1;
   /** Whether {@link pagesEstimate} comes from a list Tines answered (else it is the guess of 1). */
@@ -112,6 +122,8 @@ export class SharedList<T> {
     if (this.writes.inFlight > 0 || this.source.usable?.() === false) return this.direct();
     const batch = (this.batch ??= this.openBatch());
     batch.waiting += 1;
+    const deadline = operationDeadline();
+    if (deadline) batch.deadlines.push(deadline);
     const snapshot = await batch.result;
     if (!snapshot || snapshot.generation !== this.writes.generation) return this.direct();
     snapshot.served.add(key);
@@ -144,13 +156,13 @@ export class SharedList<T> {
     return waiting + this.directReads.length;
   }
 
-  private openBatch() {
-    const batch = { waiting: 0, result: Promise.resolve<Snapshot<T> | undefined>(undefined) };
+  private openBatch(): Batch<T> {
+    const batch: Batch<T> = { waiting: 0, deadlines: [], result: Promise.resolve(undefined) };
     batch.result = new Promise((resolve) => setTimeout(resolve, batchWindowMs)).then(async () => {
       try {
         const failedRecently = this.listFailedAt !== undefined && Date.now() - this.listFailedAt < idleMs;
         if (failedRecently || !(this.pagesEstimate < this.demand(batch.waiting))) return undefined;
-        return await this.list(() => this.demand(batch.waiting));
+        return await this.listWithin(batch.deadlines, () => this.list(() => this.demand(batch.waiting), batch.deadlines));
       } catch (error) {
         if (!isTinesFailure(error)) throw error;
         // Tines failed the list after the client's retries: these reads go direct, never fail for it.
@@ -163,14 +175,31 @@ export class SharedList<T> {
     return batch;
   }
 
-  /** Reads the list, stopping after a page when the rest would cost more than the reads it serves. */
-  private async list(demand: () => number): Promise<Snapshot<T>> {
+  /**
+   * Runs the list within half the time the reads waiting for it have left (their operations'
+   * deadlines, tines:operationTimeoutSeconds), not within the first reader's: a list that stalls
+   * (a hang, a 429 storm) then fails while the reads still have the other half to read directly, as
+   * a failed list promises. Outside any operation (no deadline), the list is bounded as its caller is.
+   */
+  private listWithin(waiting: readonly OperationDeadline[], list: () => Promise<Snapshot<T>>): Promise<Snapshot<T>> {
+    if (waiting.length === 0) return list();
+    const left = Math.min(...waiting.map((deadline) => deadline.remainingMs()));
+    return withOperationDeadline(Math.max(1, Math.floor(left / 2)), list, waiting[0]!.setting);
+  }
+
+  /**
+   * Reads the list, stopping after a page when the rest would cost more than the reads it serves.
+   * Each page Tines answers is progress for the reads waiting for it (`waiting`), as their own
+   * requests' answers would be.
+   */
+  private async list(demand: () => number, waiting: readonly OperationDeadline[] = []): Promise<Snapshot<T>> {
     const generation = this.writes.generation;
     const startedAt = Date.now();
     const items = new Map<string, T>();
     let complete = true;
     let pagesRead = 0;
     for await (const page of this.source.pages()) {
+      for (const deadline of waiting) deadline.recordProgress();
       pagesRead = page.page;
       for (const item of page.items) items.set(this.source.keyOf(item), item);
       if (!page.hasNext) break;

@@ -50,6 +50,16 @@ export { batchWindowMs, idleMs, maxAgeMs } from "./sharedList";
  * show a new object at once (issue 20 asks to survive at least 10 s of lag).
  */
 export const readAfterWriteLagMs = 10_000;
+/**
+ * The hidden output in which a resource records when this package last wrote its object (a create
+ * or an update that sent something to Tines), as an ISO time: Tines may not show a new object for
+ * a while after the write (tines-api.md; issue 20), and a later `pulumi refresh` runs in a process
+ * of its own, which knows of the write only from the state. Users and custom roles also record
+ * Tines' own `createdAt`/`updatedAt`; teams, memberships, rosters and templates record nothing
+ * else. Not read by programs.
+ */
+export const writtenAtOutput = "__writtenAt";
+
 /** Time kept free of the operation's deadline when a read waits out the lag, in ms. */
 const deadlineMarginMs = 2_000;
 
@@ -104,12 +114,13 @@ export class SharedReads {
   }
 
   /**
-   * When object `id` of kind `kind` was last written: by this process, or per the `createdAt` /
-   * `updatedAt` its state records (Tines' clock: a time ahead of ours counts as now).
+   * When object `id` of kind `kind` was last written: by this process, or per what its state
+   * records: the time this package wrote it (`__writtenAt`: a refresh runs in a process of its own),
+   * and Tines' `createdAt` / `updatedAt` (Tines' clock: a time ahead of ours counts as now).
    */
   freshness(kind: string, id: string, recorded: Record<string, unknown>): ReadFreshness {
     const now = Date.now();
-    const times = [this.writes.lastWrite(`${kind} ${id}`), ...[recorded.createdAt, recorded.updatedAt].map((value) => (typeof value === "string" ? Date.parse(value) : Number.NaN))]
+    const times = [this.writes.lastWrite(`${kind} ${id}`), ...[recorded[writtenAtOutput], recorded.createdAt, recorded.updatedAt].map((value) => (typeof value === "string" ? Date.parse(value) : Number.NaN))]
       .filter((time): time is number => time !== undefined && !Number.isNaN(time))
       .map((time) => Math.min(time, now));
     return times.length === 0 ? {} : { writtenAt: Math.max(...times) };

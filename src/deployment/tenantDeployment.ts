@@ -43,6 +43,7 @@ import { ObjectClaims } from "./claims";
 import { DriftAttribution } from "./driftAttribution";
 import { SharedDirectory } from "./sharedDirectory";
 import { SharedReads } from "./sharedReads";
+import { TakeoverLedger } from "./takeovers";
 import { TenantFacts } from "./tenantFacts";
 import { WarningsAfterDiff } from "./warningsAfterDiff";
 
@@ -71,7 +72,11 @@ export class TenantDeployment extends TenantFacts {
   readonly reads: SharedReads;
   /** Who changed what a refresh finds changed, from the audit logs read once for the refresh (deployment/driftAttribution.ts). */
   readonly driftAttribution: DriftAttribution;
-
+  /**
+   * Which create last made or took over each object, shared with the other provider processes of
+   * the tenant, so a delete never removes an object another resource took over (deployment/takeovers.ts).
+   */
+  readonly takeovers: TakeoverLedger;
 
   /** Teams whose whole member list a checked roster manages, with the roster's kind. */
   private readonly rosters = new Map<number, AuthoritativeRoster>();
@@ -89,16 +94,15 @@ export class TenantDeployment extends TenantFacts {
   private readonly deletedUsers = new Set<string>();
   /** Users this process deactivated without deleting them, keyed as {@link deletedUsers}. */
   private readonly deactivatedUsers = new Set<string>();
-  /** The token of the create that last made or took over each object, keyed `<kind> <id>`. */
-  private readonly takenOver = new Map<string, string>();
-  /** The owner changes of this deployment, one at a time (see {@link oneOwnerChangeAtATime}). */
-  private ownerChanges: Promise<unknown> = Promise.resolve();
+  /** The owner changes, and the SCIM user group mapping changes, of this deployment: each kind one at a time. */
+  private readonly changeQueues = { owner: Promise.resolve<unknown>(undefined), scimMapping: Promise.resolve<unknown>(undefined) };
   private changedTenant = false;
   private warnedUnreachable = false;
 
   constructor(client: TinesClient) {
     super(client);
     this.reads = new SharedReads(client);
+    this.takeovers = new TakeoverLedger(client.tenantUrl);
     this.directory = new SharedDirectory(client, this);
     this.driftAttribution = new DriftAttribution(client, () => this.teams());
   }
@@ -208,30 +212,6 @@ export class TenantDeployment extends TenantFacts {
     return this.deactivatedUsers.has(userKey(user));
   }
 
-  // One object, one resource -----------------------------------------------------------------------
-
-  /** Records that a create in this deployment made, or took over, object `id` of `kind`, under `token`. */
-  recordTakenOver(kind: string, id: string, token: string): void {
-    this.takenOver.set(`${kind} ${id}`, token);
-  }
-
-  /**
-   * Whether object `id` of `kind` was taken over by a create of this deployment other than the one
-   * whose token is `token` (a resource from an earlier deployment, or an older state, has none):
-   * then the resource being deleted no longer holds the object, and deleting it would delete the
-   * object another resource now manages (a replacement creates the new resource, which adopts the
-   * object, before it deletes the old one).
-   */
-  takenOverByAnother(kind: string, id: string, token: unknown): boolean {
-    const holder = this.takenOver.get(`${kind} ${id}`);
-    return holder !== undefined && holder !== token;
-  }
-
-  /** Forgets object `id` of `kind` (deleted: an id Tines may give again). */
-  forgetTakenOver(kind: string, id: string): void {
-    this.takenOver.delete(`${kind} ${id}`);
-  }
-
   // Tenant owners ------------------------------------------------------------------------------------
 
   /**
@@ -241,8 +221,22 @@ export class TenantDeployment extends TenantFacts {
    * owner who remains (resources/user/ownerGuard.ts).
    */
   oneOwnerChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
-    const result = this.ownerChanges.then(change);
-    this.ownerChanges = result.catch(() => undefined);
+    return this.oneAtATime("owner", change);
+  }
+
+  /**
+   * Runs `change` (a write of the SCIM user group mapping, or a team's rename with the rewrite of
+   * its lines that follows it) after every such change started before it has finished. Tines only
+   * takes the mapping whole (tines-api.md, "SCIM"), so each change reads it and writes it back: two
+   * at once, say two teams renamed in parallel, would each write back the other's old team name.
+   */
+  oneScimMappingChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
+    return this.oneAtATime("scimMapping", change);
+  }
+
+  private oneAtATime<T>(queue: keyof TenantDeployment["changeQueues"], change: () => Promise<T>): Promise<T> {
+    const result = this.changeQueues[queue].then(change);
+    this.changeQueues[queue] = result.catch(() => undefined);
     return result;
   }
 

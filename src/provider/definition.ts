@@ -58,7 +58,7 @@ export interface PropertyComparison {
 /**
  * The Tines object a resource's inputs name, by its natural key: two resources of one deployment
  * that name the same object would overwrite each other (and, with `adoptExisting`, both take it
- * over), so `check` refuses the second one (see `TenantDeployment.claimObject`).
+ * over), so `check` refuses the second one (see `ObjectClaims`, deployment/claims.ts).
  */
 export interface ObjectIdentity {
   /** The natural key, compared as Tines matches it (an email without regard to letter case). */

@@ -25,6 +25,7 @@ import type { DriftFinding } from "../audit/attribution";
 import { deploymentFor } from "../deployment/registry";
 import type { TenantCheckFindings, TenantDeployment } from "../deployment";
 import type { KnownUsers } from "../deployment/claims";
+import { writtenAtOutput } from "../deployment/sharedReads";
 
 /** A resource's own code: its Tines calls and its tenant checks, in the engine's order. */
 export interface ResourceLifecycle<D extends AnyResourceDefinition> {
@@ -118,18 +119,21 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
    * Every result the stack records carries the provider inputs, the tenant, and the token of the
    * create that took the object over (kept from `before`, the recorded outputs, once made).
    */
-  const recorded = (outputs: object, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown): Record<string, unknown> => ({
+  const recorded = (outputs: object, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown, writtenAt?: unknown): Record<string, unknown> => ({
     ...outputs,
     ...providerInputValues(definition, inputs),
     tenant: context.tenantUrl(),
     ...(typeof claimToken === "string" ? { [claimTokenOutput]: claimToken } : {}),
+    // When this package last wrote the object, so a refresh in a later process waits out Tines' lag after it.
+    ...(typeof writtenAt === "string" ? { [writtenAtOutput]: writtenAt } : {}),
   });
+  const now = () => new Date().toISOString();
   /** A partial write records the same, so the next `up` compares like with like. */
   const completed = (error: unknown, inputs: Record<string, unknown>, context: ProviderContext, claimToken: unknown) => {
     if (error instanceof PartialCreateError || error instanceof PartialUpdateError) {
-      Object.assign(error.properties, recorded({}, inputs, context, claimToken));
+      Object.assign(error.properties, recorded({}, inputs, context, claimToken, now()));
     }
-    if (error instanceof PartialCreateError && typeof claimToken === "string") deploymentFor(context.client()).recordTakenOver(definition.kind, error.id, claimToken);
+    if (error instanceof PartialCreateError && typeof claimToken === "string") deploymentFor(context.client()).takeovers.record(definition.kind, error.id, claimToken);
     return error;
   };
   const identity = definition.identity as ((inputs: Record<string, unknown>, users?: KnownUsers) => ReturnType<NonNullable<AnyResourceDefinition["identity"]>>) | undefined;
@@ -170,12 +174,12 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     },
     async create(inputs, context) {
       // This create now holds the object, made or adopted: a delete of an older resource that
-      // recorded the same object must leave it alone (see `TenantDeployment.takenOverByAnother`).
+      // recorded the same object must leave it alone (see `TakeoverLedger.takenOverByAnother`, deployment/takeovers.ts).
       const claimToken = randomUUID();
       try {
         const { id, outputs } = await lifecycle.create(inputs as DeclaredOf<D>, context);
-        deploymentFor(context.client()).recordTakenOver(definition.kind, id, claimToken);
-        const outs = recorded(outputs, inputs, context, claimToken);
+        deploymentFor(context.client()).takeovers.record(definition.kind, id, claimToken);
+        const outs = recorded(outputs, inputs, context, claimToken, now());
         const error = unapplied(definition, "create", inputs, outs);
         if (error) throw new PartialCreateError(id, outs, error);
         return { id, outs };
@@ -191,10 +195,12 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       const reading = attribution.readStarted();
       try {
         const result = await lifecycle.read(id, props as Partial<RecordedOf<D>>, context);
-        const outputs = result === undefined ? undefined : recorded(result.outputs, props, context, props[claimTokenOutput]);
+        const outputs = result === undefined ? undefined : recorded(result.outputs, props, context, props[claimTokenOutput], props[writtenAtOutput]);
         const finding: DriftFinding | undefined = outputs === undefined ? { gone: true } : driftOf(definition, props, outputs);
         if (finding) {
-          const lastWrittenAt = [props.updatedAt, props.createdAt].map((time) => (typeof time === "string" ? Date.parse(time) : NaN)).find((ms) => !Number.isNaN(ms));
+          // The latest write the state knows of: this package's own (every kind records it), or Tines' timestamps.
+          const written = [props[writtenAtOutput], props.updatedAt, props.createdAt].map((time) => (typeof time === "string" ? Date.parse(time) : NaN)).filter((ms) => !Number.isNaN(ms));
+          const lastWrittenAt = written.length === 0 ? undefined : Math.max(...written);
           await attribution.report({ objects: definition.audited(id, props), finding, readStartedAt: reading.startedAt, ...(lastWrittenAt === undefined ? {} : { lastWrittenAt }) });
         }
         if (result === undefined || outputs === undefined) return undefined;
@@ -212,7 +218,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
       const claimToken = olds[claimTokenOutput];
       if (!lifecycle.update || changedInputs(definition, olds, news, sentToTines).length === 0) return recorded(olds, news, context, claimToken);
       try {
-        const outputs = recorded(await lifecycle.update(id, olds as RecordedOf<D>, news as DeclaredOf<D>, context), news, context, claimToken);
+        const outputs = recorded(await lifecycle.update(id, olds as RecordedOf<D>, news as DeclaredOf<D>, context), news, context, claimToken, now());
         const error = unapplied(definition, "update", news, outputs);
         if (error) throw new PartialUpdateError(id, outputs, error);
         return outputs;
@@ -223,7 +229,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
     async delete(id, props, context) {
       assertSameTenant(props.tenant, context, subject(id));
       const deployment = deploymentFor(context.client());
-      if (deployment.takenOverByAnother(definition.kind, id, props[claimTokenOutput])) {
+      if (deployment.takeovers.takenOverByAnother(definition.kind, id, props[claimTokenOutput])) {
         // A replacement (`pulumi up --replace`, or a rename without an alias) of a resource with
         // adoptExisting: the new resource adopted this very object before the engine deletes the
         // old one. Deleting it would delete what the stack now manages through the new resource.
@@ -234,7 +240,7 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
         return;
       }
       await lifecycle.delete(id, props as RecordedOf<D>, context);
-      deployment.forgetTakenOver(definition.kind, id);
+      deployment.takeovers.forget(definition.kind, id);
       const deleted = identity?.(props);
       if (deleted !== undefined) deployment.claims.release(definition.kind, deleted.key);
     },

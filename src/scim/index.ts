@@ -4,4 +4,4 @@
  * `TinesScimGroupMapping` resource (resources/scimGroupMapping).
  */
 export { TinesScimManagedError, explainScimRefusal, scimGovernedTeamWarning, scimManagedWarning } from "./tenant";
-export { carryScimMappingToRenamedTeam } from "./rename";
+export { carryScimMappingToRenamedTeam, renameTeamCarryingScimMapping } from "./rename";

@@ -5,8 +5,33 @@
  * names a team that does not exist is refused), so the rename comes first and the mapping follows
  * at once, in the same operation: a line never names the old team for longer than that one request.
  */
-import { TinesApiError, type TinesClient } from "../client";
+import { TinesApiError, type TinesClient, type TinesTeamObject } from "../client";
+import { deploymentFor } from "../deployment/registry";
 import { sameText } from "../provider/names";
+
+/**
+ * Renames team `teamId` from `oldName` to `newName` and carries the mapping's lines along
+ * ({@link carryScimMappingToRenamedTeam}), as one change of the mapping: after every other change
+ * of it this deployment started, and before the next (`oneScimMappingChangeAtATime`). Two renames
+ * at once would otherwise each write back the lines they read, naming the other team by a name
+ * it no longer has, which Tines refuses or keeps. Returns the team as Tines answered the rename,
+ * and the warning of a mapping that could not be carried over.
+ */
+export function renameTeamCarryingScimMapping(
+  client: TinesClient,
+  teamId: number,
+  oldName: string,
+  newName: string,
+): Promise<{ team: TinesTeamObject; warning?: string }> {
+  return deploymentFor(client).oneScimMappingChangeAtATime(async () => {
+    const team = await client.teams.update(teamId, { name: newName });
+    // Tines holds another name: nothing to carry (the caller records what Tines holds). Carried, the
+    // lines name the team as Tines holds it (it may trim what it was sent).
+    if (!sameText(team.name, newName)) return { team };
+    const warning = await carryScimMappingToRenamedTeam(client, oldName, team.name);
+    return warning === undefined ? { team } : { team, warning };
+  });
+}
 
 /**
  * After team `oldName` was renamed to `newName`: rewrites the lines of the SCIM user group mapping

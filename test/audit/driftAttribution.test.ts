@@ -123,6 +123,9 @@ describe("a refresh that finds drift says who changed it", () => {
     expect(result.warnings).toHaveLength(1);
     expect(result.warnings[0]).toMatch(/^pulumi-tines: bob@acme\.com on team Detection: role EDITOR → VIEWER, changed outside Pulumi; the audit logs since .+ name no one outside Pulumi; the latest entry about it is this package's own, at /);
     expect(result.warnings[0]).not.toContain("carol@acme.com");
+    // The membership's state records when this package wrote it: the audit logs are read from then, not 30 days back.
+    const since = /the audit logs since (\d{4}-\d\d-\d\d) (\d\d:\d\d) UTC/.exec(result.warnings[0]!)!;
+    expect(Date.now() - Date.parse(`${since[1]}T${since[2]}:00Z`)).toBeLessThan(60 * 60 * 1000);
   });
 
   it("attributes an object that is gone to its deletion", async () => {

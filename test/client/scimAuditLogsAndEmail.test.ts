@@ -207,6 +207,27 @@ describe("auditLogs", () => {
     ]);
   });
 
+  it("keeps every entry when some lack fields or write their ids as text: one odd entry never hides the others", async () => {
+    const meta = { current_page: "x", previous_page: null, next_page: null, per_page: 500, pages: 1, count: 3 };
+    const body = JSON.stringify({
+      audit_logs: [
+        { id: 1, created_at: "2026-12-07T12:00:00Z", operation_name: "TeamUpdate", user_id: 12, user_email: "carol@example.com", inputs: { teamId: 2 } },
+        // Ids as text, as some of Tines' own fields are (a template's id).
+        { id: "2", created_at: "2026-12-07T12:01:00Z", operation_name: "UserEdit", user_id: "12", tenant_id: "1", story_id: null, inputs: { userId: "5" } },
+        // Fields missing or null: no time, no operation name, no actor.
+        { id: 3, created_at: null, operation_name: null, user_id: null, inputs: { teamId: 2 } },
+      ],
+      meta,
+    });
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: "/api/v1/audit_logs", action: { type: "replaceBody", body } }] });
+    const entries = await tines.client().auditLogs.listAll({ since: "2026-12-07T11:00:00Z" });
+    expect(entries.map((entry) => [entry.id, entry.operation_name, entry.user_id ?? null])).toEqual([
+      [1, "TeamUpdate", 12],
+      [2, "UserEdit", 12],
+      [3, "", null],
+    ]);
+  });
+
   it("throws a typed 403 for a key without access to the audit logs", async () => {
     const client = tines.client();
     tines.simulator.setAuditLogAccess(false);

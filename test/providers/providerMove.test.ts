@@ -75,3 +75,47 @@ describe("moving a resource to another provider", () => {
     for (const simulator of [staging, production, fallback]) expect(simulator.log.filter((entry) => entry.key !== "owner")).toEqual([]);
   });
 });
+
+describe("moving a resource to another provider of the same tenant", () => {
+  const renamed = "provider-rename";
+  let tenant: TinesSimulator;
+  let directory: string;
+  beforeAll(async () => {
+    tenant = await startTinesSimulator();
+    directory = mkdtempSync(join(tmpdir(), "provider-rename-test-"));
+  });
+  afterAll(async () => {
+    await tenant.stop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  const run = (providerName: string, destroy = false) =>
+    runProgramInChildProcess({
+      programDirectory: join(repositoryRoot, "test", "programs", renamed),
+      statePath: join(directory, "state.json"),
+      projectName: renamed,
+      config: { [`${renamed}:providerName`]: providerName, [`${renamed}:tenant`]: tenant.url, [`${renamed}:apiKey`]: tenant.apiKey },
+      secretKeys: [`${renamed}:apiKey`],
+      destroy,
+    });
+
+  it("renaming the TinesProvider replaces its resources, and the old provider's deletes leave the objects the new one adopted", async () => {
+    const first = await run("tenant");
+    expect(first.errors).toEqual([]);
+    const moved = await run("same-tenant");
+    expect(moved.errors).toEqual([]);
+    expect(moved.steps).toContainEqual(expect.objectContaining({ name: "team", operation: "replace", replaces: ["provider"] }));
+    // The stack still records the objects, and Tines still has them.
+    expect(moved.outputs).toEqual(first.outputs);
+    expect(tenant.state.listTeams("all").map((team) => team.name)).toEqual(["Renamed Provider Team"]);
+    expect(tenant.state.listUsers().map((user) => user.email)).toContain("moved@example.com");
+    expect(tenant.log.filter((entry) => entry.method === "DELETE")).toEqual([]);
+  });
+
+  it("destroying afterwards deletes them through the provider that now holds them", async () => {
+    const destroyed = await run("same-tenant", true);
+    expect(destroyed.errors).toEqual([]);
+    expect(tenant.state.listTeams("all")).toEqual([]);
+    // A user's deletion is asynchronous in Tines (tines-api.md, "Users"): the request is what counts.
+    expect(tenant.log.filter((entry) => entry.method === "DELETE").map((entry) => entry.path)).toEqual(expect.arrayContaining(["/api/v1/admin/users/1", "/api/v1/teams/1"]));
+  });
+});

@@ -101,6 +101,18 @@ describe("TinesProvider", () => {
     expect(() => new TinesProvider("bad", { tenant: "https://acme.tines.com" } as never)).toThrow('TinesProvider "bad": apiKey is required');
     expect(registrations.length).toBe(before);
   });
+
+  it("never quotes back a tenant that is not a domain: a key given as the tenant stays out of the error", () => {
+    const key = "tines-key-5f0c1e2d3b4a69788796a5b4c3d2e1f0";
+    let message = "";
+    try {
+      new TinesProvider("swapped", { tenant: key, apiKey: "https://acme.tines.com" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^TinesProvider "swapped": tenant: The Tines tenant is not a URL/);
+    expect(message).not.toContain(key);
+  });
 });
 
 describe("lookups given { provider }", () => {
@@ -116,6 +128,17 @@ describe("lookups given { provider }", () => {
     // Two requests each, each made with that tenant's own key.
     expect(staging.log.slice(stagingRequests).map((entry) => `${entry.key} ${entry.path}`)).toEqual(["owner /api/v1/teams", "owner /api/v1/admin/roles"]);
     expect(production.log.slice(productionRequests).map((entry) => `${entry.key} ${entry.path}`)).toEqual(["owner /api/v1/teams", "owner /api/v1/admin/roles"]);
+  });
+
+  it("name the provider whose key Tines refused, and never the stack config", async () => {
+    const wrongKey = new TinesProvider("lookup-wrong-key", { tenant: staging.url, apiKey: pulumi.secret("not-a-key-of-staging") });
+    const refused = await getTeam({ name: "Staging Only" }, { provider: wrongKey }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain('the apiKey of TinesProvider "lookup-wrong-key"');
+    expect(refused).not.toContain("tines:apiKey");
+    expect(refused).not.toContain("not-a-key-of-staging");
   });
 
   it("refuse a provider together with a tenant or key", async () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { useProviderHost } from "../helpers/host";
 
+/** A private template's inputs. */
+const lookUpTemplate = {
+  name: "Look up",
+  vendor: "Acme",
+  product: "Intel",
+  agentType: "Agents::HTTPRequestAgent",
+  agentOptions: { url: "https://intel.example.com" },
+};
+
 /** Every new object answers 404 (direct reads and lists alike) for a second after it is made. */
 const tines = useProviderHost({ seedTeams: ["Security Operations"], readAfterWriteDelayMs: 1_000, config: { "tines:previewChecks": "false" } });
 
@@ -10,13 +19,7 @@ describe("a refresh right after a create keeps what Tines does not show yet", ()
     const grace = tines.simulator.state.createUser({ email: "grace@example.com" });
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // Grace herself is visible; her membership will not be at first
     const { state: membership } = await tines.engine.up("TeamMembership", "m", { teamId: 1, userId: grace.id, role: "EDITOR" });
-    const { state: template } = await tines.engine.up("PrivateTemplate", "t", {
-      name: "Look up",
-      vendor: "Acme",
-      product: "Intel",
-      agentType: "Agents::HTTPRequestAgent",
-      agentOptions: { url: "https://intel.example.com" },
-    });
+    const { state: template } = await tines.engine.up("PrivateTemplate", "t", lookUpTemplate);
     for (const state of [user, membership, template]) expect((await tines.engine.refresh(state))?.id).toBe(state.id);
   }, 60_000);
 
@@ -45,5 +48,19 @@ describe("a refresh right after a create keeps what Tines does not show yet", ()
     // In another process (a later `pulumi refresh`), nothing says it was written recently.
     const other = await tines.freshEngine();
     expect(await other.refresh(recordedLongAgo)).toBeUndefined();
+  }, 60_000);
+});
+
+describe("a `pulumi refresh` right after an up, in a process of its own, keeps what Tines does not show yet", () => {
+  it("keeps a team, a membership and a template that the state says were just written", async () => {
+    // The later refresh's process, started before the up so that the lag is not over when it reads.
+    const refreshProcess = await tines.freshEngine({ "tines:previewChecks": "false" });
+    const grace = tines.simulator.state.createUser({ email: "grace@example.com" });
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // Grace herself is visible; what is made for her will not be at first
+    const { state: team } = await tines.engine.up("Team", "blue", { name: "Blue" });
+    const { state: membership } = await tines.engine.up("TeamMembership", "m", { teamId: 1, userId: grace.id, role: "EDITOR" });
+    const { state: template } = await tines.engine.up("PrivateTemplate", "t", lookUpTemplate);
+    const refreshed = await Promise.all([team, membership, template].map((state) => refreshProcess.refresh(state)));
+    expect(refreshed.map((state) => state?.id)).toEqual([team.id, membership.id, template.id]);
   }, 60_000);
 });

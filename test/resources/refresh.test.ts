@@ -195,6 +195,19 @@ describe("refresh at the speed of a list", () => {
     expect(underStorm.map((state) => state?.outputs.email)).toEqual(users.map((user) => user.email));
   }, 120_000);
 
+  it("a list that hangs leaves the reads waiting for it time to read directly: no read fails", async () => {
+    // Short bounds, so the hang costs seconds: 1 s a request, 4 s an operation.
+    const engine = await tines.freshEngine({ "tines:requestTimeoutSeconds": "1", "tines:operationTimeoutSeconds": "4" });
+    const users = seedUsers(20, 1);
+    const states = users.map((user) => stateOf("User", `user-${user.id}`, String(user.id)));
+    // Tines never answers the list of users; each user read alone is answered.
+    tines.simulator.setFaults({ rules: [{ method: "GET", path: /\/admin\/users$/, action: { type: "hang" } }] });
+    const deployment = new EngineDeployment(engine, defaultEngineParallelism);
+    const refreshed = await Promise.all(states.map((state) => deployment.refresh(state)));
+    expect(refreshed.map((state) => state?.outputs.email)).toEqual(users.map((user) => user.email));
+    expect(tines.simulator.countRequests("GET", /\/admin\/users$/)).toBeGreaterThan(0);
+  }, 60_000);
+
   it("a write then a read in one process sees the write, never a list taken before it", async () => {
     const { state: ada } = await tines.engine.up("User", "ada", { email: "ada@example.com", firstName: "Ada" });
     const users = seedUsers(12, 1);

@@ -288,6 +288,25 @@ describe("TinesScimGroupMapping and a TinesTeam renamed by the same stack", () =
     expect((await engine.preview("ScimGroupMapping", "scim", mappingArgs, updated.state)).operation).toBe("same");
   });
 
+  it("two teams renamed at once both carry their lines: neither writes back the other's old name", async () => {
+    const red = await tines.engine.up("Team", "red", { name: "Red Team" });
+    const blue = await tines.engine.up("Team", "blue", { name: "Blue Team" });
+    // A mapping the identity team keeps in Tines, not managed by this stack.
+    tines.simulator.state.replaceScimMapping({
+      mappings: [
+        { group_name: "okta-red", team_name: "Red Team", role_name: "EDITOR" },
+        { group_name: "okta-blue", team_name: "Blue Team", role_name: "VIEWER" },
+      ],
+    });
+    // The engine runs updates in parallel; a little latency lets the two renames interleave.
+    tines.simulator.setFaults({ latencyMs: 50 });
+    await Promise.all([
+      tines.engine.up("Team", "red", { name: "Red Team Operations" }, red.state),
+      tines.engine.up("Team", "blue", { name: "Blue Team Operations" }, blue.state),
+    ]);
+    expect(held().mappings.map((line) => `${line.group_name} -> ${line.team_name}`).sort()).toEqual(["okta-blue -> Blue Team Operations", "okta-red -> Red Team Operations"]);
+  });
+
   it("a rename on a tenant without a mapping to read (403) still succeeds", async () => {
     const team = await tines.engine.up("Team", "red", { name: "Red Team" });
     tines.simulator.setFaults({ rules: [{ method: "GET", path: mappingPath, action: { type: "status", status: 403 } }] });

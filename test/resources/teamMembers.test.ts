@@ -260,12 +260,12 @@ describe("TinesTeamMembers: refresh", () => {
     await client().teams.removeMember(1, bob!);
     await client().teams.removeMember(1, carol!);
     await client().teams.inviteMember(1, { user_id: carol! }, "EDITOR");
-    // A later `pulumi refresh` (another process): the one that wrote the roster a moment ago would
-    // wait for Tines to show the members it wrote (Tines may show a write late), which bob's and
-    // carol's removal look like.
+    // A later `pulumi refresh` (another process, more than Tines' lag after the up): a refresh right
+    // after the write would wait for Tines to show the members it wrote (Tines may show a write
+    // late), which bob's and carol's removal look like. The state records when it was written.
     const later = await tines.freshEngine();
     tines.simulator.log.length = 0;
-    const refreshed = (await later.refresh(state))!;
+    const refreshed = (await later.refresh({ ...state, outputs: { ...state.outputs, __writtenAt: "2024-01-01T00:00:00.000Z" } }))!;
     // One read of the roster; the drift it finds is then attributed from one read of the audit logs
     // (and the team's name from the team list): docs/guides/who-changed-it.md.
     expect(requests().filter((request) => request === membersPath(1))).toHaveLength(1);

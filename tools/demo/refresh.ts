@@ -4,9 +4,13 @@
  * are made through the simulator's state, as a person in the UI would make them, on objects the
  * stack's last `up` did not write (and the refresh attributes them from the audit logs, in
  * requests of their own, counted apart): a refresh waits out Tines' read-after-write lag only for what
- * was written in the last seconds (docs/guides/refresh.md), and the demo shows the plain case.
+ * was written in the last seconds (docs/guides/refresh.md; the state records when each object was
+ * written, so a refresh in a process of its own waits too), and the demo shows the plain case: its
+ * refresh starts once that lag has passed since the last write of the stack, as a refresh after a
+ * person's edits in the UI would.
  */
 import type { TinesSimulator } from "pulumi-tines/simulator";
+import { readAfterWriteLagMs } from "../internals";
 import type { DemoRunner, DemoStep } from "./hostRunner";
 
 /** One change made outside Pulumi, and the step a refresh should show for it. */
@@ -53,6 +57,7 @@ export interface DemoRefresh {
 
 /** Runs `pulumi refresh` through `runner`, counting its requests, and matches its steps with `changes`. */
 export async function refreshAfter(runner: DemoRunner, simulator: TinesSimulator, changes: OutOfBandChange[], onStep: (step: DemoStep) => void): Promise<DemoRefresh> {
+  await pastTheLagOfTheLastWrite(simulator);
   const before = simulator.log.length;
   const steps = await runner.refresh(onStep);
   const sent = simulator.log.slice(before);
@@ -62,4 +67,12 @@ export async function refreshAfter(runner: DemoRunner, simulator: TinesSimulator
   const recorded = (step: DemoStep, change: OutOfBandChange) => step.changes === undefined || step.changes.some((line) => line.startsWith(`${change.property}:`));
   const missed = changes.filter((change) => !steps.some((step) => step.kind === change.kind && step.operation === "update" && recorded(step, change)));
   return { steps, requests: sent.length - auditLogRequests, auditLogRequests, missed };
+}
+
+/** Waits until Tines' read-after-write lag has passed since the last write pulumi-tines sent (its User-Agent, in the request log). */
+async function pastTheLagOfTheLastWrite(simulator: TinesSimulator): Promise<void> {
+  const writes = simulator.log.filter((entry) => entry.method !== "GET" && entry.userAgent.startsWith("pulumi-tines/"));
+  const lastWriteEnded = Math.max(0, ...writes.map((entry) => entry.startedAt + entry.durationMs));
+  const waitMs = lastWriteEnded + readAfterWriteLagMs - Date.now();
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
 }

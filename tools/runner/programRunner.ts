@@ -19,10 +19,11 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { kindOfTypeToken, tinesResourceRegistry, unknownValue, type TinesResourceKind } from "../internals";
+import { kindOfTypeToken, takeoverDirectoryVariable, tinesResourceRegistry, unknownValue, type TinesResourceKind } from "../internals";
 import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, NotAttemptedError, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
 import { ProviderHost } from "./providerHost";
 import { explicitProviderType, ProviderProcesses, providerUrnOf, type ProviderState } from "./providers";
@@ -140,7 +141,10 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   const stack = options.stackName ?? "dev";
   // The host starts first, so that it loads @pulumi/pulumi and the provider while this process
   // loads @pulumi/pulumi for the program.
-  const hostStarting = ProviderHost.start({ programDirectory: options.programDirectory, projectName: project });
+  // Every provider process of the run shares one takeover directory, as the provider processes of
+  // one machine do under the engine (src/deployment/takeovers.ts), and no other run's.
+  const environment = { [takeoverDirectoryVariable]: mkdtempSync(join(tmpdir(), "pulumi-tines-takeovers-")) };
+  const hostStarting = ProviderHost.start({ programDirectory: options.programDirectory, projectName: project, environment });
   let pulumi: typeof import("@pulumi/pulumi");
   let previous: StackState;
   try {
@@ -148,6 +152,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     previous = existsSync(options.statePath) ? (JSON.parse(readFileSync(options.statePath, "utf8")) as StackState) : { resources: [] };
   } catch (error) {
     await hostStarting.then((host) => host.stop(), () => undefined);
+    rmSync(environment[takeoverDirectoryVariable]!, { recursive: true, force: true });
     throw error;
   }
   // Keyed by URN; the old object of a replacement still to be deleted has a key of its own.
@@ -168,7 +173,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   const defaultEngine = new DynamicProviderEngine(host, stack, project);
   const processes = new ProviderProcesses(
     { host, engine: defaultEngine, deployment: new EngineDeployment(defaultEngine, defaultEngineParallelism) },
-    { programDirectory: options.programDirectory, projectName: project, stackName: stack },
+    { programDirectory: options.programDirectory, projectName: project, stackName: stack, environment },
   );
   // Explicit providers by URN: as the state recorded them, and as this run's program declares them.
   const providersBefore = new Map((previous.providers ?? []).map((provider) => [provider.urn, provider] as const));
@@ -331,6 +336,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
   } finally {
     await processes.stopExplicit();
     await host.stop();
+    rmSync(environment[takeoverDirectoryVariable]!, { recursive: true, force: true });
   }
 }
 

@@ -6,14 +6,20 @@
  * demo's CLI-free runner.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { providerStubText, tinesTypeToken, type TinesResourceKind } from "../internals";
+import { providerStubText, takeoverDirectoryVariable, tinesTypeToken, type TinesResourceKind } from "../internals";
 
 /** Options of {@link startProviderHost}. */
 export interface ProviderHostOptions {
   /** The Pulumi program's directory: the host resolves `pulumi-tines` from its node_modules. */
   programDirectory: string;
-  /** Extra environment for the host (e.g. TINES_TENANT). The parent's environment is not passed on except PATH, HOME and NODE_COMPILE_CACHE. */
+  /**
+   * Extra environment for the host (e.g. TINES_TENANT). The parent's environment is not passed on
+   * except PATH, HOME and NODE_COMPILE_CACHE. Without a takeover directory (src/deployment/takeovers.ts)
+   * the host gets one of its own, so no other host's takeovers reach it: hosts of one deployment share one.
+   */
   environment?: Record<string, string>;
   /** The Pulumi project name (config keys without a namespace resolve against it). */
   projectName?: string;
@@ -102,6 +108,7 @@ export class ProviderHost {
     const pulumiDirectory =
       options.pulumiPackageDirectory ??
       dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [options.programDirectory] }));
+    const ownTakeovers = options.environment?.[takeoverDirectoryVariable] === undefined ? mkdtempSync(join(tmpdir(), "pulumi-tines-takeovers-")) : undefined;
     // The host is started first: it loads @pulumi/pulumi while this process loads the gRPC stubs.
     const child = spawn(process.execPath, [join(pulumiDirectory, "cmd", "dynamic-provider", "index.js"), "127.0.0.1:0"], {
       cwd: options.programDirectory,
@@ -112,10 +119,12 @@ export class ProviderHost {
         // changes no behaviour, it only makes loading @pulumi/pulumi cheaper.
         ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
         PULUMI_NODEJS_PROJECT: options.projectName ?? "pulumi-tines-test",
+        [takeoverDirectoryVariable]: ownTakeovers ?? "",
         ...options.environment,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    if (ownTakeovers !== undefined) child.once("exit", () => rmSync(ownTakeovers, { recursive: true, force: true }));
     let stubs: ReturnType<typeof loadGrpcStubs>;
     try {
       stubs = loadGrpcStubs(pulumiDirectory);

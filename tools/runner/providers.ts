@@ -72,7 +72,7 @@ export class ProviderProcesses {
 
   constructor(
     private readonly defaultProvider: RunningProvider,
-    private readonly start: { programDirectory: string; projectName: string; stackName: string },
+    private readonly start: { programDirectory: string; projectName: string; stackName: string; environment?: Record<string, string> },
   ) {}
 
   /**
@@ -87,7 +87,7 @@ export class ProviderProcesses {
       running = (async () => {
         const settings = inputs();
         if (settings === undefined) throw new Error(`the provider ${urn} is neither declared by the program nor recorded in the state`);
-        const host = await ProviderHost.start({ programDirectory: this.start.programDirectory, projectName: this.start.projectName });
+        const host = await ProviderHost.start({ programDirectory: this.start.programDirectory, projectName: this.start.projectName, environment: this.start.environment });
         try {
           await host.configure(configurationOf(settings));
         } catch (error) {

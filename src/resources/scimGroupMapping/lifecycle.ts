@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TinesApiError, TinesError, type TinesClient, type TinesScimGroupMappingObject } from "../../client";
-import type { TenantCheckFindings, TenantDeployment } from "../../deployment";
+import { deploymentFor, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import { unknownRoleReason } from "../../membership/members";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { containsUnknown, sameMeaning, unappliedWrite } from "../../provider/inputs";
@@ -190,6 +190,11 @@ function unappliedLines(operation: "create" | "update", inputs: TinesScimGroupMa
 
 async function create(inputs: TinesScimGroupMappingInputs, context: ProviderContext) {
   const client = context.client();
+  // Read and written as one change: a team's rename rewrites the mapping too (scim/rename.ts).
+  return deploymentFor(client).oneScimMappingChangeAtATime(() => createMapping(client, inputs, context));
+}
+
+async function createMapping(client: TinesClient, inputs: TinesScimGroupMappingInputs, context: ProviderContext) {
   const tinesHolds = await heldMapping(client);
   const held = outputsOf(tinesHolds, inputs.tenantOwnersGroup ?? null);
   // A mapping that already matches is taken over without a write: adopting a tenant changes nothing in it.
@@ -211,7 +216,8 @@ async function read(_id: string, recorded: Partial<TinesScimGroupMappingOutputs>
 // Update -------------------------------------------------------------------------------------------
 
 async function update(_id: string, _recorded: unknown, inputs: TinesScimGroupMappingInputs, context: ProviderContext) {
-  const outputs = await writeMapping(context.client(), inputs);
+  const client = context.client();
+  const outputs = await deploymentFor(client).oneScimMappingChangeAtATime(() => writeMapping(client, inputs));
   const unapplied = unappliedLines("update", inputs, outputs);
   if (unapplied) throw new PartialUpdateError(scimGroupMappingId, outputs, unapplied);
   return outputs;
@@ -226,7 +232,8 @@ async function update(_id: string, _recorded: unknown, inputs: TinesScimGroupMap
  */
 async function deleteMapping(_id: string, recorded: TinesScimGroupMappingOutputs, context: ProviderContext) {
   if (recorded.clearOnDestroy === true) {
-    await writeMapping(context.client(), { mappings: [], tenantOwnersGroup: undefined });
+    const client = context.client();
+    await deploymentFor(client).oneScimMappingChangeAtATime(() => writeMapping(client, { mappings: [], tenantOwnersGroup: undefined }));
     return;
   }
   const count = Array.isArray(recorded.mappings) ? recorded.mappings.length : 0;

@@ -14,7 +14,7 @@ import { declaredIn, readRoster, rosterOutputs, writeRoster, type RosterOutputs,
 import { createReconciled, settledLookup } from "../../provider/reconcile";
 import { PartialCreateError, PartialUpdateError, unlessConfirmedGone, unlessGone, type ProviderContext } from "../../provider/runtime";
 import { membersChanged, tinesTeamDefinition, type TinesTeamInputs, type TinesTeamOutputs } from "./definition";
-import { carryScimMappingToRenamedTeam } from "../../scim";
+import { renameTeamCarryingScimMapping } from "../../scim";
 import { checkAgainstTenant, nameTakenReason, renameTakenReason, twoTeamsReason } from "./tenantChecks";
 
 /** What this resource's own code records; the engine adds `adoptExisting`, `forceDestroy` and `tenant`. */
@@ -142,15 +142,14 @@ async function update(id: string, recorded: TinesTeamOutputs, inputs: TinesTeamI
   if (changedProperties(recorded, inputs, ["name"]).length > 0) {
     const other = (await teamsNamed(client, inputs.name)).find((team) => team.id !== Number(id));
     if (other) throw new TinesError(`name: ${renameTakenReason(inputs.name, tenant, other.id)}`);
-    const team = await client.teams.update(Number(id), { name: inputs.name });
+    // The SCIM user group mapping names teams by name: its lines follow the rename at once, so none
+    // names a team that no longer exists (scim/rename.ts; the mapping's own update comes after this
+    // one, since it takes the team's name output).
+    const { team, warning } = await renameTeamCarryingScimMapping(client, Number(id), recorded.name, inputs.name);
     outputs = { ...outputsOf(team), ...recordedRoster(recorded) };
     // Tines holds another name: the engine fails the update as partial, recording what Tines
     // holds, so the next `pulumi up` shows the rename again; the roster waits for it.
     if (!sameText(team.name, inputs.name)) return outputs;
-    // The SCIM user group mapping names teams by name: its lines follow the rename at once, so none
-    // names a team that no longer exists (scim/rename.ts; the mapping's own update comes after this
-    // one, since it takes the team's name output), by the name Tines now holds.
-    const warning = await carryScimMappingToRenamedTeam(client, recorded.name, team.name);
     if (warning !== undefined) void pulumi.log.warn(`pulumi-tines: ${warning}`);
   }
   const { members: _members, ignoredMembers: _ignored, resolvedMembers: _resolved, unmanagedMembers: _unmanaged, ...team } = outputs;
