@@ -24,6 +24,10 @@ describe("nothing a stack does leaves the tenant without an active tenant owner"
     const { state } = await tines.engine.up("User", "owner", { email: ownerEmail, admin: true, adoptExisting: true, deletionMode: "deactivate" });
     const error = await failureOf(tines.engine.destroy(state));
     expect(error.message).toContain("deactivating them would leave the tenant without an owner");
+    // A destroy declares no input: it names none, and says how to leave the user be.
+    expect(error.message).not.toMatch(/isActive:/);
+    expect(error.message).toContain("retainOnDelete: true");
+    expect(error.message).toContain("pulumi state delete");
     expect(owner().is_active).toBe(true);
   });
 

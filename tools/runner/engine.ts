@@ -21,6 +21,11 @@ export interface EngineResourceState {
   outputs: Record<string, unknown>;
   /** The URN named by the `deletedWith` resource option, as the engine keeps it in state. */
   deletedWith?: string;
+  /**
+   * The `retainOnDelete` resource option, as the engine keeps it in state: its delete leaves the
+   * object in Tines and only drops it from the stack (pkg/resource/deploy/step.go, `DeleteStep.Apply`).
+   */
+  retainOnDelete?: boolean;
   /** The URNs of the resources this one depends on (its inputs' resources and `dependsOn`), as the engine keeps them in state. */
   dependencies?: string[];
   /**

@@ -200,21 +200,31 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       process.on("uncaughtException", programFailed);
       pulumi.runtime.setAllConfig(options.config, options.secretKeys);
       const pending = new Set<Promise<unknown>>();
-      // The mock monitor hands `newResource` no resource options: read `deletedWith`, the
-      // dependencies and the parent from the registration request itself, as the engine records them in state.
+      // The mock monitor hands `newResource` no resource options: read `deletedWith`,
+      // `retainOnDelete`, the dependencies and the parent from the registration request itself, as
+      // the engine records them in state.
       const deletedWithOf = new Map<string, string>();
+      const retainOnDeleteOf = new Map<string, boolean>();
       const dependenciesOf = new Map<string, string[]>();
       const parentOf = new Map<string, string>();
       const installMonitorTap = () => {
         const monitor = pulumi.runtime.getMonitor() as unknown as {
           registerResource(
-            request: { getType(): string; getName(): string; getDeletedwith(): string; getDependenciesList(): string[]; getParent(): string },
+            request: {
+              getType(): string;
+              getName(): string;
+              getDeletedwith(): string;
+              getRetainondelete(): boolean | undefined;
+              getDependenciesList(): string[];
+              getParent(): string;
+            },
             callback: unknown,
           ): void;
         };
         const registerResource = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request, callback) => {
           deletedWithOf.set(`${request.getType()}::${request.getName()}`, request.getDeletedwith());
+          retainOnDeleteOf.set(`${request.getType()}::${request.getName()}`, request.getRetainondelete() === true);
           dependenciesOf.set(`${request.getType()}::${request.getName()}`, request.getDependenciesList());
           parentOf.set(`${request.getType()}::${request.getName()}`, request.getParent());
           registerResource(request, callback);
@@ -261,11 +271,13 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                 if (movedFrom) next.set(keyOf({ ...movedFrom, pendingDelete: true }), { ...movedFrom, pendingDelete: true });
                 const deletedWith = deletedWithOf.get(`${args.type}::${args.name}`);
                 const dependencies = dependenciesOf.get(`${args.type}::${args.name}`) ?? [];
-                const { deletedWith: _previous, dependencies: _before, provider: _provider, ...current } = result.state;
+                const retainOnDelete = retainOnDeleteOf.get(`${args.type}::${args.name}`) === true;
+                const { deletedWith: _previous, retainOnDelete: _retained, dependencies: _before, provider: _provider, ...current } = result.state;
                 next.set(urn, {
                   ...current,
                   ...(provider ? { provider } : {}),
                   ...(deletedWith ? { deletedWith } : {}),
+                  ...(retainOnDelete ? { retainOnDelete } : {}),
                   ...(dependencies.length > 0 ? { dependencies } : {}),
                 });
                 const operation = movedFrom ? "replace" : result.operation;
@@ -281,7 +293,12 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
                 // As the engine does, a create or update that changed Tines before it failed is
                 // recorded with what the provider says Tines holds.
                 if (error instanceof PartialStepError) {
-                  next.set(urn, { ...error.recorded, ...(provider ? { provider } : {}), ...(before?.deletedWith ? { deletedWith: before.deletedWith } : {}) });
+                  next.set(urn, {
+                    ...error.recorded,
+                    ...(provider ? { provider } : {}),
+                    ...(before?.deletedWith ? { deletedWith: before.deletedWith } : {}),
+                    ...(retainOnDeleteOf.get(`${args.type}::${args.name}`) ? { retainOnDelete: true } : {}),
+                  });
                 }
                 // A check failure already starts with the resource's URN: name it once.
                 errors.push(message.startsWith(urn) ? message : `${args.name}: ${message}`);
@@ -311,14 +328,16 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     if (errors.length > 0 && !options.refresh && !options.preview) notAttempted.push(...leftovers.map((resource) => `delete ${resource.name}`));
     if (errors.length === 0 && !options.refresh) {
       const plannedDeletions = new Set(leftovers.filter((resource) => !resource.pendingDelete).map((resource) => resource.urn));
-      for (const resource of leftovers) {
+      for (const [index, resource] of leftovers.entries()) {
         if (options.preview) {
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
           continue;
         }
         try {
-          // Deleted through the provider it was managed with.
-          if (!isDeletedWith(resource, plannedDeletions)) await (await providerOf(resource.provider)).engine.destroy(resource);
+          // Deleted through the provider it was managed with; a resource retained on delete, or
+          // deleted with another that goes in this run, is only dropped from the state
+          // (pkg/resource/deploy/step.go, `DeleteStep.Apply`).
+          if (!resource.retainOnDelete && !isDeletedWith(resource, plannedDeletions)) await (await providerOf(resource.provider)).engine.destroy(resource);
           next.delete(keyOf(resource));
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete" });
         } catch (error) {
@@ -326,6 +345,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
           const message = (error as Error).message;
           errors.push(`${resource.name}: ${message}`);
           record({ urn: resource.urn, kind: resource.kind, name: resource.name, operation: "delete", error: message });
+          notAttempted.push(...leftovers.slice(index + 1).map((each) => `delete ${each.name}`));
           break;
         }
       }

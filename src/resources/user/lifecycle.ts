@@ -92,7 +92,8 @@ async function checkOwnerAccess(inputs: TinesUserInputs, isNew: boolean, facts: 
   } else if (lastOwnerRefusal(user, "delete", owners, facts.tenantUrl)) {
     findings.warnings.push(
       `${user.email} (user id ${user.id}) is the only active tenant owner of ${facts.tenantUrl}: destroying this resource (or removing it from the program) ` +
-        `will be refused, without ${inputs.deletionMode === "delete" ? "deleting" : "deactivating"} them, until another user is a tenant owner`,
+        `will be refused, without ${inputs.deletionMode === "delete" ? "deleting" : "deactivating"} them, until another user is a tenant owner ` +
+        "(or the resource has the option `retainOnDelete: true`, with which a destroy leaves the user as it is)",
     );
   }
 }
@@ -277,7 +278,7 @@ async function deleteUser(id: string, recorded: TinesUserOutputs, context: Provi
   const change = recorded.deletionMode === "deactivate" ? "deactivate" : "delete";
   // Only a user recorded as an owner costs the read of the owners (the id is checked, not the email).
   const guarded = <T>(write: () => Promise<T>) =>
-    recorded.admin === false ? write() : guardOwnerChange(deploymentFor(client), Number(id), (user) => (isActiveOwner(user) ? change : undefined), write);
+    recorded.admin === false ? write() : guardOwnerChange(deploymentFor(client), Number(id), (user) => (isActiveOwner(user) ? change : undefined), write, "destroy");
   if (recorded.deletionMode === "deactivate") {
     await guarded(() => unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }))).catch(async (error: unknown) => {
       throw await explainScimRefusal(deploymentFor(client), error, `deactivate user ${recorded.email}`);

@@ -41,12 +41,22 @@ export function propertyOf(change: OwnerChange): "admin" | "isActive" | undefine
   return change === "demote" ? "admin" : change === "deactivate" ? "isActive" : undefined;
 }
 
+/** Which step makes a change: a destroy (or a resource removed from the program), or a create or update. */
+export type OwnerChangeStep = "destroy" | "write";
+
 /**
  * Why `change` of `user` is refused: it is the tenant's last active owner among `owners` (the
  * tenant's users, or at least its owners, as Tines holds them now). Undefined when another active
- * owner remains.
+ * owner remains. A destroy's refusal also says how to leave the user be: `retainOnDelete` (the
+ * engine then calls no delete, pkg/resource/deploy/step.go `DeleteStep.Apply`) or `pulumi state delete`.
  */
-export function lastOwnerRefusal(user: Pick<TinesUserObject, "id" | "email" | "admin" | "is_active">, change: OwnerChange, owners: readonly TinesUserObject[], tenant: string): string | undefined {
+export function lastOwnerRefusal(
+  user: Pick<TinesUserObject, "id" | "email" | "admin" | "is_active">,
+  change: OwnerChange,
+  owners: readonly TinesUserObject[],
+  tenant: string,
+  step: OwnerChangeStep = "write",
+): string | undefined {
   if (!isActiveOwner(user)) return undefined;
   if (owners.some((other) => other.id !== user.id && isActiveOwner(other))) return undefined;
   const doing = change === "delete" ? "deleting" : change === "deactivate" ? "deactivating" : "taking admin away from";
@@ -54,7 +64,10 @@ export function lastOwnerRefusal(user: Pick<TinesUserObject, "id" | "email" | "a
     `${user.email} (user id ${user.id}) is the only active tenant owner of ${tenant}: ${doing} them would leave the tenant ` +
     "without an owner, and nobody (this stack included) could manage its users, templates or roles again. " +
     "To do it on purpose, make another user a tenant owner first (admin: true on another TinesUser, applied by an earlier `pulumi up`), then run this again" +
-    (change === "delete" ? "; to stop managing the user without touching it, remove it from the stack's state (`pulumi state delete <urn>`)" : "")
+    (step === "destroy"
+      ? "; to keep the user and stop managing it, set the resource option `retainOnDelete: true` and run `pulumi up` before destroying, " +
+        "or remove it from the stack's state (`pulumi state delete <urn>`)"
+      : "")
   );
 }
 
@@ -75,17 +88,24 @@ export function ownerAccessWarning(user: Pick<TinesUserObject, "id" | "email">, 
 /**
  * At deploy: refuses `change` of user `userId` when it would leave the tenant without an active
  * owner, reading the tenant's owners fresh. Runs `write` only when allowed, one owner change at a
- * time in the deployment.
+ * time in the deployment. A destroy's refusal names no input (a destroy declares none).
  */
-export async function guardOwnerChange<T>(deployment: TenantDeployment, userId: number, change: (user: TinesUserObject) => OwnerChange | undefined, write: () => Promise<T>): Promise<T> {
+export async function guardOwnerChange<T>(
+  deployment: TenantDeployment,
+  userId: number,
+  change: (user: TinesUserObject) => OwnerChange | undefined,
+  write: () => Promise<T>,
+  step: OwnerChangeStep = "write",
+): Promise<T> {
   return deployment.oneOwnerChangeAtATime(async () => {
     // Only owners matter; the filter is documented (tines-api.md, "Users": `filter=TENANT_OWNER`).
     const owners = await deployment.client.users.listAll({ filter: "TENANT_OWNER" });
     const user = owners.find((each) => each.id === userId);
     const what = user === undefined ? undefined : change(user);
     if (user !== undefined && what !== undefined) {
-      const refusal = lastOwnerRefusal(user, what, owners, deployment.tenantUrl);
-      if (refusal) throw new TinesError(propertyOf(what) === undefined ? refusal : `${propertyOf(what)}: ${refusal}`);
+      const refusal = lastOwnerRefusal(user, what, owners, deployment.tenantUrl, step);
+      const property = step === "destroy" ? undefined : propertyOf(what);
+      if (refusal) throw new TinesError(property === undefined ? refusal : `${property}: ${refusal}`);
     }
     return write();
   });
