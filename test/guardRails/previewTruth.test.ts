@@ -73,6 +73,16 @@ describe("a refusal traceable to an input names the input", () => {
     );
     expect(error.message).toMatch(/^teamId: team 999 does not exist in http:\/\/127\.0\.0\.1:\d+ \(Tines API POST \/api\/v1\/admin\/templates failed: 404/);
   });
+
+  it("with preview checks off, a membership Tines refuses names teamId, userId or role, whichever the tenant does not hold", async () => {
+    const engine = await engineWith({ "tines:previewChecks": "false" });
+    tines.simulator.state.createUser({ email: "ann@example.com" });
+    const team = securityOperations();
+    const refusal = async (args: Record<string, unknown>) => (await failureOf(engine.up("TeamMembership", "ann", args))).message;
+    expect(await refusal({ teamId: 999, email: "ann@example.com" })).toMatch(/^teamId: team 999 does not exist in http:\/\/127\.0\.0\.1:\d+ \(Tines API POST .* 404/);
+    expect(await refusal({ teamId: team, userId: 9999 })).toMatch(/^userId: user 9999 does not exist in http:\/\/127\.0\.0\.1:\d+ \(Tines API POST .* 404/);
+    expect(await refusal({ teamId: team, email: "ann@example.com", role: "EDITR" })).toMatch(/^role: "EDITR" is not a role in .*did you mean EDITOR\? \(Tines API POST .* 422/);
+  });
 });
 
 describe("the adoption preview says what will change", () => {
