@@ -43,12 +43,29 @@ interface Claim {
   order: number;
 }
 
+/**
+ * What a resource's object is named now and what the resource does with names: the keys its
+ * object holds in Tines until this `up` changes them (an existing resource whose declared key
+ * changes: a user's new email, a team's new name), and whether it adopts what its declared key
+ * names.
+ */
+export interface ClaimOptions {
+  /** The keys the resource's object holds until its update runs, when they differ from the declared ones. */
+  held?: readonly string[];
+  /** Whether the resource adopts an existing object with its declared key (`adoptExisting: true`). */
+  adopting?: boolean;
+}
+
 /** Which resource (by kind and name) claimed each Tines object, by every name of the object. */
 export class ObjectClaims {
   /** Keyed `<kind> <key>`. */
   private readonly byObject = new Map<string, Claim>();
+  /** The keys objects hold until this `up` changes them, keyed `<kind> <key>`: whose object holds each. */
+  private readonly heldUntilChanged = new Map<string, string>();
+  /** The keys adopting resources declared, keyed `<kind> <key>`: which resource adopts what each names. */
+  private readonly adoptedBy = new Map<string, string>();
   /** The object keys each resource (`<kind> <name>`) claimed last, and when it first claimed. */
-  private readonly byResource = new Map<string, { keys: string[]; order: number }>();
+  private readonly byResource = new Map<string, { keys: string[]; held: string[]; adopting: boolean; order: number }>();
   private checks = 0;
 
   /**
@@ -59,17 +76,48 @@ export class ObjectClaims {
    * now name another object gives up its earlier claim.
    */
   claim(kind: string, keys: readonly string[], name: string): string | undefined {
+    return this.claimWith(kind, keys, name)?.holder;
+  }
+
+  /**
+   * {@link claim}, also refusing an adoption of an object another resource manages under a key
+   * this `up` changes (`options`): a resource adopting `x@example.com` while another renames its
+   * user from that email would take over the other's user when its create runs first. Returns the
+   * other resource and whether the conflict is such an adoption.
+   */
+  claimWith(kind: string, keys: readonly string[], name: string, options: ClaimOptions = {}): { holder: string; adoption: boolean } | undefined {
     for (const key of keys) {
       const holder = this.byObject.get(`${kind} ${key}`);
-      if (holder !== undefined && holder.name !== name) return holder.name;
+      if (holder !== undefined && holder.name !== name) return { holder: holder.name, adoption: false };
+    }
+    const held = options.held ?? [];
+    const adopted = options.adopting ? keys : [];
+    for (const key of adopted) {
+      const holder = this.heldUntilChanged.get(`${kind} ${key}`);
+      if (holder !== undefined && holder !== name) return { holder, adoption: true };
+    }
+    for (const key of held) {
+      const adopter = this.adoptedBy.get(`${kind} ${key}`);
+      if (adopter !== undefined && adopter !== name) return { holder: adopter, adoption: true };
     }
     const resourceKey = `${kind} ${name}`;
     const previous = this.byResource.get(resourceKey);
-    for (const key of previous?.keys ?? []) this.byObject.delete(`${kind} ${key}`);
+    this.forget(kind, previous);
     const order = previous?.order ?? (this.checks += 1);
     for (const key of keys) this.byObject.set(`${kind} ${key}`, { name, order });
-    this.byResource.set(resourceKey, { keys: [...keys], order });
+    for (const key of held) this.heldUntilChanged.set(`${kind} ${key}`, name);
+    for (const key of adopted) this.adoptedBy.set(`${kind} ${key}`, name);
+    this.byResource.set(resourceKey, { keys: [...keys], held: [...held], adopting: options.adopting ?? false, order });
     return undefined;
+  }
+
+  /** Drops every entry of one resource's claim. */
+  private forget(kind: string, claim: { keys: string[]; held: string[]; adopting: boolean } | undefined): void {
+    for (const key of claim?.keys ?? []) {
+      this.byObject.delete(`${kind} ${key}`);
+      if (claim?.adopting) this.adoptedBy.delete(`${kind} ${key}`);
+    }
+    for (const key of claim?.held ?? []) this.heldUntilChanged.delete(`${kind} ${key}`);
   }
 
   /**
@@ -99,7 +147,7 @@ export class ObjectClaims {
     const holder = this.byObject.get(`${kind} ${key}`);
     if (holder === undefined) return;
     const resourceKey = `${kind} ${holder.name}`;
-    for (const each of this.byResource.get(resourceKey)?.keys ?? [key]) this.byObject.delete(`${kind} ${each}`);
+    this.forget(kind, this.byResource.get(resourceKey) ?? { keys: [key], held: [], adopting: false });
     this.byResource.delete(resourceKey);
   }
 }

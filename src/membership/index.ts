@@ -7,6 +7,7 @@
 export * from "./members";
 export * from "./failures";
 export * from "./operations";
+export * from "./refusedInvitation";
 export * from "./roster";
 export * from "./rosterPlan";
 export * from "./rosterPreview";

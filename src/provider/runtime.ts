@@ -195,7 +195,7 @@ export function createResourceProvider(implementation: ResourceImplementation, k
         throw error;
       }
       // One object, one resource: offline, so with preview checks off too.
-      const claimed = claimFailures(implementation, result.inputs, resourceName, deploymentFor(client));
+      const claimed = claimFailures(implementation, result.inputs, resourceName, deploymentFor(client), olds ?? {});
       if (claimed.length > 0) return { inputs: result.inputs, failures: claimed };
       // An input that fails offline fails without a request; tenant checks are on unless turned off.
       if (!implementation.checkAgainstTenant || !configuration.previewChecksEnabled()) return result;
@@ -209,7 +209,7 @@ export function createResourceProvider(implementation: ResourceImplementation, k
         ),
       );
       // Claimed again with what the tenant check learnt (who a membership's user id or email is).
-      if (failures.length === 0) failures.push(...claimFailures(implementation, result.inputs, resourceName, deploymentFor(client)));
+      if (failures.length === 0) failures.push(...claimFailures(implementation, result.inputs, resourceName, deploymentFor(client), olds ?? {}));
       return { inputs: result.inputs, failures };
     },
     async diff(id, olds, news) {

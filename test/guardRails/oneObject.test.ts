@@ -147,6 +147,50 @@ describe("two resources of one deployment never name the same Tines object", () 
   });
 });
 
+describe("adoptExisting never takes over an object another resource renames in the same up", () => {
+  it("a user adopted by the email another resource changes fails the preview, naming both, in either order, and no user is managed twice", async () => {
+    const statePath = "re-email.json";
+    const frank = (email: string) => ({ class: "TinesUser", name: "frank", args: { email } });
+    expect((await runDeclaring([frank("frank@corp.example")], { statePath })).errors).toEqual([]);
+    const adopter = { class: "TinesUser", name: "frank-old-address", args: { email: "frank@corp.example", adoptExisting: true } };
+    for (const order of [
+      [frank("franklin@corp.example"), adopter],
+      [adopter, frank("franklin@corp.example")],
+    ]) {
+      const result = await runDeclaring(order, { statePath, preview: true });
+      expect(result.errors.join("\n")).toMatch(/TinesUser "(frank|frank-old-address)" and TinesUser "(frank|frank-old-address)" name one Tines object in this `pulumi up`/);
+      expect(result.errors).toHaveLength(1);
+    }
+    // With preview checks off, the up refuses the adopter before its create: frank is renamed, and managed once.
+    const result = await runDeclaring([frank("franklin@corp.example"), adopter], { statePath, previewChecks: false });
+    expect(result.errors.join("\n")).toContain('TinesUser "frank-old-address" and TinesUser "frank" name one Tines object');
+    expect(result.steps.find((step) => step.name === "frank-old-address")?.error).toContain("name one Tines object");
+    expect(simulator.state.listUsers().filter((user) => user.email.endsWith("@corp.example"))).toHaveLength(1);
+  });
+
+  it("the same for a team renamed while another resource adopts its old name", async () => {
+    const statePath = "re-name.json";
+    const team = (name: string) => ({ class: "TinesTeam", name: "ops", args: { name } });
+    expect((await runDeclaring([team("Ops")], { statePath })).errors).toEqual([]);
+    const result = await runDeclaring([team("Operations"), { class: "TinesTeam", name: "ops-again", args: { name: "Ops", adoptExisting: true } }], { statePath });
+    expect(result.errors.join("\n")).toContain('TinesTeam "ops-again" and TinesTeam "ops" name one Tines object in this `pulumi up`');
+    expect(simulator.state.listTeams().filter((each) => each.name === "Ops" || each.name === "Operations")).toHaveLength(1);
+  });
+
+  it("a rename with no adopter, and an adopter of a name no resource changes, pass", async () => {
+    const statePath = "re-name-alone.json";
+    expect((await runDeclaring([{ class: "TinesTeam", name: "ops", args: { name: "Ops" } }], { statePath })).errors).toEqual([]);
+    const result = await runDeclaring(
+      [
+        { class: "TinesTeam", name: "ops", args: { name: "Operations" } },
+        { class: "TinesTeam", name: "secops", args: { name: "Security Operations", adoptExisting: true } },
+      ],
+      { statePath },
+    );
+    expect(result.errors).toEqual([]);
+  });
+});
+
 describe("a delete never removes an object another resource of the deployment has taken over", () => {
   it("renaming an adopting user without an alias: the new resource adopts the user and the old one's delete leaves it in Tines", async () => {
     const statePath = "rename.json";

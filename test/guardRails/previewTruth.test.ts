@@ -73,6 +73,27 @@ describe("a refusal traceable to an input names the input", () => {
     );
     expect(error.message).toMatch(/^teamId: team 999 does not exist in http:\/\/127\.0\.0\.1:\d+ \(Tines API POST \/api\/v1\/admin\/templates failed: 404/);
   });
+
+  it("with preview checks off, a template shared with a team slug no team has names sharedTeamSlugs, on create and on update", async () => {
+    const engine = await engineWith({ "tines:previewChecks": "false" });
+    const template = { name: "Look up an IP", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {}, teamId: securityOperations() };
+    const shared = { readAccess: "SPECIFIC_TEAMS", sharedTeamSlugs: ["it-operations", "secops"] };
+    const created = await failureOf(engine.up("PrivateTemplate", "lookup", { ...template, ...shared }));
+    expect(created.message).toMatch(/^sharedTeamSlugs\[1\]: no team has the slug "secops" in http:\/\/127\.0\.0\.1:\d+ .*\(Tines API POST .* 422/);
+    const { state } = await engine.up("PrivateTemplate", "lookup", template);
+    const updated = await failureOf(engine.up("PrivateTemplate", "lookup", { ...template, ...shared }, state));
+    expect(updated.message).toMatch(/^sharedTeamSlugs\[1\]: no team has the slug "secops"/);
+  });
+
+  it("with preview checks off, a membership Tines refuses names teamId, userId or role, whichever the tenant does not hold", async () => {
+    const engine = await engineWith({ "tines:previewChecks": "false" });
+    tines.simulator.state.createUser({ email: "ann@example.com" });
+    const team = securityOperations();
+    const refusal = async (args: Record<string, unknown>) => (await failureOf(engine.up("TeamMembership", "ann", args))).message;
+    expect(await refusal({ teamId: 999, email: "ann@example.com" })).toMatch(/^teamId: team 999 does not exist in http:\/\/127\.0\.0\.1:\d+ \(Tines API POST .* 404/);
+    expect(await refusal({ teamId: team, userId: 9999 })).toMatch(/^userId: user 9999 does not exist in http:\/\/127\.0\.0\.1:\d+ \(Tines API POST .* 404/);
+    expect(await refusal({ teamId: team, email: "ann@example.com", role: "EDITR" })).toMatch(/^role: "EDITR" is not a role in .*did you mean EDITOR\? \(Tines API POST .* 422/);
+  });
 });
 
 describe("the adoption preview says what will change", () => {

@@ -80,4 +80,16 @@ describe("nothing a stack does leaves the tenant without an active tenant owner"
     await engine.preview("User", "owner", { email: ownerEmail, admin: true, adoptExisting: true });
     expect(engine.host.stderr).toContain("destroying this resource (or removing it from the program) will be refused");
   });
+  it("a user the stack recorded as no owner, who became the only owner outside it, is neither deleted nor demoted by a stale record", async () => {
+    const { state } = await tines.engine.up("User", "bob", { email: "bob@example.com" });
+    // Outside the stack: bob is made a tenant owner and the first owner steps down; no refresh since.
+    const bob = tines.simulator.state.findUserByEmail("bob@example.com")!;
+    tines.simulator.state.updateUser(bob.id, { admin: true });
+    tines.simulator.state.updateUser(owner().id, { admin: false });
+    const renamed = await failureOf(tines.engine.up("User", "bob", { email: "bob@example.com", firstName: "Bob" }, state));
+    expect(renamed.message).toContain(`admin: bob@example.com (user id ${bob.id}) is the only active tenant owner`);
+    const destroyed = await failureOf(tines.engine.destroy(state));
+    expect(destroyed.message).toContain(`bob@example.com (user id ${bob.id}) is the only active tenant owner`);
+    expect(tines.simulator.state.getUser(bob.id)).toMatchObject({ admin: true, is_active: true });
+  });
 });

@@ -58,8 +58,13 @@ describe("TinesUser", () => {
     );
     expect(operation).toBe("update");
     expect(updated.id).toBe(state.id);
-    // Deactivating an owner first reads the tenant's owners (one GET), so it never deactivates the last one.
-    expect(tines.simulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual(["GET /api/v1/admin/users", `PUT /api/v1/admin/users/${state.id}`]);
+    // Deactivating an owner first reads the tenant's owners, so it never deactivates the last one:
+    // once to see whether the user is an owner, again in the one-owner-change-at-a-time queue.
+    expect(tines.simulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      "GET /api/v1/admin/users",
+      "GET /api/v1/admin/users",
+      `PUT /api/v1/admin/users/${state.id}`,
+    ]);
     expect(tines.simulator.state.getUser(Number(state.id))).toMatchObject({
       email: "ada.l@example.com",
       first_name: "Ada",

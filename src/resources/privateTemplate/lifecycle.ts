@@ -10,6 +10,7 @@ import {
   type CreateTinesTemplateRequest,
   type TinesActionInputRequest,
   type TinesClient,
+  type TinesTeamObject,
   type TinesTemplateObject,
 } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
@@ -48,18 +49,25 @@ async function checkAgainstTenant(inputs: TinesPrivateTemplateInputs, _isNew: bo
     }
   }
   if (inputs.readAccess === "SPECIFIC_TEAMS" && !containsUnknown(inputs.sharedTeamSlugs)) {
-    const teams = await facts.teams();
-    const authoritative = teams.some((team) => team.slug !== undefined);
-    const slugs = new Set(teams.map((team) => team.slug ?? teamSlugFromName(team.name)));
-    inputs.sharedTeamSlugs.forEach((slug, index) => {
-      // A slug is sent as given; Tines may trim it (provider/names.ts).
-      if ([...slugs].some((each) => sameText(each, slug))) return;
-      const reason = `no team has the slug "${slug}" in ${facts.tenantUrl}`;
+    const { authoritative, slugs, unknown } = unknownSlugs(await facts.teams(), inputs.sharedTeamSlugs);
+    for (const index of unknown) {
+      const reason = `no team has the slug "${inputs.sharedTeamSlugs[index]}" in ${facts.tenantUrl}`;
       if (authoritative) findings.failures.push({ property: `sharedTeamSlugs[${index}]`, reason });
-      else findings.warnings.push(`sharedTeamSlugs[${index}] of template "${inputs.name}": ${reason} (slugs derived from team names: ${[...slugs].join(", ")})`);
-    });
+      else findings.warnings.push(`sharedTeamSlugs[${index}] of template "${inputs.name}": ${reason} (slugs derived from team names: ${slugs.join(", ")})`);
+    }
   }
   return findings;
+}
+
+/**
+ * The indexes of the declared slugs no team of `teams` has, the slugs the teams have, and whether
+ * the teams carry slugs (else they are derived from names, and a mismatch proves nothing).
+ */
+function unknownSlugs(teams: readonly TinesTeamObject[], declared: readonly string[]): { authoritative: boolean; slugs: string[]; unknown: number[] } {
+  const slugs = [...new Set(teams.map((team) => team.slug ?? teamSlugFromName(team.name)))];
+  // A slug is sent as given; Tines may trim it (provider/names.ts).
+  const unknown = declared.flatMap((slug, index) => (slugs.some((each) => sameText(each, slug)) ? [] : [index]));
+  return { authoritative: teams.some((team) => team.slug !== undefined), slugs, unknown };
 }
 
 // Create -------------------------------------------------------------------------------------------
@@ -72,7 +80,7 @@ async function create(inputs: TinesPrivateTemplateInputs, context: ProviderConte
       // A template that already matches is adopted without a write.
       if (changedInputs(definition, outputsOf(existing), inputs, updatableProperties).length === 0) return created(existing);
       try {
-        return created(await client.templates.update(existing.id, updateBody(inputs)));
+        return created(await refusalNamingInput(inputs, context, client.templates.update(existing.id, updateBody(inputs))));
       } catch (error) {
         throw new PartialCreateError(existing.id, outputsOf(existing), error as Error);
       }
@@ -81,19 +89,30 @@ async function create(inputs: TinesPrivateTemplateInputs, context: ProviderConte
   const body: CreateTinesTemplateRequest = { ...updateBody(inputs), ...(inputs.teamId === undefined ? {} : { team_id: inputs.teamId }) };
   // The engine then checks that Tines holds every declared value (what it does not take fails the
   // create, with the template recorded as Tines holds it).
-  return created(await refusalNamingTeam(inputs.teamId, context, createReconciled(() => client.templates.create(body), () => findCreatedTemplate(client, inputs))));
+  return created(await refusalNamingInput(inputs, context, createReconciled(() => client.templates.create(body), () => findCreatedTemplate(client, inputs))));
 }
 
 /**
- * `write`'s result; a 404 from a write that names a team is Tines saying the team does not exist
- * (its answer: "Team not found"), so the refusal names the input, as a preview check does.
+ * `write`'s result; a refusal traceable to an input names it, as a preview check does: a 404 is
+ * the team (its answer: "Team not found") when the team is gone too (asked: a 404 to an update or
+ * a move may be the template's); a 422 of a SPECIFIC_TEAMS template is, when a fresh read of the
+ * teams has no team with a declared slug, that slug.
  */
-async function refusalNamingTeam<T>(teamId: number | undefined, context: ProviderContext, write: Promise<T>): Promise<T> {
+async function refusalNamingInput<T>(inputs: TinesPrivateTemplateInputs, context: ProviderContext, write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (error) {
-    if (teamId === undefined || !(error instanceof TinesApiError && error.isNotFound)) throw error;
-    throw new TinesError(`teamId: team ${teamId} does not exist in ${context.tenantUrl()} (${error.message})`, { cause: error });
+    if (!(error instanceof TinesApiError)) throw error;
+    if (inputs.teamId !== undefined && error.isNotFound && (await unlessGone(context.client().teams.get(inputs.teamId))) === undefined) {
+      throw new TinesError(`teamId: team ${inputs.teamId} does not exist in ${context.tenantUrl()} (${error.message})`, { cause: error });
+    }
+    if (inputs.readAccess !== "SPECIFIC_TEAMS" || !error.isConflictOrValidation) throw error;
+    const { authoritative, slugs, unknown } = unknownSlugs(await context.client().teams.list({ scope: "all" }), inputs.sharedTeamSlugs);
+    if (unknown.length === 0) throw error;
+    // Tines refused, so a slug no team has is the likely cause even when slugs are derived from names.
+    const derived = authoritative ? "" : ` (slugs derived from team names: ${slugs.join(", ")})`;
+    const named = unknown.map((index) => `sharedTeamSlugs[${index}]: no team has the slug "${inputs.sharedTeamSlugs[index]}" in ${context.tenantUrl()}${derived}`);
+    throw new TinesError(`${named.join("; ")} (${error.message})`, { cause: error });
   }
 }
 
@@ -206,12 +225,12 @@ async function update(id: string, recorded: Record<string, unknown>, inputs: Tin
   if (inputs.teamId !== undefined && changedInputs(definition, recorded, inputs, ["teamId"]).length > 0) {
     // Moving is "the only way to change team_id" and resets access to team-only (tines-api.md):
     // the update below sends the declared access again.
-    await client.templates.move(id, { team_id: inputs.teamId, folder_id: inputs.folderId ?? null });
+    await refusalNamingInput(inputs, context, client.templates.move(id, { team_id: inputs.teamId, folder_id: inputs.folderId ?? null }));
   }
   // The client reads the template back after the update: Tines' answer may be just `true`, or
   // (seen) a 200 with an HTML page and nothing saved. The engine fails the update on what Tines
   // does not hold.
-  return outputsOf(await client.templates.update(id, updateBody(inputs)));
+  return outputsOf(await refusalNamingInput(inputs, context, client.templates.update(id, updateBody(inputs))));
 }
 
 // Delete -------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import {
   findMembershipOfUser,
   inviteMember,
   membershipOnAuthoritativeTeamReason,
+  refusedInvitationInput,
   removeMember,
   unlessUserBeingDeleted,
   type MembershipScope,
@@ -76,6 +77,9 @@ async function create(inputs: TinesTeamMembershipInputs, context: ProviderContex
         throw new TinesError(`${property}: ${alreadyOnTeamReason(existing.email, existing.userId, String(inputs.teamId), existing.role)}`);
       }
     }
+    // Otherwise a refusal traceable to an input names it, as the preview check would.
+    const refused = error instanceof TinesInvitationError ? await refusedInvitationInput(deployment.client, context.tenantUrl(), { ...inputs }, error.cause) : undefined;
+    if (refused) throw new TinesError(`${refused.property}: ${refused.reason} (${(error as Error).message})`, { cause: error });
     throw error;
   }
 }

@@ -244,14 +244,15 @@ async function read(id: string, recorded: Record<string, unknown>, context: Prov
 
 // Update -------------------------------------------------------------------------------------------
 
-async function update(id: string, recorded: TinesUserOutputs, inputs: TinesUserInputs, context: ProviderContext) {
+async function update(id: string, _recorded: TinesUserOutputs, inputs: TinesUserInputs, context: ProviderContext) {
   const client = context.client();
   const write = () => client.users.update(Number(id), requestBody(inputs));
-  // A change that would take an owner's access away is first checked against the owners Tines holds now.
-  const removesOwnerAccess = ownerChangeOf({ admin: recorded.admin, is_active: recorded.isActive }, inputs) !== undefined;
+  // A write that declares `admin: false` or `isActive: false` is first checked against the owners
+  // Tines holds now, whatever the stack recorded: the user may have become an owner outside it.
+  const mayRemoveOwnerAccess = !inputs.admin || !inputs.isActive;
   try {
     // Tines answered: the answer is the user as it now holds it (the engine verifies it).
-    return outputsOf(removesOwnerAccess ? await guardOwnerChange(deploymentFor(client), Number(id), (user) => ownerChangeOf(user, inputs), write) : await write());
+    return outputsOf(mayRemoveOwnerAccess ? await guardOwnerChange(deploymentFor(client), Number(id), (user) => ownerChangeOf(user, inputs), write) : await write());
   } catch (error) {
     throw await explainScimRefusal(deploymentFor(client), error, `update user ${inputs.email}`);
   }
@@ -276,9 +277,9 @@ async function deleteUser(id: string, recorded: TinesUserOutputs, context: Provi
   const identity = { id: Number(id), created_at: typeof recorded.createdAt === "string" ? recorded.createdAt : null };
   // Never the tenant's last active owner (ownerGuard.ts), read fresh: a destroy fails instead.
   const change = recorded.deletionMode === "deactivate" ? "deactivate" : "delete";
-  // Only a user recorded as an owner costs the read of the owners (the id is checked, not the email).
+  // Whatever the stack recorded (`admin: false` may be stale): the user is checked by id, as Tines holds them now.
   const guarded = <T>(write: () => Promise<T>) =>
-    recorded.admin === false ? write() : guardOwnerChange(deploymentFor(client), Number(id), (user) => (isActiveOwner(user) ? change : undefined), write, "destroy");
+    guardOwnerChange(deploymentFor(client), Number(id), (user) => (isActiveOwner(user) ? change : undefined), write, "destroy");
   if (recorded.deletionMode === "deactivate") {
     await guarded(() => unlessGone(client.users.update(Number(id), { admin: recorded.admin === true, is_active: false }))).catch(async (error: unknown) => {
       throw await explainScimRefusal(deploymentFor(client), error, `deactivate user ${recorded.email}`);

@@ -89,6 +89,12 @@ export function ownerAccessWarning(user: Pick<TinesUserObject, "id" | "email">, 
  * At deploy: refuses `change` of user `userId` when it would leave the tenant without an active
  * owner, reading the tenant's owners fresh. Runs `write` only when allowed, one owner change at a
  * time in the deployment. A destroy's refusal names no input (a destroy declares none).
+ *
+ * Whether the user is an owner is what Tines holds now, never what the stack recorded: a user
+ * made a tenant owner outside the stack (and perhaps its last one) is recorded as `admin: false`
+ * until a refresh, and a delete or a full update trusting that record would remove the last
+ * owner unchecked. A user who is no active owner now cannot be the one whose change removes the
+ * last owner, so their write runs at once, outside the one-at-a-time queue.
  */
 export async function guardOwnerChange<T>(
   deployment: TenantDeployment,
@@ -97,11 +103,16 @@ export async function guardOwnerChange<T>(
   write: () => Promise<T>,
   step: OwnerChangeStep = "write",
 ): Promise<T> {
-  return deployment.oneOwnerChangeAtATime(async () => {
-    // Only owners matter; the filter is documented (tines-api.md, "Users": `filter=TENANT_OWNER`).
+  // Only owners matter; the filter is documented (tines-api.md, "Users": `filter=TENANT_OWNER`).
+  const activeOwner = async () => {
     const owners = await deployment.client.users.listAll({ filter: "TENANT_OWNER" });
-    const user = owners.find((each) => each.id === userId);
-    const what = user === undefined ? undefined : change(user);
+    const user = owners.find((each) => each.id === userId && isActiveOwner(each));
+    return { owners, user, what: user === undefined ? undefined : change(user) };
+  };
+  if ((await activeOwner()).what === undefined) return write();
+  return deployment.oneOwnerChangeAtATime(async () => {
+    // Read again in the queue: an owner change that ran before this one may have removed another owner.
+    const { owners, user, what } = await activeOwner();
     if (user !== undefined && what !== undefined) {
       const refusal = lastOwnerRefusal(user, what, owners, deployment.tenantUrl, step);
       const property = step === "destroy" ? undefined : propertyOf(what);
