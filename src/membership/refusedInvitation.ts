@@ -1,10 +1,12 @@
 /**
  * Which declared input an invitation Tines refused is about, so that a refusal at deploy names the
  * input (`teamId`, `userId`, `role`) as a preview check would: with preview checks off, or a team
- * or role gone since the preview. Tines' answer does not say which part of the request it refused
- * (tines-api.md, "Teams and membership": `invite_member` answers 404 for a team or a user it does
- * not find, and 422 for a role it does not hold), so the tenant is asked, once the invitation has
- * failed: does the team exist, does the user, is the role one of the tenant's.
+ * or role gone since the preview. Which status Tines gives a refused invitation, and what its body
+ * says, is not documented (tines-api.md, "Conventions": error bodies differ between endpoints; the
+ * simulator answers 404 for a missing team or user and 422 for an unknown role), so any refusal
+ * that is the request's fault (a 4xx other than a refused key or the rate limit) leads to asking
+ * the tenant, once the invitation has failed: does the team exist, does the user, is the role one
+ * of the tenant's.
  */
 import { TinesApiError, tinesDefaultRoles, type TinesClient } from "../client";
 import { holdsName } from "../provider/names";
@@ -30,7 +32,7 @@ export async function refusedInvitationInput(
   invitation: { teamId: number; userId?: number; role: string },
   error: unknown,
 ): Promise<RefusedInput | undefined> {
-  if (!(error instanceof TinesApiError) || !(error.isNotFound || error.isConflictOrValidation)) return undefined;
+  if (!(error instanceof TinesApiError) || error.status < 400 || error.status >= 500 || error.isUnauthorized || error.isForbidden || error.isRateLimited) return undefined;
   try {
     if ((await unlessGone(client.teams.get(invitation.teamId))) === undefined) {
       return { property: "teamId", reason: missingTeamReason(invitation.teamId, tenant) };
