@@ -8,7 +8,7 @@
 import { didYouMean } from "./provider/suggestions";
 import { namedAs } from "./provider/names";
 import * as pulumi from "@pulumi/pulumi";
-import { TinesApiError, TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
+import { TinesError, type TinesClient, type TinesRoleObject, type TinesTeamObject, type TinesUserObject } from "./client";
 import { TinesConfigurationError } from "./client";
 import { ProviderConfiguration, providerNameKey } from "./provider/configuration";
 import { unlessGone } from "./provider/runtime";
@@ -119,7 +119,7 @@ async function lookup<T>(options: TinesLookupOptions, ask: (client: TinesClient)
   try {
     return await ask(client);
   } catch (error) {
-    throw error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(configuration.refusedKeyAdvice("write")) : error;
+    throw configuration.adviseOnRefusedKey(error, "write");
   }
 }
 

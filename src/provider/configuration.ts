@@ -5,6 +5,7 @@
  * needs the API, never at load time and never serialized: the key lives only in this process.
  */
 import {
+  TinesApiError,
   TinesConfigurationError,
   refusedKeyAdvice,
   type TinesClient,
@@ -118,6 +119,14 @@ export class ProviderConfiguration {
         ? "`pulumi refresh` and `pulumi destroy` use the stack config recorded at the last `pulumi up` (TINES_API_KEY is read every time)"
         : `\`pulumi refresh\` and \`pulumi destroy\` use the settings of TinesProvider "${name}" recorded at the last \`pulumi up\`, not the program's`;
     return `${advice} Note that ${recorded}: if the key was rotated, run \`pulumi up\` first so the stack records the new key, or pass --run-program to \`pulumi refresh\` or \`pulumi destroy\`.`;
+  }
+
+  /**
+   * `error` as the caller should throw it: a key Tines refused (401) carries
+   * {@link refusedKeyAdvice} for `operation`; any other error is returned as it is.
+   */
+  adviseOnRefusedKey(error: unknown, operation: "read" | "delete" | "write"): unknown {
+    return error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(this.refusedKeyAdvice(operation)) : error;
   }
 
   private value(source: { config: string; environment: string }): string | undefined {

@@ -176,7 +176,7 @@ export function createResourceProvider(implementation: ResourceImplementation, k
   // and, for a refresh's read and a delete, with why a rotated key is not seen yet.
   const bounded = <T>(operation: () => Promise<T>, step: "read" | "delete" | "write" = "write"): Promise<T> =>
     withOperationDeadline(configuration.operationTimeoutMs(), operation, "tines:operationTimeoutSeconds").catch((error: unknown) => {
-      throw error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(configuration.refusedKeyAdvice(step)) : error;
+      throw configuration.adviseOnRefusedKey(error, step);
     });
   return {
     async configure(request) {
@@ -204,7 +204,7 @@ export function createResourceProvider(implementation: ResourceImplementation, k
         deploymentFor(client).runTenantCheck((deployment) =>
           // A refused key fails the preview (an answer, not an outage), naming whose key it is.
           implementation.checkAgainstTenant!(result.inputs, isNew, deployment, olds ?? {}).catch((error: unknown) => {
-            throw error instanceof TinesApiError && error.isUnauthorized ? error.withAdvice(configuration.refusedKeyAdvice("write")) : error;
+            throw configuration.adviseOnRefusedKey(error, "write");
           }),
         ),
       );
