@@ -9,24 +9,25 @@
  * state recording which provider each resource used (tools/runner/providers.ts).
  * State is kept in a JSON file between runs; resources no longer declared are deleted, memberships
  * first, and a resource declared `deletedWith` another that is deleted in the same run only leaves
- * the state, as under the engine. One run per process: the Pulumi runtime is global, so `runProgramInChildProcess` is the
- * entry point for callers.
+ * the state, as under the engine. One run at a time per process: the Pulumi runtime is global, so
+ * `runProgramInChildProcess` is the entry point for callers (it runs each in a runner process of its
+ * own, kept for the next run: tools/runner/runnerProcesses.ts).
  *
  * It exists so the tests, the benchmark and the demo can run real programs where the Pulumi CLI is
  * not installed; a user's own programs run with the Pulumi CLI. Where a program fails it does what
  * the engine does: the run fails with the program's error, and nothing is deleted, because what the
  * program did not get to declare is not known to be unwanted.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { kindOfTypeToken, takeoverDirectoryVariable, tinesResourceRegistry, unknownValue, type TinesResourceKind } from "../internals";
-import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment, NotAttemptedError, PartialStepError, type EngineOperation, type EngineResourceState } from "./engine";
-import { ProviderHost } from "./providerHost";
+import { NotAttemptedError, PartialStepError, type EngineDeployment, type EngineOperation, type EngineResourceState } from "./engine";
+import { resourceUrn } from "./providerHost";
 import { explicitProviderType, ProviderProcesses, providerUrnOf, type ProviderState } from "./providers";
+import { runInRunnerProcess } from "./runnerProcesses";
 
 /** What to run. */
 export interface ProgramRunOptions {
@@ -135,23 +136,22 @@ function isDeletedWith(resource: EngineResourceState, plannedDeletions: Readonly
   return resource.deletedWith !== undefined && resource.deletedWith !== "" && plannedDeletions.has(resource.deletedWith);
 }
 
-/** Runs one program update, preview or destroy in this process. Call once per process. */
+/**
+ * Runs one program update, preview or destroy in this process. One at a time: the runtime's
+ * settings are global, and `setMocks` resets them for each run.
+ */
 export async function runProgram(options: ProgramRunOptions, onStep: (step: ProgramStep) => void = () => {}): Promise<ProgramRunResult> {
   const project = options.projectName ?? "tines-bootstrap";
   const stack = options.stackName ?? "dev";
-  // The host starts first, so that it loads @pulumi/pulumi and the provider while this process
-  // loads @pulumi/pulumi for the program.
   // Every provider process of the run shares one takeover directory, as the provider processes of
   // one machine do under the engine (src/deployment/takeovers.ts), and no other run's.
   const environment = { [takeoverDirectoryVariable]: mkdtempSync(join(tmpdir(), "pulumi-tines-takeovers-")) };
-  const hostStarting = ProviderHost.start({ programDirectory: options.programDirectory, projectName: project, environment });
   let pulumi: typeof import("@pulumi/pulumi");
   let previous: StackState;
   try {
     pulumi = require(require.resolve("@pulumi/pulumi", { paths: [options.programDirectory] })) as typeof import("@pulumi/pulumi");
     previous = existsSync(options.statePath) ? (JSON.parse(readFileSync(options.statePath, "utf8")) as StackState) : { resources: [] };
   } catch (error) {
-    await hostStarting.then((host) => host.stop(), () => undefined);
     rmSync(environment[takeoverDirectoryVariable]!, { recursive: true, force: true });
     throw error;
   }
@@ -169,12 +169,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     onStep(step);
   };
 
-  const host = await hostStarting;
-  const defaultEngine = new DynamicProviderEngine(host, stack, project);
-  const processes = new ProviderProcesses(
-    { host, engine: defaultEngine, deployment: new EngineDeployment(defaultEngine, defaultEngineParallelism) },
-    { programDirectory: options.programDirectory, projectName: project, stackName: stack, environment },
-  );
+  const processes = new ProviderProcesses({ programDirectory: options.programDirectory, projectName: project, stackName: stack, environment, config: options.config });
   // Explicit providers by URN: as the state recorded them, and as this run's program declares them.
   const providersBefore = new Map((previous.providers ?? []).map((provider) => [provider.urn, provider] as const));
   const providersNow = new Map<string, ProviderState>();
@@ -185,17 +180,17 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
       const urn = providerUrnOf(reference!);
       return (providersNow.get(urn) ?? providersBefore.get(urn))?.inputs;
     });
+  // As under the Pulumi CLI, a promise the program leaves rejected fails the program. Listened to
+  // until the run ends, and no longer: a runner process may be given another run.
+  const programFailed = (error: unknown) => {
+    if (!(error instanceof NotAttemptedError)) errors.push((error as Error)?.message ?? String(error));
+  };
   try {
-    await host.configure(options.config);
     let outputs: Record<string, unknown> = {};
 
     if (options.refresh) {
       await refreshAll((resource) => providerOf(resource.provider).then(({ deployment }) => deployment), next, keyOf, record, errors);
     } else if (!options.destroy) {
-      // As under the Pulumi CLI, a promise the program leaves rejected fails the program.
-      const programFailed = (error: unknown) => {
-        if (!(error instanceof NotAttemptedError)) errors.push((error as Error)?.message ?? String(error));
-      };
       process.on("unhandledRejection", programFailed);
       process.on("uncaughtException", programFailed);
       pulumi.runtime.setAllConfig(options.config, options.secretKeys);
@@ -246,7 +241,7 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
             const work = (async () => {
               const kind = kindOfTypeToken(args.type);
               if (!kind) return { id: `${args.name}-id`, state: args.inputs };
-              const urn = defaultEngine.urn(kind, args.name);
+              const urn = resourceUrn(kind, args.name, stack, project);
               registered.add(urn);
               const recorded = next.get(urn);
               // A resource moved to another provider is replaced: created through its new provider,
@@ -354,8 +349,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     const hosts = await processes.hosts();
     return { steps, outputs, errors: groupedErrors(rootErrors(errors)), warnings: [...new Set(hosts.flatMap((each) => warningsOf(each.stderr)))], notAttempted };
   } finally {
-    await processes.stopExplicit();
-    await host.stop();
+    process.off("unhandledRejection", programFailed);
+    process.off("uncaughtException", programFailed);
+    await processes.stop();
     rmSync(environment[takeoverDirectoryVariable]!, { recursive: true, force: true });
   }
 }
@@ -550,33 +546,13 @@ function registerTypeScript(programDirectory: string): void {
   };
 }
 
-/** Runs {@link runProgram} in a fresh Node process, relaying each step as it happens. */
+/**
+ * Runs {@link runProgram} in a Node process of its own (one kept from an earlier run of the same
+ * program directory and environment, when there is one: tools/runner/runnerProcesses.ts), relaying
+ * each step as it happens. Resolves with the result, its `exitCode` non-zero when the run failed;
+ * rejects when the run threw.
+ */
 export function runProgramInChildProcess(options: ProgramRunOptions, onStep: (step: ProgramStep) => void = () => {}): Promise<ProgramRunResult> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, "runProgramCli.js")], {
-      cwd: options.programDirectory,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env },
-    });
-    let buffer = "";
-    let result: ProgramRunResult | undefined;
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let newline: number;
-      while ((newline = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line.startsWith("step ")) onStep(JSON.parse(line.slice(5)) as ProgramStep);
-        else if (line.startsWith("result ")) result = JSON.parse(line.slice(7)) as ProgramRunResult;
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("exit", (code) => {
-      if (result) resolveRun({ ...result, exitCode: code ?? 1 });
-      else reject(new Error(`the program runner exited with ${code} before finishing: ${stderr.trim().slice(-2000)}`));
-    });
-    child.stdin.end(JSON.stringify(options));
-  });
+  return runInRunnerProcess(options, onStep);
 }
 

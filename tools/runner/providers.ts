@@ -1,6 +1,6 @@
 /**
  * The provider processes of one run, as the engine keeps them: one dynamic-provider host for the
- * default provider, configured with the stack config, and one for each explicit provider (a
+ * default provider, configured with the stack config, when a resource uses it, and one for each explicit provider (a
  * TinesProvider, type `pulumi:providers:pulumi-nodejs`), configured with that provider's inputs
  * only (pulumi-dynamic-providers.md, "Explicit providers"). A resource goes to the process of the
  * provider it names. Refresh and destroy configure a provider from the inputs the state recorded
@@ -8,7 +8,8 @@
  * `EnsureProvider` from state; pulumi-dynamic-providers.md, "Refresh and destroy use the provider
  * configuration recorded in the state").
  */
-import { DynamicProviderEngine, type EngineDeployment } from "./engine";
+import { ConcurrencyLimit } from "./concurrency";
+import { defaultEngineParallelism, DynamicProviderEngine, EngineDeployment } from "./engine";
 import { ProviderHost } from "./providerHost";
 
 /** The type token of an explicit provider of dynamic resources. */
@@ -66,51 +67,64 @@ export interface RunningProvider {
   deployment: EngineDeployment;
 }
 
-/** The provider processes of one run: the default one, and one per explicit provider, started on first use. */
+/**
+ * The provider processes of one run: the default one and one per explicit provider, each started
+ * and configured on first use. The engine, too, loads the default provider only when a resource
+ * needs it (pkg/resource/deploy/source_eval.go, `defaultProviders.getDefaultProviderRef`), so a
+ * program whose resources all name a TinesProvider never configures the stack's `tines:*` settings.
+ */
 export class ProviderProcesses {
-  private readonly explicit = new Map<string, Promise<RunningProvider>>();
+  /** By provider URN; the default provider under "". */
+  private readonly running = new Map<string, Promise<RunningProvider>>();
+  /** One step generator and one step executor serve every provider of a deployment, as in the engine. */
+  private readonly schedulers = { stepGenerator: new ConcurrencyLimit(1), stepExecutor: new ConcurrencyLimit(defaultEngineParallelism) };
 
   constructor(
-    private readonly defaultProvider: RunningProvider,
-    private readonly start: { programDirectory: string; projectName: string; stackName: string; environment?: Record<string, string> },
+    private readonly start: {
+      programDirectory: string;
+      projectName: string;
+      stackName: string;
+      environment?: Record<string, string>;
+      /** The stack config, which the default provider is configured with. */
+      config: Record<string, string>;
+    },
   ) {}
 
   /**
    * The process of the provider `reference` (undefined: the default provider), configured, when it
-   * starts, with `inputs()`: the provider's inputs in this run, or as the state recorded them.
+   * starts, with the stack config (the default provider) or `inputs()`: the provider's inputs in
+   * this run, or as the state recorded them.
    */
   for(reference: string | undefined, inputs: () => Record<string, unknown> | undefined): Promise<RunningProvider> {
-    if (reference === undefined) return Promise.resolve(this.defaultProvider);
-    const urn = providerUrnOf(reference);
-    let running = this.explicit.get(urn);
+    const urn = reference === undefined ? "" : providerUrnOf(reference);
+    let running = this.running.get(urn);
     if (running === undefined) {
       running = (async () => {
-        const settings = inputs();
+        const settings = urn === "" ? this.start.config : inputs();
         if (settings === undefined) throw new Error(`the provider ${urn} is neither declared by the program nor recorded in the state`);
         const host = await ProviderHost.start({ programDirectory: this.start.programDirectory, projectName: this.start.projectName, environment: this.start.environment });
         try {
-          await host.configure(configurationOf(settings));
+          await host.configure(urn === "" ? this.start.config : configurationOf(settings));
         } catch (error) {
           await host.stop();
           throw error;
         }
         const engine = new DynamicProviderEngine(host, this.start.stackName, this.start.projectName);
-        return { host, engine, deployment: this.defaultProvider.deployment.on(engine) };
+        return { host, engine, deployment: new EngineDeployment(engine, defaultEngineParallelism, this.schedulers) };
       })();
-      this.explicit.set(urn, running);
+      this.running.set(urn, running);
     }
     return running;
   }
 
   /** Every host started, the default one first. */
   async hosts(): Promise<ProviderHost[]> {
-    const explicit = await Promise.allSettled(this.explicit.values());
-    return [this.defaultProvider.host, ...explicit.flatMap((result) => (result.status === "fulfilled" ? [result.value.host] : []))];
+    const started = await Promise.allSettled([...this.running.entries()].sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : 0)).map(([, each]) => each));
+    return started.flatMap((result) => (result.status === "fulfilled" ? [result.value.host] : []));
   }
 
-  /** Stops every explicit provider's host (the default one is its caller's). */
-  async stopExplicit(): Promise<void> {
-    const explicit = await Promise.allSettled(this.explicit.values());
-    await Promise.all(explicit.map((result) => (result.status === "fulfilled" ? result.value.host.stop() : undefined)));
+  /** Stops every host started. */
+  async stop(): Promise<void> {
+    await Promise.all((await this.hosts()).map((host) => host.stop()));
   }
 }
