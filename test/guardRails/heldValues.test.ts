@@ -7,7 +7,8 @@ import { exportRoster, type ExportOptions } from "../../src/cli/export";
 import { TinesClient } from "../../src/client";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
 import { runProgramInChildProcess } from "../../dist-tools/runner/programRunner";
-import { repositoryRoot, useProviderHost } from "../helpers/host";
+import type { DynamicProviderEngine } from "../../tools/runner/engine";
+import { engineFor, repositoryRoot, useProviderHost } from "../helpers/host";
 
 const bootstrap = join(repositoryRoot, "examples", "bootstrap");
 
@@ -53,10 +54,10 @@ const heldText: Array<[string, (base: string) => string]> = [
 ];
 
 describe.each(heldText)("names Tines holds %s are adopted unchanged, with no write", (_variant, text) => {
-  const tines = useProviderHost();
-
+  type Kind = Parameters<DynamicProviderEngine["up"]>[0];
   /** [what, a seed that makes Tines hold it and says how a program declares it and what the stack must record] */
-  type HeldCase = [string, (state: TinesSimulator["state"]) => { kind: Parameters<typeof tines.engine.up>[0]; args: Record<string, unknown>; recorded: Record<string, unknown> }];
+  type HeldCase = [string, (state: TinesSimulator["state"]) => { kind: Kind; args: Record<string, unknown>; recorded: Record<string, unknown> }];
+  // Each case holds its objects under names of its own, so that one tenant holds them all.
   const cases: HeldCase[] = [
     [
       "a user's first and last name",
@@ -84,7 +85,7 @@ describe.each(heldText)("names Tines holds %s are adopted unchanged, with no wri
     [
       "a template's name, vendor, product, description, options and action inputs",
       (state) => {
-        const team = state.createTeam("Ops");
+        const team = state.createTeam("Enrichment");
         const held = { name: text("Enrich IP"), description: text("Looks up an address"), vendor: text("VirusTotal"), product: text("Intelligence") };
         // Options are JSON Tines stores as given: compared to the last space, and of any size.
         const agentOptions = { url: "https://example.com", payload: text("payload\n").repeat(9) };
@@ -100,9 +101,9 @@ describe.each(heldText)("names Tines holds %s are adopted unchanged, with no wri
     [
       "the SCIM user group mapping's group, team, role and owners' group",
       (state) => {
-        state.createTeam(text("Ops"));
-        state.addCustomRole(text("Reviewer"), { permissions: ["STORY_READ"] });
-        const mappings = [{ group: text("okta-ops"), team: text("Ops"), role: text("Reviewer") }];
+        state.createTeam(text("Okta Ops"));
+        state.addCustomRole(text("Okta Reviewer"), { permissions: ["STORY_READ"] });
+        const mappings = [{ group: text("okta-ops"), team: text("Okta Ops"), role: text("Okta Reviewer") }];
         state.replaceScimMapping({ mappings: mappings.map((line) => ({ group_name: line.group, team_name: line.team, role_name: line.role })), tenant_owners_group: text("owners") });
         return { kind: "ScimGroupMapping", args: { mappings, tenantOwnersGroup: text("owners"), adoptExisting: true }, recorded: { mappings, tenantOwnersGroup: text("owners") } };
       },
@@ -110,34 +111,51 @@ describe.each(heldText)("names Tines holds %s are adopted unchanged, with no wri
     [
       "a membership's custom role",
       (state) => {
-        const team = state.createTeam("Ops");
-        state.addCustomRole(text("Reviewer"), { permissions: ["STORY_READ"] });
-        const user = state.createUser({ email: "ann@example.com", first_name: "Ann" });
-        state.seedMembership(team.id, user.id, text("Reviewer"));
-        return { kind: "TeamMembership", args: { teamId: team.id, userId: user.id, role: text("Reviewer"), adoptExisting: true }, recorded: { role: text("Reviewer") } };
+        const team = state.createTeam("Detections");
+        state.addCustomRole(text("Detection Reviewer"), { permissions: ["STORY_READ"] });
+        const user = state.createUser({ email: "bea@example.com", first_name: "Bea" });
+        state.seedMembership(team.id, user.id, text("Detection Reviewer"));
+        return { kind: "TeamMembership", args: { teamId: team.id, userId: user.id, role: text("Detection Reviewer"), adoptExisting: true }, recorded: { role: text("Detection Reviewer") } };
       },
     ],
     [
       "a roster's custom role",
       (state) => {
-        const team = state.createTeam("Ops");
-        state.addCustomRole(text("Reviewer"), { permissions: ["STORY_READ"] });
-        const user = state.createUser({ email: "ann@example.com", first_name: "Ann" });
-        state.seedMembership(team.id, user.id, text("Reviewer"));
-        const members = [{ userId: user.id, role: text("Reviewer") }];
+        const team = state.createTeam("Response");
+        state.addCustomRole(text("Response Reviewer"), { permissions: ["STORY_READ"] });
+        const user = state.createUser({ email: "cal@example.com", first_name: "Cal" });
+        state.seedMembership(team.id, user.id, text("Response Reviewer"));
+        const members = [{ userId: user.id, role: text("Response Reviewer") }];
         return { kind: "TeamMembers", args: { teamId: team.id, members, adoptExisting: true }, recorded: { members } };
       },
     ],
   ];
 
-  it.each(cases)("%s: check passes, the adoption writes nothing and records them as held, and the next preview changes nothing", async (_case, seed) => {
-    const { kind, args, recorded } = seed(tines.simulator.state);
-    const from = tines.simulator.log.length;
-    const { state, operation } = await (await tines.freshEngine()).up(kind, "held", args);
+  // One tenant holds every case before anything reads it. The adoptions are one deployment (one
+  // `pulumi up` of a program that declares them all) and the previews the next: a provider process
+  // reads the tenant's facts once, and the adoptions write nothing, so each sees the tenant as the
+  // seeds left it, whichever cases run and in whatever order.
+  let simulator: TinesSimulator;
+  const seeded = new Map<string, ReturnType<HeldCase[1]>>();
+  const deployments = new Map<"up" | "next preview", Promise<DynamicProviderEngine>>();
+  const deployment = (which: "up" | "next preview") => deployments.get(which) ?? deployments.set(which, engineFor(simulator)).get(which)!;
+  beforeAll(async () => {
+    simulator = await startTinesSimulator({ userDeletionDelayMs: 0 });
+    for (const [what, seed] of cases) seeded.set(what, seed(simulator.state));
+  });
+  afterAll(async () => {
+    await Promise.all([...deployments.values()].map(async (engine) => (await engine).host.stop()));
+    await simulator.stop();
+  });
+
+  it.each(cases)("%s: check passes, the adoption writes nothing and records them as held, and the next preview changes nothing", async (what) => {
+    const { kind, args, recorded } = seeded.get(what)!;
+    const from = simulator.log.length;
+    const { state, operation } = await (await deployment("up")).up(kind, "held", args);
     expect(operation).toBe("create");
-    expect(writesSince(tines.simulator, from)).toEqual([]);
+    expect(writesSince(simulator, from)).toEqual([]);
     expect(state.outputs).toMatchObject(recorded);
-    expect((await (await tines.freshEngine()).preview(kind, "held", args, state)).operation).toBe("same");
+    expect((await (await deployment("next preview")).preview(kind, "held", args, state)).operation).toBe("same");
   });
 });
 

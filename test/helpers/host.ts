@@ -13,6 +13,22 @@ export function startHost(environment: Record<string, string> = {}): Promise<Pro
 }
 
 /**
+ * An engine on a provider host of its own, configured for `simulator` with preview checks on (and
+ * `config` on top, e.g. another key): one deployment, as one `pulumi` command's provider process.
+ * The caller stops its host.
+ */
+export async function engineFor(simulator: TinesSimulator, config: Record<string, string> = {}): Promise<DynamicProviderEngine> {
+  const host = await startHost();
+  try {
+    await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true", ...config });
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+  return new DynamicProviderEngine(host);
+}
+
+/**
  * One simulator and one configured provider host for a test file (the host runs the compiled
  * package, as the engine would), with the simulator reset before each test. `config` adds stack
  * config (e.g. `"tines:previewChecks": "false"`).
@@ -45,10 +61,9 @@ export function useProviderHost({ config, ...options }: TinesSimulatorOptions & 
      * Stopped after the file's tests.
      */
     async freshEngine(config: Record<string, string> = {}): Promise<DynamicProviderEngine> {
-      const fresh = await startHost();
-      freshHosts.push(fresh);
-      await fresh.configure({ "tines:tenant": simulator!.url, "tines:apiKey": simulator!.apiKey, "tines:previewChecks": "true", ...config });
-      return new DynamicProviderEngine(fresh);
+      const fresh = await engineFor(simulator!, config);
+      freshHosts.push(fresh.host);
+      return fresh;
     },
     get simulator(): TinesSimulator {
       return simulator!;
