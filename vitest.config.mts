@@ -15,15 +15,13 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // The provider-host tests spawn processes and mostly wait on them (hosts, simulators, program
-    // runs): three workers keep two cores busy; the whole run took ~233 s with two, ~193 s with
-    // three. `npm run reliability` pins two (--maxWorkers=2) so its published seconds compare
-    // with earlier runs.
-    // The run is bound by CPU (about 595 s of it in vitest, measured on a shared 2-core machine):
-    // each provider host and each program run's Node process loads @pulumi/pulumi, about 1 s of CPU
-    // apiece, and a program run costs 3-4 s in all. `isolate: false` was measured and left off:
-    // ~13 s less CPU, but the files are dealt to the workers up front and the long ones bunched
-    // (691 s of wall time against 538 s). See docs/maintainers/testing.md, "Where the time goes".
-    maxWorkers: 3,
+    // The run is bound by CPU: each provider host loads @pulumi/pulumi (about 1.2 s of CPU apiece,
+    // ~255 hosts in a run), and some files mostly wait (timeouts, retries, the 10 s read-after-write
+    // window). Four workers keep two cores busy while those wait; three left them idle at the start,
+    // when vitest runs the longest files (which are the waiting ones) first. `npm run reliability`
+    // pins two (--maxWorkers=2) so its published seconds compare with earlier runs.
+    // `isolate: false` was measured and left off: ~13 s less CPU, but the files are dealt to the
+    // workers up front and the long ones bunched. See docs/maintainers/testing.md, "Where the time goes".
+    maxWorkers: 4,
   },
 });

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -110,5 +111,36 @@ describe("the CLI-free program runner in a preview", () => {
     expect(preview.errors).toEqual([]);
     expect(preview.exitCode).toBe(0);
     expect(preview.warnings).toContain("pulumi-tines: creating user ada@example.com makes Tines email them an invitation");
+  }, 120_000);
+});
+
+describe("the CLI-free program runner's processes", () => {
+  beforeEach(resetTenant);
+
+  it("a runner process kept for the next run evaluates the program afresh, with that run's config, and a failed run leaves nothing behind", async () => {
+    // Ups, whose exports are known (a preview's are not, its resources being new).
+    const before = await runProgramInChildProcess(options("kept.json", {}));
+    const failed = await runProgramInChildProcess({ ...options("kept-2.json", { "team-lookup:mode": "own-lookup" }), preview: true });
+    expect(failed.exitCode).toBe(1);
+    const next = await runProgramInChildProcess(options("kept.json", {}));
+    const [first, third] = [before, next].map((result) => result.outputs.runner as { processId: number; evaluations: number });
+    // The same process, the program evaluated once a run, and none of the failed run's errors.
+    expect(third!.processId).toBe(first!.processId);
+    expect(third!.evaluations).toBe(first!.evaluations + 2);
+    expect(next.errors).toEqual([]);
+    expect(next.exitCode).toBe(0);
+  }, 120_000);
+
+  it("runProgramCli.js takes one run as JSON on stdin, prints its steps and result, and exits 1 when the run failed", async () => {
+    const child = spawn(process.execPath, [join(repositoryRoot, "dist-tools", "runner", "runProgramCli.js")], { cwd: program, stdio: ["pipe", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stdin.end(JSON.stringify({ ...options("cli.json", { "team-lookup:mode": "own-lookup" }), preview: true }));
+    const exitCode = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(exitCode).toBe(1);
+    const lines = output.split("\n");
+    expect(lines.filter((line) => line.startsWith("step ")).length).toBeGreaterThan(0);
+    const result = JSON.parse(lines.find((line) => line.startsWith("result "))!.slice("result ".length)) as { errors: string[] };
+    expect(result.errors).toEqual(['error serializing property "teamId": the program\'s own lookup failed']);
   }, 120_000);
 });
