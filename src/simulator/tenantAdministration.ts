@@ -86,6 +86,15 @@ export class TenantAdministration {
     return structuredClone(this.store.data);
   }
 
+  /**
+   * Puts the tenant back as a {@link snapshot} found it (the file too, when persisted), so that
+   * tests can each start from one deployed tenant without deploying it again. Objects restored
+   * count as long visible to lists and reads.
+   */
+  restore(data: TenantData): void {
+    this.store.replace(structuredClone(data));
+  }
+
   // The tenant owner -----------------------------------------------------------------------------
 
   /** The tenant owner whose key the simulator uses, if the tenant has them (see seed.ts, ensureTenantOwner). */

@@ -152,7 +152,12 @@ export class TenantStore {
 
   /** Forgets everything (the file too, when persisted). */
   reset(): void {
-    this.data = emptyData();
+    this.replace(emptyData());
+  }
+
+  /** Holds `data` in place of everything (the file too, when persisted). */
+  replace(data: TenantData): void {
+    this.data = data;
     this.createdAtMs.clear();
     this.save();
   }

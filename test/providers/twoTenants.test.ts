@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTinesSimulator, type TenantData, type TinesSimulator } from "../../src/simulator";
 import { runProgramInChildProcess, type ProgramRunOptions, type ProgramRunResult } from "../../dist-tools/runner/programRunner";
 import { repositoryRoot } from "../helpers/host";
 
@@ -16,12 +16,18 @@ const project = "tines-two-tenants";
 let staging: TinesSimulator;
 let production: TinesSimulator;
 let workDirectory: string;
+/** This test's stack state: a file of its own, so no test starts from what another left. */
 let statePath: string;
+let stateFiles = 0;
 
 beforeAll(async () => {
   [staging, production] = await Promise.all([startTinesSimulator({ userDeletionDelayMs: 0 }), startTinesSimulator({ userDeletionDelayMs: 0 })]);
   workDirectory = mkdtempSync(join(tmpdir(), "two-tenants-test-"));
-  statePath = join(workDirectory, "state.json");
+});
+beforeEach(() => {
+  for (const simulator of [staging, production]) simulator.reset();
+  stateFiles += 1;
+  statePath = join(workDirectory, `state-${stateFiles}.json`);
 });
 afterAll(async () => {
   await Promise.all([staging.stop(), production.stop()]);
@@ -62,6 +68,38 @@ interface RecordedState {
 }
 
 const readState = () => JSON.parse(readFileSync(statePath, "utf8")) as RecordedState;
+
+/** The program's first up on two empty tenants, what each tenant was asked, and what it left: tenants and state. */
+interface Deployed {
+  up: ProgramRunResult;
+  requests: { staging: Awaited<ReturnType<typeof requestsOf>>; production: Awaited<ReturnType<typeof requestsOf>> };
+  tenants: { staging: TenantData; production: TenantData };
+  state: string;
+}
+let deployment: Promise<Deployed> | undefined;
+
+/**
+ * Puts this test's tenants and stack state where the program's first up left them, the request
+ * logs cleared. The up runs once, for the first test that asks (on the tenants its beforeEach
+ * emptied); each later one starts from a copy of what it left.
+ */
+async function deployed(): Promise<Deployed> {
+  deployment ??= (async () => {
+    const up = await run();
+    return {
+      up,
+      requests: { staging: await requestsOf(staging), production: await requestsOf(production) },
+      tenants: { staging: staging.state.snapshot(), production: production.state.snapshot() },
+      state: readFileSync(statePath, "utf8"),
+    };
+  })();
+  const fixture = await deployment;
+  staging.state.restore(fixture.tenants.staging);
+  production.state.restore(fixture.tenants.production);
+  writeFileSync(statePath, fixture.state);
+  await clearRequests();
+  return fixture;
+}
 const emailsOf = (simulator: TinesSimulator) => simulator.state.listUsers().map((user) => user.email).filter((email) => email.endsWith("@example.com")).sort();
 const stepsOf = (result: ProgramRunResult, prefix: string) => result.steps.filter((step) => step.name.startsWith(prefix));
 
@@ -76,11 +114,9 @@ describe("examples/two-tenants: one program, a staging and a production TinesPro
     expect(stepsOf(preview, "staging-").every((step) => step.error === undefined)).toBe(true);
     // Each preview read only its own tenant, with its own key.
     for (const simulator of [staging, production]) expect((await requestsOf(simulator)).every((request) => request.key === "owner")).toBe(true);
-    production.state.deleteCustomRole("DETECTION_REVIEWER");
   });
 
   it("a wrong key on one provider fails only that provider's resources, naming the provider", async () => {
-    await clearRequests();
     // Every step attempted, as `pulumi up --continue-on-error` does: by default the up stops starting
     // steps at the first failure, and which staging steps ran first would be a race.
     const up = await run({ productionApiKey: "not-the-production-key", continueOnError: true });
@@ -99,8 +135,7 @@ describe("examples/two-tenants: one program, a staging and a production TinesPro
   });
 
   it("every resource lands in its own tenant only, and its tenant output names that tenant", async () => {
-    await clearRequests();
-    const up = await run();
+    const { up, requests } = await deployed();
     expect(up.errors).toEqual([]);
     const tenants = up.outputs.tenants as Record<string, { tenant: string; teams: Record<string, number>; users: Record<string, number> }>;
     expect(tenants.staging!.tenant).toBe(staging.url);
@@ -113,10 +148,9 @@ describe("examples/two-tenants: one program, a staging and a production TinesPro
     expect(emailsOf(staging)).toEqual(["ada.lovelace@example.com", "grace.hopper@example.com", "new.hire@example.com"]);
     expect(emailsOf(production)).toEqual(["ada.lovelace@example.com", "grace.hopper@example.com"]);
     // The request logs: every request each tenant got was made with its own key.
-    for (const simulator of [staging, production]) {
-      const requests = await requestsOf(simulator);
-      expect(requests.length).toBeGreaterThan(0);
-      expect(requests.filter((request) => request.key !== "owner")).toEqual([]);
+    for (const made of [requests.staging, requests.production]) {
+      expect(made.length).toBeGreaterThan(0);
+      expect(made.filter((request) => request.key !== "owner")).toEqual([]);
     }
     // What the state records: each resource's tenant and provider, and the key in none of them.
     const state = readState();
@@ -138,14 +172,15 @@ describe("examples/two-tenants: one program, a staging and a production TinesPro
   });
 
   it("a second up changes nothing in either tenant", async () => {
+    await deployed();
     const again = await run();
     expect(again.errors).toEqual([]);
     expect(again.steps.filter((step) => step.operation !== "same")).toEqual([]);
   });
 
   it("refresh reads each resource from its own tenant, and drops what was deleted there outside Pulumi", async () => {
+    await deployed();
     production.state.deleteUser(production.state.findUserByEmail("grace.hopper@example.com")!.id);
-    await clearRequests();
     const refresh = await run({ refresh: true });
     expect(refresh.errors).toEqual([]);
     const dropped = refresh.steps.filter((step) => step.operation === "delete").map((step) => step.name);
@@ -162,8 +197,7 @@ describe("examples/two-tenants: one program, a staging and a production TinesPro
 
   it("a key rotated since the last up fails refresh with the provider's name and says to run up first", async () => {
     // The state recorded the key of the last up; the tenant no longer accepts it (it was rotated).
-    const saved = readFileSync(statePath, "utf8");
-    const state = JSON.parse(saved) as RecordedState;
+    const state = JSON.parse((await deployed()).state) as RecordedState;
     const recorded = state.providers!.find((provider) => provider.inputs["tines:providerName"] === "production")!;
     (recorded.inputs["tines:apiKey"] as { value: string }).value = "the-key-before-rotation";
     writeFileSync(statePath, JSON.stringify(state));
@@ -177,11 +211,10 @@ describe("examples/two-tenants: one program, a staging and a production TinesPro
       expect(error).toContain("run `pulumi up` first so the stack records the new key, or pass --run-program");
     }
     expect(stepsOf(refresh, "staging-").every((step) => step.error === undefined)).toBe(true);
-    writeFileSync(statePath, saved);
   });
 
   it("destroy deletes every resource through its own provider, in its own tenant", async () => {
-    await clearRequests();
+    await deployed();
     const destroy = await run({ destroy: true });
     expect(destroy.errors).toEqual([]);
     for (const simulator of [staging, production]) {

@@ -120,6 +120,22 @@ describe("the Tines simulator", () => {
     expect(await statuses("/api/v1/teams/1")).toEqual([503, 503, 200]);
   });
 
+  it("restores a snapshot: the same objects under the same ids, and the next new object after them", async () => {
+    const team = tines.simulator.state.createTeam("Blue Team");
+    const user = tines.simulator.state.createUser({ email: "saved@example.com", first_name: "Saved" });
+    const saved = tines.simulator.state.snapshot();
+    tines.simulator.state.deleteTeam(team.id);
+    tines.simulator.state.createUser({ email: "after@example.com" });
+    tines.simulator.state.restore(saved);
+    expect(tines.simulator.state.listTeams("all").map((each) => [each.id, each.name])).toContainEqual([team.id, "Blue Team"]);
+    expect(tines.simulator.state.findUserByEmail("after@example.com")).toBeUndefined();
+    expect((await call("GET", `/api/v1/admin/users/${user.id}`)).json).toMatchObject({ email: "saved@example.com" });
+    const next = await call("POST", "/api/v1/admin/users", { email: "next@example.com" });
+    expect((next.json as { id: number }).id).toBeGreaterThan(user.id);
+    // The snapshot given back is not the tenant's: changing the tenant leaves it as saved.
+    expect(saved.users.map((each) => each.email)).not.toContain("next@example.com");
+  });
+
   it("persists the tenant to a file so it survives a restart", async () => {
     const directory = mkdtempSync(join(tmpdir(), "tines-sim-"));
     try {
