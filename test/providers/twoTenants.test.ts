@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startTinesSimulator, type TenantData, type TinesSimulator } from "../../src/simulator";
+import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
 import { runProgramInChildProcess, type ProgramRunOptions, type ProgramRunResult } from "../../dist-tools/runner/programRunner";
+import { deployedOnce } from "../helpers/deployedOnce";
 import { repositoryRoot } from "../helpers/host";
 
 const program = join(repositoryRoot, "examples", "two-tenants");
@@ -58,10 +59,6 @@ async function requestsOf(simulator: TinesSimulator): Promise<Array<{ method: st
   return ((await response.json()) as { requests: Array<{ method: string; path: string; key: string; status: number | string }> }).requests;
 }
 
-async function clearRequests(): Promise<void> {
-  await Promise.all([staging, production].map((simulator) => fetch(`${simulator.url}/_simulator/requests`, { method: "DELETE", headers: { authorization: `Bearer ${simulator.apiKey}` } })));
-}
-
 interface RecordedState {
   resources: Array<{ name: string; provider?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
   providers?: Array<{ urn: string; inputs: Record<string, unknown> }>;
@@ -69,37 +66,15 @@ interface RecordedState {
 
 const readState = () => JSON.parse(readFileSync(statePath, "utf8")) as RecordedState;
 
-/** The program's first up on two empty tenants, what each tenant was asked, and what it left: tenants and state. */
-interface Deployed {
-  up: ProgramRunResult;
-  requests: { staging: Awaited<ReturnType<typeof requestsOf>>; production: Awaited<ReturnType<typeof requestsOf>> };
-  tenants: { staging: TenantData; production: TenantData };
-  state: string;
-}
-let deployment: Promise<Deployed> | undefined;
-
 /**
- * Puts this test's tenants and stack state where the program's first up left them, the request
- * logs cleared. The up runs once, for the first test that asks (on the tenants its beforeEach
- * emptied); each later one starts from a copy of what it left.
+ * The program's first up on two empty tenants, and what each tenant was asked: each test that
+ * calls it starts from the tenants and the state that up left (helpers/deployedOnce.ts).
  */
-async function deployed(): Promise<Deployed> {
-  deployment ??= (async () => {
-    const up = await run();
-    return {
-      up,
-      requests: { staging: await requestsOf(staging), production: await requestsOf(production) },
-      tenants: { staging: staging.state.snapshot(), production: production.state.snapshot() },
-      state: readFileSync(statePath, "utf8"),
-    };
-  })();
-  const fixture = await deployment;
-  staging.state.restore(fixture.tenants.staging);
-  production.state.restore(fixture.tenants.production);
-  writeFileSync(statePath, fixture.state);
-  await clearRequests();
-  return fixture;
-}
+const deployed = deployedOnce(
+  () => [staging, production],
+  () => statePath,
+  async () => ({ up: await run(), requests: { staging: await requestsOf(staging), production: await requestsOf(production) } }),
+);
 const emailsOf = (simulator: TinesSimulator) => simulator.state.listUsers().map((user) => user.email).filter((email) => email.endsWith("@example.com")).sort();
 const stepsOf = (result: ProgramRunResult, prefix: string) => result.steps.filter((step) => step.name.startsWith(prefix));
 
@@ -197,7 +172,8 @@ describe("examples/two-tenants: one program, a staging and a production TinesPro
 
   it("a key rotated since the last up fails refresh with the provider's name and says to run up first", async () => {
     // The state recorded the key of the last up; the tenant no longer accepts it (it was rotated).
-    const state = JSON.parse((await deployed()).state) as RecordedState;
+    await deployed();
+    const state = readState();
     const recorded = state.providers!.find((provider) => provider.inputs["tines:providerName"] === "production")!;
     (recorded.inputs["tines:apiKey"] as { value: string }).value = "the-key-before-rotation";
     writeFileSync(statePath, JSON.stringify(state));
