@@ -219,18 +219,14 @@ export class EngineDeployment {
     readonly engine: DynamicProviderEngine,
     /** The engine's `--parallel`; see {@link defaultEngineParallelism}. */
     parallelism: number,
+    /**
+     * The schedulers of a deployment with several provider processes: one step generator and one
+     * step executor serve them all, as in the engine, whatever provider process a step goes to.
+     */
     shared?: { stepGenerator: ConcurrencyLimit; stepExecutor: ConcurrencyLimit },
   ) {
     this.stepGenerator = shared?.stepGenerator ?? new ConcurrencyLimit(1);
     this.stepExecutor = shared?.stepExecutor ?? new ConcurrencyLimit(parallelism);
-  }
-
-  /**
-   * The same deployment on another provider's engine: one step generator and one step executor
-   * serve every provider of a deployment, as in the engine, whatever provider process a step goes to.
-   */
-  on(engine: DynamicProviderEngine): EngineDeployment {
-    return new EngineDeployment(engine, this.stepExecutor.limit, { stepGenerator: this.stepGenerator, stepExecutor: this.stepExecutor });
   }
 
   /** Registers a resource in a preview: check, then diff when it exists, in the step generator. */

@@ -1,7 +1,7 @@
 /**
  * The provider processes of one run, as the engine keeps them: one dynamic-provider host for the
- * default provider, configured with the stack config, when a resource uses it, and one for each explicit provider (a
- * TinesProvider, type `pulumi:providers:pulumi-nodejs`), configured with that provider's inputs
+ * default provider, configured with the stack config, once a resource uses it, and one for each
+ * explicit provider (a TinesProvider, type `pulumi:providers:pulumi-nodejs`), configured with that provider's inputs
  * only (pulumi-dynamic-providers.md, "Explicit providers"). A resource goes to the process of the
  * provider it names. Refresh and destroy configure a provider from the inputs the state recorded
  * for it at the last `up`, not from the program (pkg/resource/deploy/providers/registry.go,
@@ -70,7 +70,7 @@ export interface RunningProvider {
 /**
  * The provider processes of one run: the default one and one per explicit provider, each started
  * and configured on first use. The engine, too, loads the default provider only when a resource
- * needs it (pkg/resource/deploy/source_eval.go, `defaultProviders.getDefaultProviderRef`), so a
+ * needs it (pkg/resource/deploy, `defaultProviders.getDefaultProviderRef`), so a
  * program whose resources all name a TinesProvider never configures the stack's `tines:*` settings.
  */
 export class ProviderProcesses {
@@ -100,11 +100,11 @@ export class ProviderProcesses {
     let running = this.running.get(urn);
     if (running === undefined) {
       running = (async () => {
-        const settings = urn === "" ? this.start.config : inputs();
-        if (settings === undefined) throw new Error(`the provider ${urn} is neither declared by the program nor recorded in the state`);
+        const settings = urn === "" ? undefined : inputs();
+        if (urn !== "" && settings === undefined) throw new Error(`the provider ${urn} is neither declared by the program nor recorded in the state`);
         const host = await ProviderHost.start({ programDirectory: this.start.programDirectory, projectName: this.start.projectName, environment: this.start.environment });
         try {
-          await host.configure(urn === "" ? this.start.config : configurationOf(settings));
+          await host.configure(settings === undefined ? this.start.config : configurationOf(settings));
         } catch (error) {
           await host.stop();
           throw error;
