@@ -12,6 +12,7 @@ import { formatAuditTime } from "../../src/audit/entries";
 import { startTinesSimulator, type TinesSimulator } from "../../src/simulator";
 // The built runner: it starts its compiled child-process entry beside itself.
 import { runProgramInChildProcess, type ProgramRunResult } from "../../dist-tools/runner/programRunner";
+import { deployedOnce } from "../helpers/deployedOnce";
 import { repositoryRoot } from "../helpers/host";
 
 let simulator: TinesSimulator;
@@ -45,7 +46,11 @@ function runner(options: { refresh?: boolean } = {}): Promise<ProgramRunResult> 
 }
 
 /** Deploys the program and returns the objects it made. */
-async function deploy() {
+/**
+ * The program deployed on an empty tenant, with a second member on its team: made once (for the
+ * first test that asks), and restored for each test that asks after it (helpers/deployedOnce.ts).
+ */
+const deploy = deployedOnce(() => [simulator], () => statePath, async () => {
   const result = await runner();
   expect(result.errors).toEqual([]);
   const state = simulator.state;
@@ -56,7 +61,7 @@ async function deploy() {
   // A second member, so that Bob is not the team's last one (Tines refuses to remove the last member).
   state.inviteMember(team.id, { email: "alice@acme.com" }, "TEAM_ADMIN");
   return { team, bob, role, template };
-}
+});
 
 const auditLogReads = () => simulator.countRequests("GET", /^\/api\/v1\/audit_logs/);
 const browser = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
