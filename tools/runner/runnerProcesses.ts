@@ -12,9 +12,9 @@
  * uses) is dropped from the module cache, so the next run loads the program afresh.
  * A provider host is never kept: each run starts its own, as each `pulumi` command does.
  *
- * A process is kept only after a run that ended with a result; one whose run threw, or that
- * printed anything unreadable, is stopped. Idle processes do not keep their parent alive, and each
- * exits when its parent's end of the pipe closes.
+ * A process is kept only after a run that ended with a result; one whose run threw exits (the
+ * run's promise rejects with what it printed on stderr). Idle processes do not keep their parent
+ * alive, and each exits when its parent's end of the pipe closes.
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { join } from "node:path";
