@@ -252,6 +252,8 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
               const before = movedFrom ? undefined : recorded;
               const inputs = withUnknownPlaceholders(args.inputs, pulumi.isUnknown) as Record<string, unknown>;
               try {
+                // After a failed step no new one starts: not even its provider's process.
+                if (!options.preview && stopped()) throw new NotAttemptedError(args.name);
                 const { deployment } = await providerOf(provider);
                 if (options.preview) {
                   const plan = await deployment.preview(kind, args.name, inputs, before);
@@ -349,9 +351,9 @@ export async function runProgram(options: ProgramRunOptions, onStep: (step: Prog
     const hosts = await processes.hosts();
     return { steps, outputs, errors: groupedErrors(rootErrors(errors)), warnings: [...new Set(hosts.flatMap((each) => warningsOf(each.stderr)))], notAttempted };
   } finally {
+    await processes.stop();
     process.off("unhandledRejection", programFailed);
     process.off("uncaughtException", programFailed);
-    await processes.stop();
     rmSync(environment[takeoverDirectoryVariable]!, { recursive: true, force: true });
   }
 }

@@ -5,9 +5,10 @@
  *
  * With `--runs-from-lines` (how tools/runner/runnerProcesses.ts starts it) it takes one run per
  * line of stdin, one after another, until stdin ends; each `result` line carries the run's
- * `exitCode`. Between runs it forgets every module loaded outside `node_modules` since it started
- * (the program, and what the program loaded of pulumi-tines), so each run loads the program afresh.
+ * `exitCode`. Between runs it forgets every module loaded outside `node_modules` but its own (the
+ * program, and pulumi-tines), so each run loads them afresh.
  */
+import { resolve, sep } from "node:path";
 import { createInterface } from "node:readline";
 import { runProgram, type ProgramRunOptions, type ProgramRunResult } from "./programRunner";
 import { sessionArgument } from "./runnerProcesses";
@@ -32,12 +33,14 @@ async function once(): Promise<number> {
 }
 
 async function runsFromLines(): Promise<number> {
-  const loadedAtStart = new Set(Object.keys(require.cache));
+  // The runner's own files (this directory's parent holds the tools' build) stay loaded; so does
+  // what is in node_modules (@pulumi/pulumi above all, whose global settings `setMocks` resets).
+  const tools = `${resolve(__dirname, "..")}${sep}`;
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (line.trim() === "") continue;
     await printLine(`result ${JSON.stringify(await run(JSON.parse(line) as ProgramRunOptions))}`);
     for (const path of Object.keys(require.cache)) {
-      if (!loadedAtStart.has(path) && !path.includes("/node_modules/")) delete require.cache[path];
+      if (!path.startsWith(tools) && !path.includes(`${sep}node_modules${sep}`)) delete require.cache[path];
     }
   }
   return 0;

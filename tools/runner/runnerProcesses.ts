@@ -7,9 +7,10 @@
  * kept and given the next run for the same program directory and environment. Between runs it
  * resets what a run leaves behind, as the SDK's own unit-test support does between tests: the
  * runtime's settings and config (`pulumi.runtime.setMocks` calls `resetOptions`,
- * sdk/nodejs/runtime/settings.ts; `setAllConfig` replaces the whole config), and every module the
- * run loaded outside `node_modules` (the program, and pulumi-tines beyond what the runner itself
- * uses) is dropped from the module cache, so the next run loads the program afresh.
+ * sdk/nodejs/runtime/settings.ts; `setAllConfig` replaces the whole config), and every module
+ * loaded outside `node_modules` except the runner's own (the program, and all of pulumi-tines with
+ * the clients and rate limits it keeps per tenant) is dropped from the module cache, so the next
+ * run loads them afresh. What a program puts on `globalThis` stays.
  * A provider host is never kept: each run starts its own, as each `pulumi` command does.
  *
  * A process is kept only after a run that ended with a result; one whose run threw exits (the
@@ -49,6 +50,13 @@ function start(key: string, programDirectory: string, environment: NodeJS.Proces
     const list = idle.get(key);
     if (list?.includes(runner)) list.splice(list.indexOf(runner), 1);
   };
+  /** Ends the run under way with `error`, and the process with it: it is in no state to take another. */
+  const fail = (error: Error) => {
+    retire();
+    runner.current?.reject(error);
+    runner.current = undefined;
+    child.kill("SIGKILL");
+  };
   child.stdout.on("data", (chunk: Buffer) => {
     runner.pending += chunk.toString();
     let newline: number;
@@ -57,21 +65,28 @@ function start(key: string, programDirectory: string, environment: NodeJS.Proces
       runner.pending = runner.pending.slice(newline + 1);
       const run = runner.current;
       if (!run) continue;
-      if (line.startsWith("step ")) run.onStep(JSON.parse(line.slice(5)) as ProgramStep);
-      else if (line.startsWith("result ")) {
-        runner.current = undefined;
-        runner.stderr = "";
-        run.resolve(JSON.parse(line.slice(7)) as ProgramRunResult);
-        setIdle(runner, true);
-        (idle.get(key) ?? idle.set(key, []).get(key)!).push(runner);
+      try {
+        if (line.startsWith("step ")) run.onStep(JSON.parse(line.slice(5)) as ProgramStep);
+        else if (line.startsWith("result ")) {
+          const result = JSON.parse(line.slice(7)) as ProgramRunResult;
+          runner.current = undefined;
+          runner.stderr = "";
+          setIdle(runner, true);
+          (idle.get(key) ?? idle.set(key, []).get(key)!).push(runner);
+          run.resolve(result);
+        }
+      } catch (error) {
+        return fail(error as Error);
       }
     }
   });
   child.stderr.on("data", (chunk: Buffer) => (runner.stderr += chunk.toString()));
   child.stdin.on("error", () => undefined);
-  child.once("exit", (code) => {
+  child.once("error", fail);
+  // "close", not "exit": by then everything the process wrote on stderr has been read.
+  child.once("close", (code, signal) => {
     retire();
-    runner.current?.reject(new Error(`the program runner exited with ${code} before finishing: ${runner.stderr.trim().slice(-2000)}`));
+    runner.current?.reject(new Error(`the program runner exited with ${code ?? signal} before finishing: ${runner.stderr.trim().slice(-2000)}`));
     runner.current = undefined;
   });
   return runner;
@@ -93,7 +108,8 @@ function setIdle(runner: RunnerProcess, isIdle: boolean): void {
 export function runInRunnerProcess(options: ProgramRunOptions, onStep: (step: ProgramStep) => void): Promise<ProgramRunResult> {
   const environment = { ...process.env };
   const key = JSON.stringify([options.programDirectory, environment]);
-  const runner = idle.get(key)?.shift() ?? start(key, options.programDirectory, environment);
+  // The one that finished last: the others may be let go by the parent sooner.
+  const runner = idle.get(key)?.pop() ?? start(key, options.programDirectory, environment);
   setIdle(runner, false);
   return new Promise((resolve, reject) => {
     runner.current = { onStep, resolve, reject };
