@@ -45,10 +45,10 @@ function runner(options: { refresh?: boolean } = {}): Promise<ProgramRunResult> 
   });
 }
 
-/** Deploys the program and returns the objects it made. */
 /**
- * The program deployed on an empty tenant, with a second member on its team: made once (for the
- * first test that asks), and restored for each test that asks after it (helpers/deployedOnce.ts).
+ * The program deployed on an empty tenant, with a second member on its team, and the objects it
+ * made: deployed once (for the first test that asks), and restored for each test that asks after
+ * it (helpers/deployedOnce.ts).
  */
 const deploy = deployedOnce(() => [simulator], () => statePath, async () => {
   const result = await runner();

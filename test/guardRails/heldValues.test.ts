@@ -144,7 +144,7 @@ describe.each(heldText)("names Tines holds %s are adopted unchanged, with no wri
     for (const [what, seed] of cases) seeded.set(what, seed(simulator.state));
   });
   afterAll(async () => {
-    await Promise.all([...deployments.values()].map(async (engine) => (await engine).host.stop()));
+    await Promise.allSettled([...deployments.values()].map(async (engine) => (await engine).host.stop()));
     await simulator.stop();
   });
 

@@ -60,11 +60,18 @@ describe("moving a resource to another provider", () => {
     for (const simulator of [staging, production, fallback]) simulator.reset();
   });
   /** The resource made through the staging provider: each test that calls it starts there. */
-  const inStaging = deployedOnce(() => [staging, production, fallback], () => statePath, () => up("staging"));
+  const inStaging = deployedOnce(
+    () => [staging, production, fallback],
+    () => statePath,
+    async () => ({ first: await up("staging"), keys: [staging, production, fallback].flatMap((simulator) => simulator.log.map((entry) => entry.key)) }),
+  );
 
   it("a resource first lands in its provider's tenant", async () => {
-    const first = await inStaging();
+    const { first, keys } = await inStaging();
     expect(first.errors).toEqual([]);
+    // Every request each tenant got was made with its own key.
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => key !== "owner")).toEqual([]);
     expect(first.outputs.tenant).toBe(staging.url);
     expect(teamsOf(staging)).toEqual(["Moved Team"]);
   });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/simulator";
@@ -142,5 +142,13 @@ describe("the CLI-free program runner's processes", () => {
     expect(lines.filter((line) => line.startsWith("step ")).length).toBeGreaterThan(0);
     const result = JSON.parse(lines.find((line) => line.startsWith("result "))!.slice("result ".length)) as { errors: string[] };
     expect(result.errors).toEqual(['error serializing property "teamId": the program\'s own lookup failed']);
+  }, 120_000);
+
+  it("a run that throws ends its runner process and rejects with what it printed, and the next run gets a process of its own", async () => {
+    writeFileSync(join(workDirectory, "broken-state.json"), "{ not json");
+    await expect(runProgramInChildProcess(options("broken-state.json", {}))).rejects.toThrow(/the program runner exited with 1 before finishing: .*JSON/s);
+    const next = await runProgramInChildProcess({ ...options("after-broken.json", {}), preview: true });
+    expect(next.errors).toEqual([]);
+    expect(next.exitCode).toBe(0);
   }, 120_000);
 });
