@@ -108,7 +108,8 @@ function setIdle(runner: RunnerProcess, isIdle: boolean): void {
 export function runInRunnerProcess(options: ProgramRunOptions, onStep: (step: ProgramStep) => void): Promise<ProgramRunResult> {
   const environment = { ...process.env };
   const key = JSON.stringify([options.programDirectory, environment]);
-  // The one that finished last: the others may be let go by the parent sooner.
+  // The one that finished last: a test's runs one after another go to one process, whatever other
+  // processes for the same key are idle (one that a timed-out test left running, for example).
   const runner = idle.get(key)?.pop() ?? start(key, options.programDirectory, environment);
   setIdle(runner, false);
   return new Promise((resolve, reject) => {
