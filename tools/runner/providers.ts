@@ -100,11 +100,15 @@ export class ProviderProcesses {
     let running = this.running.get(urn);
     if (running === undefined) {
       running = (async () => {
-        const settings = urn === "" ? undefined : inputs();
-        if (urn !== "" && settings === undefined) throw new Error(`the provider ${urn} is neither declared by the program nor recorded in the state`);
+        let config = this.start.config;
+        if (urn !== "") {
+          const settings = inputs();
+          if (settings === undefined) throw new Error(`the provider ${urn} is neither declared by the program nor recorded in the state`);
+          config = configurationOf(settings);
+        }
         const host = await ProviderHost.start({ programDirectory: this.start.programDirectory, projectName: this.start.projectName, environment: this.start.environment });
         try {
-          await host.configure(settings === undefined ? this.start.config : configurationOf(settings));
+          await host.configure(config);
         } catch (error) {
           await host.stop();
           throw error;
