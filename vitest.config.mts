@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 // Node's on-disk cache of compiled code (https://nodejs.org/api/module.html#module-compile-cache)
 // for every process the tests start: the workers, and through them each provider host, program
@@ -10,18 +13,65 @@ import { defineConfig } from "vitest/config";
 // on every run); NODE_COMPILE_CACHE set outside wins.
 process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), "node-compile-cache");
 
+// glibc's allocator backs its heap with transparent huge pages where the kernel gives them only on
+// request (`/sys/kernel/mm/transparent_hugepage/enabled` = madvise, as on these machines): a
+// process that loads @pulumi/pulumi then takes about 18,000 page faults instead of 28,000, and a
+// provider host starts on ~15% less CPU (docs/maintainers/testing.md, "Where the time goes"). It
+// changes no behaviour; glibc ignores a tunable it does not know, and other C libraries ignore the
+// variable. The processes the tests start inherit it; the provider host passes it on
+// (tools/runner/providerHost.ts). GLIBC_TUNABLES set outside wins.
+process.env.GLIBC_TUNABLES ??= "glibc.malloc.hugetlb=1";
+
+/**
+ * Files that spend most of their time waiting, not computing: real backoffs and deadlines (their
+ * seconds are published by `npm run reliability`), the 10 s read-after-write window, users Tines
+ * takes a while to delete. Started together they leave the two cores idle, and vitest starts the
+ * longest files first, which these are; so they are dealt out between the others.
+ */
+const root = fileURLToPath(new URL(".", import.meta.url));
+const mostlyWaiting = [
+  "test/reliability/faults.test.ts",
+  "test/reliability/rateLimits.test.ts",
+  "test/resources/operationDeadline.test.ts",
+  "test/resources/team.test.ts",
+  "test/resources/readAfterWrite.test.ts",
+  "test/resources/teamMembership.test.ts",
+  "test/resources/asyncDeletion.test.ts",
+  "test/resources/user.test.ts",
+  "test/resources/privateTemplate.test.ts",
+];
+for (const file of mostlyWaiting) if (!existsSync(join(root, file))) throw new Error(`vitest.config.mts names ${file}, which does not exist`);
+
+/** vitest's order (failed first, then longest first), with the files that mostly wait dealt out one between two others. */
+class WaitingDealtOut extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const ordered = await super.sort(files);
+    const waits = (file: TestSpecification) => mostlyWaiting.includes(relative(root, file.moduleId).split("\\").join("/"));
+    const waiting = ordered.filter(waits);
+    const others = ordered.filter((file) => !waits(file));
+    const dealt: TestSpecification[] = [];
+    while (waiting.length > 0 || others.length > 0) {
+      const other = others.shift();
+      if (other) dealt.push(other);
+      const next = waiting.shift();
+      if (next) dealt.push(next);
+    }
+    return dealt;
+  }
+}
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // The run is bound by CPU: each provider host loads @pulumi/pulumi (about 1.2 s of CPU apiece,
-    // ~255 hosts in a run), and some files mostly wait (timeouts, retries, the 10 s read-after-write
-    // window). Four workers keep two cores busy while those wait; three left them idle at the start,
-    // when vitest runs the longest files (which are the waiting ones) first. `npm run reliability`
-    // pins two (--maxWorkers=2) so its published seconds compare with earlier runs.
+    // The run is bound by CPU: each provider host loads @pulumi/pulumi (about 0.5 s of CPU apiece,
+    // ~255 hosts in a run), and some files mostly wait (above). Four workers keep two cores busy
+    // while those wait. `npm run reliability` pins two (--maxWorkers=2) so its published seconds
+    // compare with earlier runs.
     // `isolate: false` was measured and left off: ~13 s less CPU, but the files are dealt to the
     // workers up front and the long ones bunched. See docs/maintainers/testing.md, "Where the time goes".
-    maxWorkers: 4,
+    maxWorkers: 5,
+    sequence: { sequencer: WaitingDealtOut },
   },
 });

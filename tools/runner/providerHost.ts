@@ -17,7 +17,7 @@ export interface ProviderHostOptions {
   programDirectory: string;
   /**
    * Extra environment for the host (e.g. TINES_TENANT). The parent's environment is not passed on
-   * except PATH, HOME and NODE_COMPILE_CACHE. Without a takeover directory (src/deployment/takeovers.ts)
+   * except PATH, HOME, NODE_COMPILE_CACHE and GLIBC_TUNABLES. Without a takeover directory (src/deployment/takeovers.ts)
    * the host gets one of its own, so no other host's takeovers reach it: hosts of one deployment share one.
    */
   environment?: Record<string, string>;
@@ -115,9 +115,11 @@ export class ProviderHost {
       env: {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",
-        // Node's on-disk cache of compiled code, when the caller uses one (the tests do): it
-        // changes no behaviour, it only makes loading @pulumi/pulumi cheaper.
+        // Node's on-disk cache of compiled code and glibc's allocator settings, when the caller
+        // sets them (the tests do, vitest.config.mts): they change no behaviour, they only make
+        // loading @pulumi/pulumi cheaper.
         ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
+        ...(process.env.GLIBC_TUNABLES ? { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES } : {}),
         PULUMI_NODEJS_PROJECT: options.projectName ?? "pulumi-tines-test",
         [takeoverDirectoryVariable]: ownTakeovers ?? "",
         ...options.environment,
