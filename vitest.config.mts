@@ -66,12 +66,17 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The run is bound by CPU: each provider host loads @pulumi/pulumi (about 0.5 s of CPU apiece,
-    // ~255 hosts in a run), and some files mostly wait (above). Four workers keep two cores busy
+    // ~250 hosts in a run), and some files mostly wait (above). Five workers keep two cores busy
     // while those wait. `npm run reliability` pins two (--maxWorkers=2) so its published seconds
     // compare with earlier runs.
-    // `isolate: false` was measured and left off: ~13 s less CPU, but the files are dealt to the
-    // workers up front and the long ones bunched. See docs/maintainers/testing.md, "Where the time goes".
     maxWorkers: 5,
+    // A worker process runs file after file, loading vitest, the package and the gRPC stubs once
+    // and keeping its runner processes: about 80 s of CPU less than a process per file. What a file
+    // changes in its process is put back: the environment by test/helpers/processState.ts, spies by
+    // restoreMocks. See docs/maintainers/testing.md, "Where the time goes".
+    isolate: false,
+    setupFiles: ["test/helpers/processState.ts"],
+    restoreMocks: true,
     sequence: { sequencer: WaitingDealtOut },
   },
 });

@@ -66,8 +66,10 @@ describe("lookup functions", () => {
       expect((await listTeams()).length).toBe(2);
     } finally {
       pulumi.runtime.setAllConfig({});
-      process.env.TINES_TENANT = saved.tenant ?? "";
-      process.env.TINES_API_KEY = saved.key ?? "";
+      for (const [key, value] of [["TINES_TENANT", saved.tenant], ["TINES_API_KEY", saved.key]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     }
   });
 });

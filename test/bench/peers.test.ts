@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BulkFigures } from "../../tools/bench/bulk";
 import { carefulMaxAttempts, carefulProviders } from "../../tools/bench/peers/careful";
 import { docsProviders } from "../../tools/bench/peers/docs";
@@ -12,8 +12,10 @@ import { useSimulator } from "../helpers/simulator";
 
 const tines = useSimulator({ seedTeams: ["Security Operations"] });
 
-/** The hand-written peers read their tenant and key from the environment, as Pulumi's guide shows. */
-const saved = { ...process.env };
+/**
+ * The hand-written peers read their tenant and key from the environment, as Pulumi's guide shows
+ * (test/helpers/processState.ts puts the environment back after this file).
+ */
 beforeAll(() => {
   process.env.TINES_TENANT = tines.simulator.url;
   process.env.TINES_API_KEY = tines.simulator.apiKey;
@@ -21,9 +23,6 @@ beforeAll(() => {
 afterEach(() => {
   vi.restoreAllMocks();
   delete process.env.TINES_RATE_LIMIT_TIME_SCALE;
-});
-afterAll(() => {
-  process.env = saved;
 });
 
 /** Counts the timers of `ms` set from now on: the careful peer's waits (undici sets timers of its own). */
