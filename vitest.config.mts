@@ -23,11 +23,10 @@ process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), "node-compile-cache");
 process.env.GLIBC_TUNABLES ??= "glibc.malloc.hugetlb=1";
 
 /**
- * The order the slow files start in. vitest starts the longest files first, but learns how long a
- * file takes only from its own cache, which a fresh clone (CI) does not have: there it starts the
- * largest files first, and the same run took 268 s instead of 215 s, with 520 s of CPU instead of
- * 424 (two cores shared by five workers cost more CPU when the heavy files come together). So the
- * order is written down, in two kinds:
+ * The order the slow files start in, the same on every machine. vitest starts the longest files
+ * first by the durations in its own cache, which a fresh clone (CI) does not have (it then starts
+ * the largest files first), and which once put the four files that mostly wait first: the two
+ * cores sat mostly idle for ~30 s. So the order is written down, in two kinds:
  * - files that compute (provider hosts, program runs, `tsc`, npm), heaviest first;
  * - files that mostly wait: real backoffs and deadlines (their seconds are published by
  *   `npm run reliability`), the 10 s read-after-write window, users Tines takes a while to delete.
