@@ -70,7 +70,8 @@ const mostlyWaiting = [
   "test/resources/user.test.ts",
   "test/resources/privateTemplate.test.ts",
 ];
-for (const file of [...computing, ...mostlyWaiting]) if (!existsSync(join(root, file))) throw new Error(`vitest.config.mts names ${file}, which does not exist`);
+const listed = new Set([...computing, ...mostlyWaiting]);
+for (const file of listed) if (!existsSync(join(root, file))) throw new Error(`vitest.config.mts names ${file}, which does not exist`);
 
 /** The slow files in the written order, each waiting one between two computing ones, then the rest in vitest's order. */
 class WrittenOrder extends BaseSequencer {
@@ -78,7 +79,7 @@ class WrittenOrder extends BaseSequencer {
     const pathOf = (file: TestSpecification) => relative(root, file.moduleId).split("\\").join("/");
     const inOrder = (list: string[]) => list.flatMap((path) => files.filter((file) => pathOf(file) === path));
     const waiting = inOrder(mostlyWaiting);
-    const others = [...inOrder(computing), ...(await super.sort(files)).filter((file) => ![...computing, ...mostlyWaiting].includes(pathOf(file)))];
+    const others = [...inOrder(computing), ...(await super.sort(files)).filter((file) => !listed.has(pathOf(file)))];
     const dealt: TestSpecification[] = [];
     while (waiting.length > 0 || others.length > 0) {
       const other = others.shift();

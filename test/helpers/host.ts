@@ -18,13 +18,10 @@ export function startHost(environment: Record<string, string> = {}): Promise<Pro
  * The caller stops its host.
  */
 export async function engineFor(simulator: TinesSimulator, config: Record<string, string> = {}): Promise<DynamicProviderEngine> {
-  const host = await startHost();
-  try {
-    await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true", ...config });
-  } catch (error) {
-    await host.stop();
-    throw error;
-  }
+  const host = await ProviderHost.startConfigured(
+    { programDirectory: repositoryRoot, environment: {} },
+    { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true", ...config },
+  );
   return new DynamicProviderEngine(host);
 }
 

@@ -153,6 +153,21 @@ export class ProviderHost {
     return new ProviderHost(child, client, stubs.protos);
   }
 
+  /**
+   * Starts a host and configures it with `config` (namespaced keys, string values), as the engine
+   * starts a provider process; a host whose configure fails is stopped before the error is thrown.
+   */
+  static async startConfigured(options: ProviderHostOptions, config: Record<string, string>): Promise<ProviderHost> {
+    const host = await ProviderHost.start(options);
+    try {
+      await host.configure(config);
+    } catch (error) {
+      await host.stop();
+      throw error;
+    }
+    return host;
+  }
+
   private struct(value: Record<string, unknown>): Grpc {
     return this.protos.struct.Struct.fromJavaScript(value);
   }

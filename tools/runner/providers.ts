@@ -106,13 +106,10 @@ export class ProviderProcesses {
           if (settings === undefined) throw new Error(`the provider ${urn} is neither declared by the program nor recorded in the state`);
           config = configurationOf(settings);
         }
-        const host = await ProviderHost.start({ programDirectory: this.start.programDirectory, projectName: this.start.projectName, environment: this.start.environment });
-        try {
-          await host.configure(config);
-        } catch (error) {
-          await host.stop();
-          throw error;
-        }
+        const host = await ProviderHost.startConfigured(
+          { programDirectory: this.start.programDirectory, projectName: this.start.projectName, environment: this.start.environment },
+          config,
+        );
         const engine = new DynamicProviderEngine(host, this.start.stackName, this.start.projectName);
         return { host, engine, deployment: new EngineDeployment(engine, defaultEngineParallelism, this.schedulers) };
       })();
