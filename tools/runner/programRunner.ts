@@ -539,12 +539,22 @@ function registerTypeScript(programDirectory: string): void {
   const extensions = require.extensions as unknown as Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void>;
   if (extensions[".ts"]) return;
   const ts = require(require.resolve("typescript", { paths: [programDirectory, __dirname] })) as typeof import("typescript");
+  // A runner process is kept for the next run of the same program (runnerProcesses.ts), which
+  // loads the program afresh: a file whose text has not changed is not transpiled again (about
+  // 0.1 s of CPU for the bootstrap example's two files), as the output depends on nothing else.
+  const transpiled = new Map<string, { source: string; output: string }>();
   extensions[".ts"] = (module, file) => {
-    const output = ts.transpileModule(readFileSync(file, "utf8"), {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    });
-    module._compile(output.outputText, file);
+    const source = readFileSync(file, "utf8");
+    let known = transpiled.get(file);
+    if (known?.source !== source) {
+      const { outputText } = ts.transpileModule(source, {
+        fileName: file,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      });
+      known = { source, output: outputText };
+      transpiled.set(file, known);
+    }
+    module._compile(known.output, file);
   };
 }
 
