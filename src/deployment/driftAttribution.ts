@@ -16,7 +16,7 @@
  * logs (a 403: it needs `AUDIT_LOG_READ` or a tenant owner, tines-api.md) gives ONE warning for
  * the process, and the lines then say only what changed; nothing here ever fails a read.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../engineLog";
 import { TinesApiError, TinesError, defaultOperationTimeoutMs, withOperationDeadline, type TinesAuditLogEntryObject, type TinesClient, type TinesTeamObject } from "../client";
 import { causeOf, driftLine, type AuditSubject, type DriftCause, type DriftFinding } from "../audit/attribution";
 import type { AuditedObject } from "../audit/entries";
@@ -118,7 +118,7 @@ export class DriftAttribution {
         });
         if (this.unavailable === undefined && this.window) cause = causeOf(subject, report.finding, [...this.window.entries.values()], this.window.from);
       }
-      void pulumi.log.warn(`pulumi-tines: ${driftLine(subject, report.finding, cause)}`);
+      void engineLog.warn(driftLine(subject, report.finding, cause));
     } catch {
       // Attribution only adds to a refresh: whatever went wrong here, the read's result stands.
     }
@@ -170,11 +170,11 @@ export class DriftAttribution {
       if (!(error instanceof TinesError)) throw error;
       this.unavailable = error.message;
       const forbidden = error instanceof TinesApiError && error.isForbidden;
-      void pulumi.log.warn(
+      void engineLog.warn(
         forbidden
-          ? `pulumi-tines: the API key may not read ${this.client.tenantUrl}'s audit logs (it needs the AUDIT_LOG_READ permission or a tenant owner's key), ` +
+          ? `the API key may not read ${this.client.tenantUrl}'s audit logs (it needs the AUDIT_LOG_READ permission or a tenant owner's key), ` +
               `so this refresh does not say who changed what it found changed; the refresh goes on`
-          : `pulumi-tines: the audit logs of ${this.client.tenantUrl} could not be read, so this refresh does not say who changed what it found changed; the refresh goes on: ${error.message}`,
+          : `the audit logs of ${this.client.tenantUrl} could not be read, so this refresh does not say who changed what it found changed; the refresh goes on: ${error.message}`,
       );
     }
   }

@@ -21,7 +21,7 @@
  * The wait is bounded (tines:userDeletionWaitSeconds, 60 s by default, and never beyond the
  * operation's own deadline) and said in the log, so a user who sees `pulumi up` pause knows why.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../engineLog";
 import { TinesError, operationDeadline, type TinesUserObject } from "../client";
 import { unlessGone } from "../provider/runtime";
 import type { TenantDeployment } from "./tenantDeployment";
@@ -67,11 +67,11 @@ export async function waitForPendingDeletion(
   const seconds = Math.round(boundMs / 1000);
   // A warning, not an info line: users see warnings, and a silent pause of up to a minute per user
   // looks like a hang. It says what is waited for, how long at most, and how to avoid it.
-  void pulumi.log.warn(
+  void engineLog.warn(
     certain
-      ? `pulumi-tines: waiting up to ${seconds} s for Tines to finish deleting user ${user.email} (id ${user.id}) in ${tenant}: Tines deletes users asynchronously, and the email stays taken until then ` +
+      ? `waiting up to ${seconds} s for Tines to finish deleting user ${user.email} (id ${user.id}) in ${tenant}: Tines deletes users asynchronously, and the email stays taken until then ` +
           "(to avoid the wait, keep the user with deletionMode: \"deactivate\" instead of deleting and re-creating it; tines:userDeletionWaitSeconds bounds it)"
-      : `pulumi-tines: user ${user.email} (id ${user.id}) in ${tenant} is deactivated and was changed recently, so Tines may be deleting it (deletion is asynchronous); waiting up to ${seconds} s to see whether it disappears ` +
+      : `user ${user.email} (id ${user.id}) in ${tenant} is deactivated and was changed recently, so Tines may be deleting it (deletion is asynchronous); waiting up to ${seconds} s to see whether it disappears ` +
           "(a user deactivated more than 15 minutes ago is adopted at once; tines:userDeletionWaitSeconds bounds the wait)",
   );
   const started = Date.now();
@@ -80,7 +80,7 @@ export async function waitForPendingDeletion(
     await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, Math.max(0, boundMs - (Date.now() - started)))));
     current = await unlessGone(client.users.get(user.id));
     if (current === undefined) {
-      void pulumi.log.info(`pulumi-tines: Tines finished deleting user ${user.email} (id ${user.id}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      void engineLog.info(`Tines finished deleting user ${user.email} (id ${user.id}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return { type: "gone" };
     }
     // Reactivated meanwhile: whoever did that keeps it; it is not being deleted.

@@ -31,7 +31,7 @@
  * ({@link TenantDeployment.userByEmail}).
  */
 import { TinesApiError, TinesError, type TinesClient, type TinesTeamMemberObject, type TinesUserObject } from "../client";
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../engineLog";
 import { unlessGone } from "../provider/runtime";
 import type { TenantDeployment } from "./tenantDeployment";
 
@@ -103,8 +103,8 @@ export class SharedDirectory {
   learnFromDirectory(found: TinesUserObject | undefined): void {
     if (!found || this.lookupByEmail !== "unknown") return;
     this.lookupByEmail = "unsupported";
-    void pulumi.log.info(
-      `pulumi-tines: ${this.client.tenantUrl} does not look users up by email (GET /admin/users/{email} answered 404 for ${found.email}, who exists); ` +
+    void engineLog.info(
+      `${this.client.tenantUrl} does not look users up by email (GET /admin/users/{email} answered 404 for ${found.email}, who exists); ` +
         "this deployment finds users by email through its shared read of the user directory",
     );
   }

@@ -29,7 +29,7 @@
  * that long after the write, bounded by the operation's deadline, and says so in the log, rather
  * than dropping the object from the stack (the next `up` would then fail with "already exists").
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../engineLog";
 import {
   TinesApiError,
   operationDeadline,
@@ -247,15 +247,15 @@ export class SharedReads {
     const lagLeft = freshness.writtenAt! + readAfterWriteLagMs - started;
     const boundMs = Math.max(0, Math.min(lagLeft, remaining === undefined ? lagLeft : remaining - deadlineMarginMs));
     const ago = ((started - freshness.writtenAt!) / 1000).toFixed(1);
-    void pulumi.log.info(
-      `pulumi-tines: ${what} in ${this.client.tenantUrl} was written ${ago} s ago and Tines does not show it yet (Tines may show a write late); ` +
+    void engineLog.info(
+      `${what} in ${this.client.tenantUrl} was written ${ago} s ago and Tines does not show it yet (Tines may show a write late); ` +
         `waiting up to ${(boundMs / 1000).toFixed(1)} s before taking it as gone`,
     );
     for (let pauseMs = 250; Date.now() - started < boundMs; pauseMs = Math.min(pauseMs * 2, 1_000)) {
       await pause(Math.min(pauseMs, Math.max(0, boundMs - (Date.now() - started))));
       last = await direct(true);
       if (seen(last)) {
-        void pulumi.log.info(`pulumi-tines: Tines shows ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        void engineLog.info(`Tines shows ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
         return last;
       }
     }

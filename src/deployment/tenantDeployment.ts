@@ -29,7 +29,7 @@
 
  * Tenant checks, and what they cost: deployment/tenantFacts.ts.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../engineLog";
 import {
   TinesApiError,
   TinesConnectionError,
@@ -263,11 +263,11 @@ export class TenantDeployment extends TenantFacts {
       if (error instanceof TinesApiError && (error.isUnauthorized || error.isForbidden)) return [refusedKeyFailure(error)];
       if (!this.warnedUnreachable) {
         this.warnedUnreachable = true;
-        void pulumi.log.warn(`pulumi-tines: preview checks against ${this.tenantUrl} were skipped, only offline checks ran: ${error.message}`);
+        void engineLog.warn(`preview checks against ${this.tenantUrl} were skipped, only offline checks ran: ${error.message}`);
       }
       return [];
     }
-    for (const warning of findings.warnings) void pulumi.log.warn(`pulumi-tines: ${warning}`);
+    for (const warning of findings.warnings) void engineLog.warn(warning);
     return findings.failures;
   }
 }

@@ -8,7 +8,7 @@
  * check leaves such a warning here, and the provider's `diff` of the same resource, which the
  * engine calls right after the check, gives the one that comes true.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../engineLog";
 
 /** A warning with two wordings: one for an `up` that will change the resource, one for an `up` that will not. */
 export interface WarningAwaitingDiff {
@@ -35,6 +35,6 @@ export class WarningsAfterDiff {
     const warning = this.pending.get(key);
     if (warning === undefined) return;
     this.pending.delete(key);
-    void pulumi.log.warn(`pulumi-tines: ${warning.changes(outputs, inputs) ? warning.whenChanged : warning.whenUnchanged}`);
+    void engineLog.warn(warning.changes(outputs, inputs) ? warning.whenChanged : warning.whenUnchanged);
   }
 }

@@ -20,6 +20,7 @@ import { PartialCreateError, PartialUpdateError, assertSameTenant, tenantChanged
 import { claimTokenOutput } from "./registration";
 import { randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../engineLog";
 import { isDeepStrictEqual } from "node:util";
 import type { DriftFinding } from "../audit/attribution";
 import { deploymentFor } from "../deployment/registry";
@@ -233,8 +234,8 @@ function engineBehaviour<D extends AnyResourceDefinition>(definition: D, lifecyc
         // A replacement (`pulumi up --replace`, or a rename without an alias) of a resource with
         // adoptExisting: the new resource adopted this very object before the engine deletes the
         // old one. Deleting it would delete what the stack now manages through the new resource.
-        void pulumi.log.warn(
-          `pulumi-tines: ${subject(id)} is now managed by the ${definition.className} that replaced this one (it adopted the object), ` +
+        void engineLog.warn(
+          `${subject(id)} is now managed by the ${definition.className} that replaced this one (it adopted the object), ` +
             "so removing the old resource from the stack leaves the object in Tines",
         );
         return;

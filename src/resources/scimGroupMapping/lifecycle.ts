@@ -4,7 +4,7 @@
  * definition. Tines holds one mapping per tenant and only takes it whole (tines-api.md, "SCIM"), so
  * every write sends every line, and the resource's id is the same for every tenant.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../../engineLog";
 import { TinesApiError, TinesError, type TinesClient, type TinesScimGroupMappingObject } from "../../client";
 import { deploymentFor, type TenantCheckFindings, type TenantDeployment } from "../../deployment";
 import { unknownRoleReason } from "../../membership/members";
@@ -237,8 +237,8 @@ async function deleteMapping(_id: string, recorded: TinesScimGroupMappingOutputs
     return;
   }
   const count = Array.isArray(recorded.mappings) ? recorded.mappings.length : 0;
-  void pulumi.log.warn(
-    `pulumi-tines: the SCIM user group mapping of ${context.tenantUrl()} is left as it is (${lineCount(count)}): it is no longer managed by this stack, ` +
+  void engineLog.warn(
+    `the SCIM user group mapping of ${context.tenantUrl()} is left as it is (${lineCount(count)}): it is no longer managed by this stack, ` +
       "and nobody loses a team at the next SCIM sync. To clear it on destroy, set clearOnDestroy: true and run `pulumi up` first.",
   );
 }

@@ -3,7 +3,7 @@
  * each with the team's roster when `members` is declared (written through src/membership/). Its
  * tenant checks are in tenantChecks.ts; everything else is its definition.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../../engineLog";
 import { TinesApiError, TinesError, TinesResponseError, type TinesClient, type TinesTeamObject } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { changedProperties } from "../../provider/inputs";
@@ -150,7 +150,7 @@ async function update(id: string, recorded: TinesTeamOutputs, inputs: TinesTeamI
     // Tines holds another name: the engine fails the update as partial, recording what Tines
     // holds, so the next `pulumi up` shows the rename again; the roster waits for it.
     if (!sameText(team.name, inputs.name)) return outputs;
-    if (warning !== undefined) void pulumi.log.warn(`pulumi-tines: ${warning}`);
+    if (warning !== undefined) void engineLog.warn(warning);
   }
   const { members: _members, ignoredMembers: _ignored, resolvedMembers: _resolved, unmanagedMembers: _unmanaged, ...team } = outputs;
   // No roster declared (any more): the team's members are left as they are.

@@ -4,7 +4,7 @@
  * update and delete. Everything else is its definition; the roster's plan, preview and writes are
  * src/membership/'s, shared with `TinesTeam`'s `members`.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { engineLog } from "../../engineLog";
 import { TinesError } from "../../client";
 import type { TinesOutputsOf } from "../../provider/definition";
 import { containsUnknown } from "../../provider/inputs";
@@ -138,8 +138,8 @@ async function deleteMembers(id: string, recorded: Partial<TinesTeamMembersOutpu
     } catch (error) {
       // A member or team already gone counts as removed (removeMember); anything else fails the delete.
       if (!(error instanceof TinesLastMemberError)) throw error;
-      await pulumi.log.warn(
-        `pulumi-tines: ${describeMember(error.member)} stays on team ${id}: Tines refuses to remove the last member of a team. ` +
+      await engineLog.warn(
+        `${describeMember(error.member)} stays on team ${id}: Tines refuses to remove the last member of a team. ` +
           "The TinesTeamMembers is deleted from the stack; remove them in Tines once the team has another member, or delete the team.",
       );
     }
