@@ -5,6 +5,8 @@ import { TinesClient } from "../../src/client";
 import { CheckFailedError, type PartialStepError } from "../../tools/runner/engine";
 import { failureOf, useProviderHost } from "../helpers/host";
 
+// The shared host makes the state an earlier `pulumi up` left; each preview that must see the
+// tenant as it is now runs in a provider process of its own (`engineWith`), as the next command's would.
 const tines = useProviderHost({ userDeletionDelayMs: 0, tenantOwner: true, seedTeams: ["Security Operations", "IT Operations"] });
 const engineWith = (config: Record<string, string> = {}) => tines.freshEngine(config);
 
@@ -12,7 +14,7 @@ const securityOperations = () => tines.simulator.state.listTeams().find((team) =
 
 describe("a refused API key is an answer, not an outage", () => {
   it("a wrong key (401) fails the preview naming the key setting, for a new resource and for one with no change", async () => {
-    const { state } = await (await engineWith()).up("User", "ada", { email: "ada@example.com" });
+    const { state } = await tines.engine.up("User", "ada", { email: "ada@example.com" });
     const engine = await engineWith({ "tines:apiKey": "a-key-tines-does-not-know" });
     for (const preview of [engine.preview("User", "grace", { email: "grace@example.com" }), engine.preview("User", "ada", { email: "ada@example.com" }, state)]) {
       const error = await failureOf(preview);
@@ -131,7 +133,7 @@ describe("a roster's warning says what the up will do", () => {
     const teamId = securityOperations();
     const args = { teamId, members: people(6) };
     stopAfterThreeInvitations(teamId);
-    const stopped = (await failureOf((await engineWith()).up("TeamMembers", "secops", args))) as PartialStepError;
+    const stopped = (await failureOf(tines.engine.up("TeamMembers", "secops", args))) as PartialStepError;
     tines.simulator.setFaults({});
     expect(onTeam(teamId)).toHaveLength(3);
     // The engine keeps the program's inputs with the partial outputs: the inputs say nothing changed, the outputs differ.
@@ -149,7 +151,7 @@ describe("a roster's warning says what the up will do", () => {
     const args = { name: "Red Team", members: people(6) };
     const team = tines.simulator.state.createTeam("Red Team");
     stopAfterThreeInvitations(team.id);
-    const stopped = (await failureOf((await engineWith()).up("Team", "red", { ...args, adoptExisting: true }))) as PartialStepError;
+    const stopped = (await failureOf(tines.engine.up("Team", "red", { ...args, adoptExisting: true }))) as PartialStepError;
     tines.simulator.setFaults({});
     const engine = await engineWith();
     expect((await engine.preview("Team", "red", { ...args, adoptExisting: true }, stopped.recorded)).operation).toBe("update");
@@ -160,7 +162,7 @@ describe("a roster's warning says what the up will do", () => {
   it("when only Tines changed since the last refresh, it says the up leaves the team as it is and to refresh, and the up does", async () => {
     const teamId = securityOperations();
     const args = { teamId, members: people(2) };
-    const { state } = await (await engineWith()).up("TeamMembers", "secops", args);
+    const { state } = await tines.engine.up("TeamMembers", "secops", args);
     await new TinesClient({ tenantUrl: tines.simulator.url, apiKey: tines.simulator.apiKey }).teams.inviteMember(teamId, { email: "eve@example.com" }, "EDITOR");
     const engine = await engineWith();
     expect((await engine.preview("TeamMembers", "secops", args, state)).operation).toBe("same");
