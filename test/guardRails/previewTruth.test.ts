@@ -5,9 +5,16 @@ import { TinesClient } from "../../src/client";
 import { CheckFailedError, type PartialStepError } from "../../tools/runner/engine";
 import { failureOf, useProviderHost } from "../helpers/host";
 
-// The shared host makes the state an earlier `pulumi up` left; each preview that must see the
-// tenant as it is now runs in a provider process of its own (`engineWith`), as the next command's would.
-const tines = useProviderHost({ userDeletionDelayMs: 0, tenantOwner: true, seedTeams: ["Security Operations", "IT Operations"] });
+// The shared host makes the state an earlier `pulumi up` left, with preview checks off: a
+// deployment stops its checks after its first write, so with them on, whether a test's setup is
+// checked would depend on which test wrote first. Each preview that must see the tenant as it is
+// now runs in a provider process of its own (`engineWith`, checks on), as the next command's would.
+const tines = useProviderHost({
+  userDeletionDelayMs: 0,
+  tenantOwner: true,
+  seedTeams: ["Security Operations", "IT Operations"],
+  config: { "tines:previewChecks": "false" },
+});
 const engineWith = (config: Record<string, string> = {}) => tines.freshEngine(config);
 
 const securityOperations = () => tines.simulator.state.listTeams().find((team) => team.name === "Security Operations")!.id;

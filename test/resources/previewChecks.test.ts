@@ -50,7 +50,6 @@ describe("preview checks against the tenant (on by default with a tenant and an 
     let tenant: TinesSimulator;
     let host: ProviderHost;
     let ada: { id: number };
-    let taken: { id: number };
 
     beforeAll(async () => {
       tenant = await startTinesSimulator({ userDeletionDelayMs: 0 });
@@ -59,7 +58,6 @@ describe("preview checks against the tenant (on by default with a tenant and an 
       tenant.state.addCustomRole("TRIAGE_LEAD");
       ada = tenant.state.createUser({ email: "ada@example.com" });
       tenant.state.seedMembership(1, ada.id, "EDITOR");
-      taken = tenant.state.createUser({ email: "taken@example.com" });
       host = await hostWithChecks({}, {}, tenant);
     });
     afterAll(async () => {
@@ -130,18 +128,6 @@ describe("preview checks against the tenant (on by default with a tenant and an 
       expect(printed).toContain('the role EDITOR of ada@example.com on team "Security Operations" will be replaced by VIEWER');
     });
 
-    it("fail a new user whose email is taken, naming adoptExisting, and warn about unknown permissions", async () => {
-      const printed = await printedDuring(host, async () => {
-        expect((await check(host, "User", { email: "Taken@example.com" })).failures).toEqual([
-          { property: "email", reason: `a Tines user with the email Taken@example.com already exists in ${tenant.url} (user id ${taken.id}); set adoptExisting: true to manage that user` },
-        ]);
-        expect((await check(host, "User", { email: "taken@example.com", adoptExisting: true })).failures).toEqual([]);
-        expect((await check(host, "User", { email: "free@example.com", tenantPermissions: ["AUDIT_LOG_READ", "TIME_TRAVEL"] })).failures).toEqual([]);
-      });
-      expect(printed).toContain(`user taken@example.com already exists in ${tenant.url} (user id ${taken.id}): it will be adopted`);
-      expect(printed).toContain("TIME_TRAVEL is not one of the permissions Tines documents");
-    });
-
     it("fail a template for a missing team; shared team slugs that match no team name are a warning", async () => {
       const template = { name: "T", vendor: "V", product: "P", agentType: "Agents::WebhookAgent", agentOptions: {} };
       expect((await check(host, "PrivateTemplate", { ...template, teamId: 7 })).failures).toEqual([
@@ -194,6 +180,23 @@ describe("preview checks against the tenant (on by default with a tenant and an 
     it("refuse a tines:previewChecks value that is neither true nor false, naming the setting", async () => {
       const host = await hostWithChecks({ "tines:previewChecks": "sometimes" });
       await expect(check(host, "User", { email: "a@example.com" })).rejects.toThrow('tines:previewChecks (or TINES_PREVIEW_CHECKS) must be true or false, got "sometimes"');
+    });
+
+    // In a process of its own: the first users a deployment meets are looked up one by one by email
+    // (GET /admin/users/{email}), before it reads the whole directory, and this is the check that
+    // finds one that way.
+    it("fail a new user whose email is taken, naming adoptExisting, and warn about unknown permissions", async () => {
+      const taken = simulator.state.createUser({ email: "taken@example.com" });
+      const host = await hostWithChecks();
+      const printed = await printedDuring(host, async () => {
+        expect((await check(host, "User", { email: "Taken@example.com" })).failures).toEqual([
+          { property: "email", reason: `a Tines user with the email Taken@example.com already exists in ${simulator.url} (user id ${taken.id}); set adoptExisting: true to manage that user` },
+        ]);
+        expect((await check(host, "User", { email: "taken@example.com", adoptExisting: true })).failures).toEqual([]);
+        expect((await check(host, "User", { email: "free@example.com", tenantPermissions: ["AUDIT_LOG_READ", "TIME_TRAVEL"] })).failures).toEqual([]);
+      });
+      expect(printed).toContain(`user taken@example.com already exists in ${simulator.url} (user id ${taken.id}): it will be adopted`);
+      expect(printed).toContain("TIME_TRAVEL is not one of the permissions Tines documents");
     });
 
     // The number of requests is the behaviour: it does not grow with the resources checked (200 of
