@@ -7,9 +7,22 @@ import { ProviderHost } from "../../tools/runner/providerHost";
 /** The repository root: its node_modules/pulumi-tines links back to it, as a user's program would resolve the package. */
 export const repositoryRoot = join(__dirname, "../..");
 
+/** How the tests start a host: in the repository root, with the given environment. */
+function hostOptions(environment: Record<string, string> = {}) {
+  return { programDirectory: repositoryRoot, environment };
+}
+
 /** Starts a host in the repository root with the given environment. */
 export function startHost(environment: Record<string, string> = {}): Promise<ProviderHost> {
-  return ProviderHost.start({ programDirectory: repositoryRoot, environment });
+  return ProviderHost.start(hostOptions(environment));
+}
+
+/**
+ * Starts a host in the repository root with the given environment and configures it with `config`;
+ * a host whose configure fails is stopped (ProviderHost.startConfigured).
+ */
+export function startConfiguredHost(config: Record<string, string>, environment: Record<string, string> = {}): Promise<ProviderHost> {
+  return ProviderHost.startConfigured(hostOptions(environment), config);
 }
 
 /**
@@ -18,11 +31,9 @@ export function startHost(environment: Record<string, string> = {}): Promise<Pro
  * The caller stops its host.
  */
 export async function engineFor(simulator: TinesSimulator, config: Record<string, string> = {}): Promise<DynamicProviderEngine> {
-  const host = await ProviderHost.startConfigured(
-    { programDirectory: repositoryRoot, environment: {} },
-    { "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true", ...config },
+  return new DynamicProviderEngine(
+    await startConfiguredHost({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, "tines:previewChecks": "true", ...config }),
   );
-  return new DynamicProviderEngine(host);
 }
 
 /**
@@ -35,8 +46,7 @@ export function useProviderHost({ config, ...options }: TinesSimulatorOptions & 
   let host: ProviderHost | undefined;
   const ready = (async () => {
     simulator = await startTinesSimulator({ userDeletionDelayMs: 0, ...options });
-    host = await startHost({ TINES_MAX_ATTEMPTS: "3" });
-    await host.configure({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, ...config });
+    host = await startConfiguredHost({ "tines:tenant": simulator.url, "tines:apiKey": simulator.apiKey, ...config }, { TINES_MAX_ATTEMPTS: "3" });
   })();
   beforeEach(async () => {
     await ready;

@@ -3,7 +3,7 @@ import { seedTenant, startTinesSimulator, type TinesSimulator } from "../../src/
 import { CheckFailedError, DynamicProviderEngine, EngineDeployment } from "../../tools/runner/engine";
 import { resourceUrn, withProvider, type ProviderHost } from "../../tools/runner/providerHost";
 import type { TinesResourceKind } from "../../src/provider/registration";
-import { startHost } from "../helpers/host";
+import { startConfiguredHost } from "../helpers/host";
 
 let simulator: TinesSimulator;
 const hosts: ProviderHost[] = [];
@@ -22,9 +22,8 @@ afterAll(async () => {
  * nothing else: preview checks are on by default.
  */
 async function hostWithChecks(config: Record<string, string> = {}, environment: Record<string, string> = {}, tenant: TinesSimulator = simulator): Promise<ProviderHost> {
-  const host = await startHost(environment);
+  const host = await startConfiguredHost({ "tines:tenant": tenant.url, "tines:apiKey": tenant.apiKey, ...config }, environment);
   hosts.push(host);
-  await host.configure({ "tines:tenant": tenant.url, "tines:apiKey": tenant.apiKey, ...config });
   return host;
 }
 
@@ -239,9 +238,8 @@ describe("preview checks against the tenant (on by default with a tenant and an 
     });
 
     it("leave a preview without settings to the offline checks", async () => {
-      const host = await startHost();
+      const host = await startConfiguredHost({ "tines:tenant": simulator.url });
       hosts.push(host);
-      await host.configure({ "tines:tenant": simulator.url });
       simulator.log.length = 0;
       expect((await check(host, "User", { email: "a@example.com" })).failures).toEqual([]);
       expect(simulator.log).toHaveLength(0);
