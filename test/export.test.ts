@@ -304,6 +304,21 @@ describe("pulumi-tines export, on what a roster cannot say", () => {
     expect((failed as { stderr: string }).stderr).not.toContain("    at ");
   });
 
+  it("never repeats back a word where none goes, such as a key pasted after export", async () => {
+    const pasted = "tines-key-0123456789abcdef";
+    for (const [args, problem] of [
+      [["export", pasted], "export takes no arguments, only options (1 given); the API key goes in TINES_API_KEY."],
+      [[pasted], "Unknown command: the one command is export."],
+    ] as const) {
+      const failed = await run(process.execPath, [cli, ...args], { env: { ...process.env, TINES_TENANT: small.url, TINES_API_KEY: small.apiKey } }).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect((failed as { code: number }).code).toBe(2);
+      expect((failed as { stderr: string }).stderr).toContain(problem);
+      expect((failed as { stderr: string }).stderr).not.toContain(pasted);
+    }
+  });
+
   it("runs without loading @pulumi/pulumi, which only a Pulumi process needs (about 0.4 s of CPU at every start)", async () => {
     // The command as installed runs, and on exit says which modules Node loaded for it.
     const listLoaded = join(workDirectory, "list-loaded.js");

@@ -67,7 +67,15 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1 || positionals[0] !== "export") {
-    process.stderr.write(`${positionals.length === 0 ? "No command given." : `Unknown command "${positionals.join(" ")}".`}\n\n${usage}`);
+    // The words are not repeated back: a key pasted where a word goes (`export <key>`) would be
+    // printed to the terminal and its log.
+    const problem =
+      positionals.length === 0
+        ? "No command given."
+        : positionals[0] === "export"
+          ? `export takes no arguments, only options (${positionals.length - 1} given); the API key goes in TINES_API_KEY.`
+          : "Unknown command: the one command is export.";
+    process.stderr.write(`${problem}\n\n${usage}`);
     return 2;
   }
 
